@@ -1,0 +1,28 @@
+"""Private key in header: one header, e.g. `Authorization: Bearer ...`, added to every call."""
+
+from __future__ import annotations
+
+from workbench.core.auth.base import AuthAdditions, AuthMethod, AuthSetting
+from workbench.core.secrets import Secret
+
+
+def _apply(settings: dict[str, str | Secret]) -> AuthAdditions:
+    name = settings["header"]
+    assert isinstance(name, str)
+    return AuthAdditions(headers=[(name, settings["value"])])
+
+
+METHOD = AuthMethod(
+    name="header",
+    label="Private key in header",
+    settings=(
+        AuthSetting("header", "Header name", default="Authorization"),
+        AuthSetting(
+            "value",
+            "Header value",
+            private=True,
+            help="The whole value, with any prefix you need, e.g. 'Bearer abc123'.",
+        ),
+    ),
+    apply=_apply,
+)

@@ -1,0 +1,65 @@
+"""The error types of the core, each carrying a message a user can act on.
+
+    WorkbenchError
+    ├── WorkspaceError      a workspace file cannot be read, parsed or validated
+    ├── SecretMissing       a private value is needed but not set
+    ├── SecretStoreError    the secret store file cannot be read or written
+    ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
+    └── AuthError           authentication failed (issue "Authentication")
+
+Transport failures (refused, DNS, TLS, timeout, too large) are not raised:
+they are part of the returned `Exchange`, see `workbench.core.exchange`.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base of every error the core raises on purpose. `str()` is the user-facing message."""
+
+
+class WorkspaceError(WorkbenchError):
+    """A workspace file is unreadable, not TOML, or not a valid workspace.
+
+    The message names the file, the key path (and the line when known) and
+    what was expected.
+    """
+
+    def __init__(
+        self, path: str, message: str, *, key: str | None = None, line: int | None = None
+    ) -> None:
+        self.path = path
+        self.key = key
+        self.line = line
+        self.detail = message
+        where = path
+        if line is not None:
+            where += f":{line}"
+        if key:
+            where += f": {key}"
+        super().__init__(f"{where}: {message}")
+
+
+class SecretMissing(WorkbenchError):
+    """A private value is needed to send a call but is in neither the store nor the environment."""
+
+    def __init__(self, *, label: str, set_command: str, env_var: str) -> None:
+        self.label = label
+        self.set_command = set_command
+        self.env_var = env_var
+        super().__init__(
+            f"The private value {label} is not set. Set it with `{set_command}` "
+            f"(or the environment variable {env_var})."
+        )
+
+
+class SecretStoreError(WorkbenchError):
+    """The secret store file cannot be read or written."""
+
+
+class RequestBuildError(WorkbenchError):
+    """A call cannot be turned into a request: a missing parameter, an invalid body, a bad URL."""
+
+
+class AuthError(WorkbenchError):
+    """Authentication failed: the message names the method and what the server answered."""

@@ -1,0 +1,75 @@
+"""An exchange: one sent request (masked) and its response or the reason there is none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FailureKind(StrEnum):
+    """Why a call got no (complete) response."""
+
+    REFUSED = "refused"
+    DNS = "dns"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too_large"
+    CANCELLED = "cancelled"
+    PROTOCOL = "protocol"  # the server broke the connection or spoke bad HTTP
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A transport failure with a message a user can act on."""
+
+    kind: FailureKind
+    message: str
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """The request exactly as sent, with every private value replaced by a mask."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and what came back.
+
+    `status` is None when no response arrived (see `failure`). A response cut
+    short by the size cap has its status and headers, the bytes read so far
+    and a `TOO_LARGE` failure.
+    """
+
+    request: SentRequest
+    status: int | None = None
+    reason: str = ""
+    http_version: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    time_to_headers: float | None = None  # seconds from sending until the status line arrived
+    total_time: float = 0.0  # seconds from sending until the last byte (or the failure)
+    failure: Failure | None = None
+
+    @property
+    def size(self) -> int:
+        """Bytes of response body received."""
+        return len(self.body)
+
+    @property
+    def ok(self) -> bool:
+        """A complete 2xx or 3xx answer."""
+        return self.failure is None and self.status is not None and self.status < 400
+
+    def header(self, name: str) -> str | None:
+        """The first response header called `name` (any case), or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
