@@ -19,7 +19,9 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
             mode = 0o644
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         os.fchmod(descriptor, mode)
         with os.fdopen(descriptor, "wb") as handle:

@@ -1,0 +1,46 @@
+"""Fixtures shared by the whole suite: the demo API on loopback and an isolated secret store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench.core.secrets import ENV_PREFIX, HOME_VARIABLE
+from workbench.demo.server import DemoServer
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """The demo API on a free port, shared by the session and stopped cleanly at its end."""
+    with DemoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def demo_url(demo_server: DemoServer) -> str:
+    return demo_server.base_url
+
+
+@pytest.fixture
+def fresh_demo(demo_server: DemoServer) -> DemoServer:
+    """The demo API with seed users and zeroed request counts, for tests that change or count."""
+    demo_server.state.reset()
+    return demo_server
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the secret store and config at a temporary directory; hide CI secret variables.
+
+    No test may read or write the real secret store of the person running the suite.
+    """
+    home = tmp_path / "workbench-home"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv(HOME_VARIABLE, str(home))
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX):
+            monkeypatch.delenv(name)
+    return home

@@ -1,0 +1,70 @@
+"""The `workbench` command: argument parsing and dispatch to the subcommands.
+
+The exit codes are listed in EXIT_CODES_HELP (shown by `workbench --help`);
+4 and 5 for 4xx and 5xx answers, as HTTPie's --check-status does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from workbench import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_NOT_SENT = 3
+EXIT_CLIENT_ERROR = 4
+EXIT_SERVER_ERROR = 5
+EXIT_NO_ANSWER = 6
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0    the call answered 2xx or 3xx (or the command succeeded)
+  2    bad command-line usage
+  3    nothing was sent: a workspace, secret or parameter problem
+  4    the call answered 4xx
+  5    the call answered 5xx
+  6    no complete answer: connection refused, DNS, TLS, timeout, response too large
+  130  interrupted (Ctrl+C)
+
+private values:
+  Private values (auth keys, private parameters and headers) are never in workspace
+  files. Set them with `workbench secret set`, or for CI in environment variables named
+  WORKBENCH_SECRET__<PROVIDER>__<FIELD>[__<ENVIRONMENT>], e.g.
+  WORKBENCH_SECRET__DEMO__AUTH_VALUE. `workbench secret list WORKSPACE` shows the names.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from workbench.commands import demo, run, secret
+
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="A keyboard-driven terminal API workbench: providers, calls, initialize.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    run.register(commands)
+    secret.register(commands)
+    demo.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The subcommands of `workbench`, one module each; each has `register(subparsers)`."""

@@ -1,0 +1,169 @@
+"""Encoding a call's body: JSON, form, multipart or raw, from its template and body parameters.
+
+`values` are the texts substituted for `<name>` placeholders in the
+template; `fields` are the body parameters the template does not mention,
+which become fields of their own (merged into a JSON object, form fields,
+multipart parts). Nothing here sends anything; files are read eagerly so
+the request can be shown and replayed without an open file.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from workbench.core.errors import RequestBuildError
+from workbench.core.model import BodyType, Call, Parameter
+from workbench.core.template import fill_json, fill_text
+
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
+TEXT_TYPE = "text/plain"
+_UNKNOWN_FILE_TYPE = "application/octet-stream"
+
+# A body parameter not named in the template, with its value.
+Field = tuple[Parameter, str]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a multipart body: a plain field (no filename) or an uploaded file."""
+
+    name: str
+    filename: str | None
+    content: bytes
+    content_type: str | None
+
+
+@dataclass(frozen=True)
+class Body:
+    """An encoded body.
+
+    `content` is the encoded bytes (None when there is no body or it is
+    multipart). `content_type` is the default Content-Type; a header of the
+    call replaces it. A multipart body is given as `parts` for httpx to
+    encode, since the boundary is chosen there.
+    """
+
+    content: bytes | None = None
+    content_type: str | None = None
+    parts: tuple[Part, ...] = ()
+
+
+def encode_body(
+    call: Call,
+    values: Mapping[str, str],
+    fields: Sequence[Field],
+    mask: Callable[[str], str],
+) -> Body:
+    """Encode `call`'s body. `mask` hides private values in error messages."""
+    if call.body_type is BodyType.JSON:
+        return _json_body(call, values, fields, mask)
+    if call.body_type is BodyType.FORM:
+        if not fields:
+            return Body()
+        return Body(urlencode(_field_items(fields)).encode(), FORM_TYPE)
+    if call.body_type is BodyType.MULTIPART:
+        return _multipart_body(fields)
+    if call.body_type is BodyType.RAW:
+        return _raw_body(call, values, fields)
+    # No body of its own: body parameters, if any, are sent as a JSON object.
+    return _fields_as_json(fields)
+
+
+def _field_items(fields: Sequence[Field]) -> list[tuple[str, str]]:
+    return [(parameter.name, value) for parameter, value in fields]
+
+
+def _json_object(document: dict[str, Any]) -> Body:
+    return Body(json.dumps(document, ensure_ascii=False).encode(), JSON_TYPE)
+
+
+def _fields_as_json(fields: Sequence[Field]) -> Body:
+    """The body parameters as one JSON object, or no body when there are none."""
+    return _json_object(dict(_field_items(fields))) if fields else Body()
+
+
+def _json_body(
+    call: Call, values: Mapping[str, str], fields: Sequence[Field], mask: Callable[[str], str]
+) -> Body:
+    if not call.body.strip():
+        return _fields_as_json(fields)
+    text = fill_json(call.body, values)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RequestBuildError(_json_error(call, text, error, mask)) from None
+    if not fields:
+        # Sent exactly as written, keeping the user's layout.
+        return Body(text.encode(), JSON_TYPE)
+    if not isinstance(document, dict):
+        names = ", ".join(parameter.name for parameter, _ in fields)
+        raise RequestBuildError(
+            f"The body of call '{call.name}' is not a JSON object, so the body parameters "
+            f"{names} cannot be added to it. Put them in the body as <name>, or set their "
+            'location with in = "query".'
+        )
+    document.update(_field_items(fields))
+    return _json_object(document)
+
+
+def _json_error(
+    call: Call, text: str, error: json.JSONDecodeError, mask: Callable[[str], str]
+) -> str:
+    lines = text.splitlines() or [""]
+    offending = lines[min(error.lineno, len(lines)) - 1]
+    return (
+        f"The body of call '{call.name}' is not valid JSON after substitution: {error.msg} "
+        f"at line {error.lineno}, column {error.colno}:\n    {mask(offending)}\n"
+        'A placeholder outside quotes is inserted as is: write "<name>" for a text value.'
+    )
+
+
+def _multipart_body(fields: Sequence[Field]) -> Body:
+    # Plain fields are parts without a filename, so the parts keep the parameters' order.
+    return Body(
+        parts=tuple(
+            _upload(parameter, value)
+            if parameter.file
+            else Part(parameter.name, None, value.encode(), None)
+            for parameter, value in fields
+        )
+    )
+
+
+def _upload(parameter: Parameter, value: str) -> Part:
+    path = Path(value).expanduser()
+    # The path of a private parameter is private too, so it is not named in the error.
+    shown = "" if parameter.private else f" {str(path)!r}"
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise RequestBuildError(
+            f"The file{shown} for parameter '{parameter.name}' does not exist. "
+            f"Give an existing file with `--param {parameter.name}=PATH`."
+        ) from None
+    except OSError as error:
+        raise RequestBuildError(
+            f"Cannot read the file{shown} for parameter '{parameter.name}': {error.strerror}."
+        ) from None
+    content_type = mimetypes.guess_type(path.name)[0] or _UNKNOWN_FILE_TYPE
+    return Part(parameter.name, path.name, content, content_type)
+
+
+def _raw_body(call: Call, values: Mapping[str, str], fields: Sequence[Field]) -> Body:
+    if fields:
+        names = ", ".join(parameter.name for parameter, _ in fields)
+        hint = ", ".join(f"<{parameter.name}>" for parameter, _ in fields)
+        raise RequestBuildError(
+            f"Call '{call.name}' has a raw body but the body parameters {names} are not in it. "
+            f'Write {hint} where they belong in the body, or set in = "query" on them.'
+        )
+    if not call.body:
+        return Body()
+    return Body(fill_text(call.body, values).encode(), call.content_type or TEXT_TYPE)

@@ -1,0 +1,227 @@
+"""Sending: long-lived HTTP clients per TLS/proxy configuration, streamed bodies, size cap.
+
+`send` turns a `BuiltRequest` into an `Exchange`. Transport failures do not
+raise: they come back as `Exchange.failure` with a kind and a message a user
+can act on. Cancelling the awaiting task closes the response and re-raises,
+as asyncio expects.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest
+from workbench.core.request import BuiltRequest
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TransportConfig:
+    """What makes two requests need different clients: TLS verification and client identity.
+
+    Proxies come from the standard environment variables (httpx's trust_env),
+    the same for every client of a process.
+    """
+
+    verify: bool = True
+    ca_bundle: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = None
+    client_key_password: str | None = None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        if not self.verify:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        elif self.ca_bundle:
+            context = ssl.create_default_context(cafile=self.ca_bundle)
+        else:
+            import certifi
+
+            context = ssl.create_default_context(cafile=certifi.where())
+        if self.client_cert:
+            context.load_cert_chain(
+                self.client_cert, self.client_key, password=self.client_key_password
+            )
+        return context
+
+
+class ClientPool:
+    """Keeps one `httpx.AsyncClient` per `TransportConfig`, reused for every request.
+
+    Reusing clients keeps connections alive between calls; making a client per
+    request would redo TCP and TLS handshakes every time.
+    """
+
+    def __init__(self) -> None:
+        self._clients: dict[TransportConfig, httpx.AsyncClient] = {}
+
+    def client_for(self, config: TransportConfig) -> httpx.AsyncClient:
+        client = self._clients.get(config)
+        if client is None:
+            # Timeouts are per request (in the request's extensions); no default here.
+            client = httpx.AsyncClient(verify=config.ssl_context(), timeout=None)
+            self._clients[config] = client
+        return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    async def __aenter__(self) -> ClientPool:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+async def send(
+    built: BuiltRequest,
+    pool: ClientPool,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    transport: TransportConfig | None = None,
+) -> Exchange:
+    """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`."""
+    sent = built.sent()
+    options = built.options
+    config = transport or TransportConfig(verify=options.verify_tls)
+    client = pool.client_for(config)
+    started = time.perf_counter()
+
+    def failed(kind: FailureKind, message: str) -> Exchange:
+        return Exchange(
+            request=sent,
+            failure=Failure(kind, message),
+            total_time=time.perf_counter() - started,
+        )
+
+    try:
+        response = await client.send(
+            built.request, stream=True, follow_redirects=options.follow_redirects
+        )
+    except httpx.HTTPError as error:
+        kind, message = describe_transport_error(error, sent, options.timeout)
+        return failed(kind, message)
+    time_to_headers = time.perf_counter() - started
+
+    chunks: list[bytes] = []
+    received = 0
+    failure: Failure | None = None
+    try:
+        async for chunk in response.aiter_bytes():
+            if received + len(chunk) > max_bytes:
+                chunks.append(chunk[: max_bytes - received])
+                received = max_bytes
+                failure = Failure(FailureKind.TOO_LARGE, too_large_message(max_bytes))
+                break
+            chunks.append(chunk)
+            received += len(chunk)
+    except httpx.HTTPError as error:
+        kind, message = describe_transport_error(error, sent, options.timeout)
+        failure = Failure(kind, message)
+    finally:
+        await response.aclose()
+
+    return Exchange(
+        request=sent,
+        status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=response.http_version,
+        # `raw` keeps the header names as the server wrote them.
+        headers=tuple(
+            (name.decode(response.headers.encoding), value.decode(response.headers.encoding))
+            for name, value in response.headers.raw
+        ),
+        body=b"".join(chunks),
+        time_to_headers=time_to_headers,
+        total_time=time.perf_counter() - started,
+        failure=failure,
+    )
+
+
+def too_large_message(max_bytes: int) -> str:
+    return (
+        f"The response is larger than the {format_size(max_bytes)} cap; only the first "
+        f"{format_size(max_bytes)} were kept. Raise max_response_bytes in the workspace "
+        "[settings] (or pass --max-bytes) to receive it all."
+    )
+
+
+def format_size(size: int) -> str:
+    """Bytes as a short human figure: 512 B, 1.5 KB, 50 MB."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024 or unit == "MB":
+            return f"{value:.0f} {unit}" if unit == "B" or value >= 100 else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def describe_transport_error(
+    error: httpx.HTTPError, sent: SentRequest, timeout: float
+) -> tuple[FailureKind, str]:
+    """Classify an httpx error and say what the user can do about it.
+
+    httpx chains the original OS or SSL error as `__cause__`; that is where
+    "refused" and "unknown host" can be told apart reliably.
+    """
+    parts = urlsplit(sent.url)
+    host = parts.hostname or "the server"
+    where = f"{host}:{parts.port}" if parts.port else host
+    causes = list(_cause_chain(error))
+    if isinstance(error, httpx.TimeoutException):
+        phase = "connect to" if isinstance(error, httpx.ConnectTimeout) else "get an answer from"
+        return FailureKind.TIMEOUT, (
+            f"Timed out after {timeout:g} s trying to {phase} {where}. "
+            "Raise the call's timeout option, or check that the server is up."
+        )
+    if any(isinstance(c, ssl.SSLError) for c in causes) or "SSL" in str(error):
+        reason = next((str(c) for c in causes if isinstance(c, ssl.SSLError)), str(error))
+        return FailureKind.TLS, (
+            f"TLS failed with {where}: {reason}. Check the URL's scheme and port; for a "
+            "self-signed server give its CA bundle or turn off the call's verify_tls option."
+        )
+    if isinstance(error, httpx.ConnectError):
+        text = " ".join(str(c) for c in causes)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+            return FailureKind.REFUSED, (
+                f"Connection refused by {where}: nothing is listening there. "
+                "Is the server running, and are the host and port right?"
+            )
+        if any(isinstance(c, socket.gaierror) for c in causes) or "name resolution" in text:
+            return FailureKind.DNS, (
+                f"Cannot resolve the host name {host!r}. Check the URL (or the provider's "
+                "base URL) and your network or DNS."
+            )
+        return FailureKind.REFUSED, f"Cannot connect to {where}: {error}."
+    if isinstance(error, httpx.TooManyRedirects):
+        return FailureKind.PROTOCOL, (
+            f"Too many redirects from {where}. Turn off follow_redirects in the call's "
+            "options to see the first answer."
+        )
+    return FailureKind.PROTOCOL, (
+        f"The connection to {where} broke: {error or type(error).__name__}. "
+        "The server closed it or answered with something that is not HTTP."
+    )
+
+
+def _cause_chain(error: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain

@@ -1,0 +1,363 @@
+"""Building the HTTP request for a call: Call + Provider + environment + values -> httpx.Request.
+
+Pure: nothing is sent and no network is touched (only upload files are read).
+Every private value that goes into the request is recorded, so what was sent
+can be shown with those values masked.
+
+Where values come from, first match wins: a run-time override
+(`--param name=value`), the secret store for private parameters, the test
+value in the workspace for the environment. A provider's shared parameters
+and headers apply to every call; the call's own ones with the same name win.
+Headers are layered, later ones replacing earlier ones of the same name (any
+case): authentication, provider headers, call headers, header parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workbench.core import auth
+from workbench.core.body import Body, Field, encode_body
+from workbench.core.errors import RequestBuildError
+from workbench.core.exchange import SentRequest
+from workbench.core.masking import Masker
+from workbench.core.model import (
+    QUERY_METHODS,
+    BodyType,
+    Call,
+    CallOptions,
+    Header,
+    Location,
+    Parameter,
+    Provider,
+    Workspace,
+    value_for,
+)
+from workbench.core.secrets import (
+    Secret,
+    SecretAddress,
+    SecretResolver,
+    auth_field,
+    header_field,
+    parameter_field,
+)
+from workbench.core.template import body_placeholders, fill_url, url_placeholders
+from workbench.core.url import append_query, is_absolute, join
+
+if TYPE_CHECKING:
+    import httpx
+
+_TEMPLATED_BODIES = frozenset({BodyType.JSON, BodyType.RAW})
+
+
+@dataclass(frozen=True)
+class BuiltRequest:
+    """A request ready to send, with what is needed to show it safely."""
+
+    request: httpx.Request
+    options: CallOptions
+    private_values: frozenset[str]  # every private text that went into the request
+
+    def sent(self) -> SentRequest:
+        """The request as sent, with every private value replaced by `secrets.MASK`."""
+        masker = Masker(self.private_values)
+        encoding = self.request.headers.encoding
+        return SentRequest(
+            method=self.request.method,
+            url=masker.text(str(self.request.url)),
+            # `raw` keeps the header names as written (multi_items() lower-cases them).
+            headers=tuple(
+                (name.decode(encoding), masker.text(value.decode(encoding)))
+                for name, value in self.request.headers.raw
+            ),
+            # The body was read when the request was built, so this does not consume it.
+            body=masker.bytes(self.request.read()),
+        )
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A parameter with where it goes and its value (None: optional and empty, so dropped)."""
+
+    parameter: Parameter
+    location: Location
+    value: str | None
+
+
+def build_request(
+    workspace: Workspace,
+    provider: Provider,
+    call: Call,
+    *,
+    environment: str,
+    secrets: SecretResolver,
+    overrides: Mapping[str, str] = {},
+    base_url: str | None = None,
+) -> BuiltRequest:
+    """Build the request for `call` of `provider` in `environment`.
+
+    `overrides` are parameter values given at run time, by name; `base_url`
+    replaces the provider's base URL. Raises `RequestBuildError` when the
+    call cannot be built and `SecretMissing` when a private value is not set.
+    """
+    if environment not in workspace.environments:
+        raise RequestBuildError(
+            f"The workspace has no environment '{environment}'; "
+            f"it has {', '.join(workspace.environments)}."
+        )
+    return _Builder(provider, call, environment, secrets).build(overrides, base_url)
+
+
+class _Builder:
+    """The state of one build: where values come from and the private values used so far."""
+
+    def __init__(
+        self, provider: Provider, call: Call, environment: str, secrets: SecretResolver
+    ) -> None:
+        self.provider = provider
+        self.call = call
+        self.environment = environment
+        self.secrets = secrets
+        self.private: set[str] = set()
+        # `<name>` in the body is substitution only for bodies that are templates.
+        self.body_names = (
+            body_placeholders(call.body) if call.body_type in _TEMPLATED_BODIES else set()
+        )
+
+    def build(self, overrides: Mapping[str, str], base_url: str | None) -> BuiltRequest:
+        # httpx is imported on first build, not at start-up (see DESIGN.md, performance).
+        import httpx
+
+        additions = self._apply_auth()
+        url_template = self._url_template(base_url)
+        parameters = self._parameters(url_template, overrides)
+        values = {r.parameter.name: r.value or "" for r in parameters}
+        auth_query = [(name, self._reveal(value)) for name, value in additions.query]
+        query = [(p.name, value) for p, value in _sent_in(parameters, Location.QUERY)]
+        url = append_query(fill_url(url_template, values), query + auth_query)
+        auth_headers = [(name, self._reveal(value)) for name, value in additions.headers]
+        headers = self._headers(parameters, auth_headers)
+        fields: list[Field] = [
+            (p, value)
+            for p, value in _sent_in(parameters, Location.BODY)
+            if p.name not in self.body_names
+        ]
+        masker = Masker(self.private)
+        body = encode_body(self.call, values, fields, masker.text)
+        _set_content_type(headers, body)
+        try:
+            request = httpx.Request(
+                self.call.method.value,
+                url,
+                headers=list(headers.values()),
+                content=body.content,
+                files=[(p.name, (p.filename, p.content, p.content_type)) for p in body.parts]
+                or None,
+                extensions={"timeout": httpx.Timeout(self.call.options.timeout).as_dict()},
+            )
+            if not request.url.host:
+                # httpx accepts "http:///x"; it would only fail when sent.
+                raise httpx.InvalidURL("there is no host name")
+        except httpx.InvalidURL as error:
+            raise RequestBuildError(
+                masker.text(f"The URL of call '{self.call.name}' is not valid: {error} ({url}).")
+            ) from None
+        # Reading now turns a multipart stream into bytes, so showing the request
+        # (`sent()`) and sending it both see the same, replayable content.
+        request.read()
+        return BuiltRequest(request, self.call.options, frozenset(self.private))
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _reveal(self, value: str | Secret) -> str:
+        """The text to put into the request, recording it as private when it is a secret."""
+        if isinstance(value, Secret):
+            value = value.reveal()
+            self._record(value)
+        return value
+
+    def _record(self, value: str) -> None:
+        # An empty value reveals nothing and masking "" would mask everywhere.
+        if value:
+            self.private.add(value)
+
+    def _where(self, owner: str | None) -> str:
+        return f"call '{self.call.name}'" if owner else f"provider '{self.provider.name}'"
+
+    def _parameter_value(
+        self, parameter: Parameter, owner: str | None, overrides: Mapping[str, str]
+    ) -> str | None:
+        name = parameter.name
+        if name in overrides:
+            value = overrides[name]
+            if parameter.private:
+                self._record(value)
+        elif parameter.private:
+            address = SecretAddress(self.provider.name, parameter_field(name, owner))
+            secret = (
+                self.secrets.get(address, self.environment)
+                if parameter.optional
+                else self.secrets.require(address, self.environment)
+            )
+            if secret is None:
+                return None
+            value = self._reveal(secret)
+        else:
+            value = value_for(parameter.value, self.environment) or ""
+        if value:
+            return value
+        if parameter.optional:
+            return None
+        if parameter.allow_blank:
+            return ""
+        source = "its private value" if parameter.private else "its test value in the workspace"
+        raise RequestBuildError(
+            f"The parameter '{name}' of {self._where(owner)} has no value in environment "
+            f"'{self.environment}'. Give it with `--param {name}=VALUE` or set {source} "
+            "(or mark it optional or allow_blank)."
+        )
+
+    def _parameters(self, url: str, overrides: Mapping[str, str]) -> list[_Resolved]:
+        merged: dict[str, tuple[Parameter, str | None]] = {
+            p.name: (p, None) for p in self.provider.parameters
+        }
+        merged.update((p.name, (p, self.call.name)) for p in self.call.parameters)
+        unknown = sorted(set(overrides) - set(merged))
+        if unknown:
+            raise RequestBuildError(
+                f"Call '{self.call.name}' has no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters are: {', '.join(merged) or 'none'}."
+            )
+        url_names = url_placeholders(url)
+        for name in url_names:
+            if name not in merged:
+                raise RequestBuildError(
+                    f"The URL of call '{self.call.name}' has the placeholder [{name}] but there "
+                    f"is no parameter '{name}'. Add the parameter, or write %5B{name}%5D if "
+                    "the brackets are meant literally."
+                )
+        resolved = []
+        for parameter, owner in merged.values():
+            location = self._location(parameter, url_names)
+            resolved.append(
+                _Resolved(parameter, location, self._parameter_value(parameter, owner, overrides))
+            )
+        return resolved
+
+    def _location(self, parameter: Parameter, url_names: list[str]) -> Location:
+        if parameter.location is Location.PATH and parameter.name not in url_names:
+            raise RequestBuildError(
+                f"Parameter '{parameter.name}' of call '{self.call.name}' is sent in the path, "
+                f"but the URL has no [{parameter.name}]. Add [{parameter.name}] to the URL or "
+                "change where the parameter is sent."
+            )
+        if parameter.location is not None:
+            return parameter.location
+        if parameter.name in url_names:
+            return Location.PATH
+        if parameter.name in self.body_names or self.call.method not in QUERY_METHODS:
+            return Location.BODY
+        return Location.QUERY
+
+    # -- URL ----------------------------------------------------------------------------------
+
+    def _url_template(self, base_url: str | None) -> str:
+        url = self.call.url.strip()
+        if is_absolute(url):
+            return url
+        if base_url is None:
+            base_url = value_for(self.provider.base_url, self.environment)
+        base = (base_url or "").strip()
+        if not base:
+            raise RequestBuildError(
+                f"Call '{self.call.name}' has the relative URL '{url}' but provider "
+                f"'{self.provider.name}' has no base URL for environment '{self.environment}'. "
+                "Set the provider's base URL or give the call an absolute URL."
+            )
+        if not is_absolute(base):
+            raise RequestBuildError(
+                f"The base URL of provider '{self.provider.name}' is '{base}'; it must be an "
+                "absolute URL such as https://api.example.com."
+            )
+        return join(base, url)
+
+    # -- headers and authentication -----------------------------------------------------------
+
+    def _apply_auth(self) -> auth.AuthAdditions:
+        name = self.provider.auth.method
+        method = auth.method(name)
+        if method is None:
+            raise RequestBuildError(
+                f"Provider '{self.provider.name}' uses the unknown authentication method "
+                f"'{name}'. Known methods: {', '.join(auth.METHODS)}."
+            )
+        settings: dict[str, str | Secret] = {}
+        for setting in method.settings:
+            if setting.private:
+                address = SecretAddress(self.provider.name, auth_field(setting.name))
+                secret = (
+                    self.secrets.require(address, self.environment)
+                    if setting.required
+                    else self.secrets.get(address, self.environment)
+                )
+                if secret is not None:
+                    settings[setting.name] = secret
+                continue
+            configured = self.provider.auth.settings.get(setting.name)
+            value = value_for(configured, self.environment) if configured is not None else None
+            value = value or setting.default
+            if not value and setting.required:
+                raise RequestBuildError(
+                    f"The authentication setting '{setting.label}' ({setting.name}) of provider "
+                    f"'{self.provider.name}' has no value in environment '{self.environment}'. "
+                    "Set it in the provider's authentication."
+                )
+            settings[setting.name] = value
+        return method.apply(settings)
+
+    def _header_value(self, header: Header, owner: str | None) -> str:
+        if header.private:
+            address = SecretAddress(self.provider.name, header_field(header.name, owner))
+            return self._reveal(self.secrets.require(address, self.environment))
+        return value_for(header.value, self.environment) or ""
+
+    def _headers(
+        self, parameters: list[_Resolved], auth_headers: list[tuple[str, str]]
+    ) -> dict[str, tuple[str, str]]:
+        """The request headers keyed by lower-case name, later layers replacing earlier ones."""
+        layers = list(auth_headers)
+        layers += [(h.name, self._header_value(h, None)) for h in self.provider.headers]
+        layers += [(h.name, self._header_value(h, self.call.name)) for h in self.call.headers]
+        layers += [(p.name, value) for p, value in _sent_in(parameters, Location.HEADER)]
+        headers: dict[str, tuple[str, str]] = {}
+        for name, value in layers:
+            _check_header(self.call, name, value)
+            headers[name.lower()] = (name, value)
+        return headers
+
+
+def _sent_in(parameters: list[_Resolved], location: Location) -> list[tuple[Parameter, str]]:
+    """The parameters sent at `location` with their values, leaving out dropped ones."""
+    return [
+        (r.parameter, r.value) for r in parameters if r.location is location and r.value is not None
+    ]
+
+
+def _check_header(call: Call, name: str, value: str) -> None:
+    """Refuse header text httpx cannot encode or that would split the header, without echoing it."""
+    if not (name + value).isascii() or any(c in name + value for c in "\r\n"):
+        raise RequestBuildError(
+            f"The header '{name}' of call '{call.name}' contains a line break or a non-ASCII "
+            "character; header names and values must be plain ASCII on one line."
+        )
+
+
+def _set_content_type(headers: dict[str, tuple[str, str]], body: Body) -> None:
+    if body.parts:
+        # httpx writes the multipart Content-Type with the boundary it chose; a
+        # Content-Type from a header would lack that boundary and break the body.
+        headers.pop("content-type", None)
+    elif body.content_type and "content-type" not in headers:
+        headers["content-type"] = ("Content-Type", body.content_type)

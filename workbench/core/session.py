@@ -1,0 +1,86 @@
+"""A session: one loaded workspace with its secrets and clients, ready to send calls.
+
+The CLI and the TUI both send through a `Session`, so what a call does is the
+same in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.core.client import ClientPool, send
+from workbench.core.errors import WorkbenchError
+from workbench.core.exchange import Exchange
+from workbench.core.model import Call, Provider, Workspace
+from workbench.core.request import build_request
+from workbench.core.secrets import SecretResolver, SecretStore
+
+
+class CallNotFound(WorkbenchError):
+    """A `Provider/Call` name that names nothing in the workspace."""
+
+
+def find_call(workspace: Workspace, name: str) -> tuple[Provider, Call]:
+    """Look up `Provider/Call`. Names may contain `/`, so every split point is tried."""
+    for index, char in enumerate(name):
+        if char != "/":
+            continue
+        provider = workspace.provider(name[:index])
+        call = provider.call(name[index + 1 :]) if provider else None
+        if provider and call:
+            return provider, call
+    known = [f"{p.name}/{c.name}" for p in workspace.providers for c in p.calls]
+    listing = "\n  ".join(known) if known else "(the workspace has no calls)"
+    raise CallNotFound(f"No call {name!r} in workspace {workspace.name!r}. Calls:\n  {listing}")
+
+
+@dataclass
+class Session:
+    """A workspace, where it was loaded from, its secret resolver and the client pool."""
+
+    workspace: Workspace
+    path: Path
+    secrets: SecretResolver
+    pool: ClientPool = field(default_factory=ClientPool)
+    base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
+
+    @classmethod
+    def open(cls, workspace: Workspace, path: Path, *, store: SecretStore | None = None) -> Session:
+        resolver = SecretResolver(
+            workspace.id, store or SecretStore(), workspace_path=_shell_path(path)
+        )
+        return cls(workspace, path, resolver)
+
+    async def send(
+        self,
+        provider: Provider,
+        call: Call,
+        *,
+        environment: str | None = None,
+        overrides: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> Exchange:
+        """Build and send one call. Raises `WorkbenchError` when it cannot be built."""
+        built = build_request(
+            self.workspace,
+            provider,
+            call,
+            environment=environment or self.workspace.default_environment,
+            secrets=self.secrets,
+            overrides=overrides or {},
+            base_url=self.base_url,
+        )
+        cap = max_bytes if max_bytes is not None else self.workspace.settings.max_response_bytes
+        return await send(built, self.pool, max_bytes=cap)
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+
+def _shell_path(path: Path) -> str:
+    """The path as a user would type it in a command suggestion."""
+    import shlex
+
+    return shlex.quote(str(path))

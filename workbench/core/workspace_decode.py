@@ -1,0 +1,346 @@
+"""Turn the parsed TOML of a workspace file into a `Workspace`, checking every key, type and name.
+
+Nothing here runs code from the file: values are only compared, copied and
+wrapped in the model's dataclasses. Every problem is a `WorkspaceError`
+naming the file, the line (best effort, see `LineLocator`), the key path and
+what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from workbench.core.auth import METHODS
+from workbench.core.model import (
+    DEFAULT_ENVIRONMENTS,
+    FORMAT_VERSION,
+    Auth,
+    BodyType,
+    Call,
+    CallOptions,
+    Header,
+    Location,
+    Method,
+    Parameter,
+    Provider,
+    ResponseType,
+    UseAs,
+    Value,
+    Workspace,
+    WorkspaceSettings,
+    new_workspace_id,
+)
+from workbench.core.secrets import (
+    SecretAddress,
+    auth_field,
+    header_field,
+    parameter_field,
+)
+from workbench.core.workspace_encode import (
+    AUTH_METHOD_KEY,
+    CALL_KEYS,
+    HEADER_KEYS,
+    OPTIONS_KEYS,
+    PARAMETER_KEYS,
+    PROVIDER_KEYS,
+    SETTINGS_KEYS,
+    WORKSPACE_KEYS,
+)
+from workbench.core.workspace_paths import KeyPath
+from workbench.core.workspace_values import (
+    TableReader,
+    describe,
+    did_you_mean,
+    expected_one_of,
+    is_integer,
+    peek_name,
+)
+
+# RFC 9110 token characters: what an HTTP header name may contain.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_DEFAULT_SETTINGS = WorkspaceSettings()
+_DEFAULT_OPTIONS = CallOptions()
+_ROOT = KeyPath()
+
+
+def decode_workspace(data: Mapping[str, Any], source: str, text: str) -> Workspace:
+    """The workspace described by `data`, parsed from `text` (used to find lines for errors)."""
+    return _Reader(source, text).workspace(data)
+
+
+class _Reader(TableReader):
+    """Reads one workspace's data, table by table."""
+
+    def workspace(self, data: Mapping[str, Any]) -> Workspace:
+        # The format first: a newer file may well have keys this version does not know.
+        self._format(data)
+        self._check_keys(data, WORKSPACE_KEYS, _ROOT)
+        workspace_id = new_workspace_id()  # a file without an id gets one; saving writes it
+        if "id" in data:
+            workspace_id = self._name(data, _ROOT, "id", "the workspace needs a stable id")
+        name = self._name(data, _ROOT, "name", "the workspace needs a name")
+        self.environments = self._environments(data)
+        return Workspace(
+            id=workspace_id,
+            name=name,
+            environments=self.environments,
+            settings=self._settings(data),
+            providers=self._providers(data),
+        )
+
+    def _format(self, data: Mapping[str, Any]) -> None:
+        path = _ROOT.key("format")
+        if "format" not in data:
+            raise self.error(
+                path, f"missing; a workspace file starts with format = {FORMAT_VERSION}"
+            )
+        value = data["format"]
+        if not is_integer(value):
+            raise self.error(path, f"expected the integer {FORMAT_VERSION}; got {describe(value)}")
+        if value > FORMAT_VERSION:
+            raise self.error(
+                path,
+                f"format {value} was written by a newer workbench (this one reads format "
+                f"{FORMAT_VERSION}); upgrade workbench to open this file",
+            )
+        if value < 1:
+            raise self.error(path, f"expected {FORMAT_VERSION}; got {value}")
+
+    def _environments(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        if "environments" not in data:
+            return DEFAULT_ENVIRONMENTS
+        value = data["environments"]
+        path = _ROOT.key("environments")
+        if not isinstance(value, list):
+            raise self.error(path, f"expected an array of names; got {describe(value)}")
+        if not value:
+            raise self.error(path, "expected at least one environment (the first is the default)")
+        seen: set[str] = set()
+        for index, name in enumerate(value):
+            item = _ROOT.item("environments", index)
+            if not isinstance(name, str):
+                raise self.error(item, f"expected a name; got {describe(name)}")
+            if not name.strip():
+                raise self.error(item, "an environment name must not be empty")
+            if name in seen:
+                raise self.error(item, f'"{name}" is listed twice; environment names are unique')
+            seen.add(name)
+        return tuple(value)
+
+    def _settings(self, data: Mapping[str, Any]) -> WorkspaceSettings:
+        if "settings" not in data:
+            return _DEFAULT_SETTINGS
+        path = _ROOT.key("settings")
+        table = self._table(data["settings"], path)
+        self._check_keys(table, SETTINGS_KEYS, path)
+        return WorkspaceSettings(
+            confirm_actions=self._flag(
+                table, "confirm_actions", path, _DEFAULT_SETTINGS.confirm_actions
+            ),
+            max_response_bytes=self._positive_integer(
+                table, "max_response_bytes", path, _DEFAULT_SETTINGS.max_response_bytes
+            ),
+        )
+
+    def _providers(self, data: Mapping[str, Any]) -> tuple[Provider, ...]:
+        providers: list[Provider] = []
+        seen: dict[str, int] = {}
+        for index, table in self._items(data, "providers", _ROOT):
+            path = _ROOT.item("providers", index, peek_name(table))
+            name = self._name(table, path, "name", "every provider needs a name")
+            self._unique(seen, name, index, path, "providers", "provider names are unique")
+            providers.append(self._provider(table, path, name))
+        return tuple(providers)
+
+    def _provider(self, table: Mapping[str, Any], path: KeyPath, name: str) -> Provider:
+        self._check_keys(table, PROVIDER_KEYS, path)
+        if "/" in name:
+            raise self.error(
+                path.key("name"),
+                'a provider name must not contain "/": it separates the provider from the '
+                'field in secret names like "Demo/auth.value"',
+            )
+        # Read in the file's key order, so the first problem reported is the first in the file.
+        base_url = self._value(table, "base_url", path)
+        notes = self._text(table, "notes", path)
+        headers = self._headers(table, path, name, None)
+        parameters = self._parameters(table, path, name, None)
+        auth = self._auth(table, path, name)
+        return Provider(
+            name=name,
+            base_url=base_url,
+            auth=auth,
+            headers=headers,
+            parameters=parameters,
+            calls=self._calls(table, path, name),
+            notes=notes,
+        )
+
+    def _calls(self, table: Mapping[str, Any], path: KeyPath, provider: str) -> tuple[Call, ...]:
+        calls: list[Call] = []
+        seen: dict[str, int] = {}
+        for index, item in self._items(table, "calls", path):
+            call_path = path.item("calls", index, peek_name(item))
+            name = self._name(item, call_path, "name", "every call needs a name")
+            self._unique(
+                seen, name, index, call_path, "calls", "call names are unique within a provider"
+            )
+            calls.append(self._call(item, call_path, provider, name))
+        return tuple(calls)
+
+    def _auth(self, table: Mapping[str, Any], path: KeyPath, provider: str) -> Auth:
+        if "auth" not in table:
+            return Auth()
+        path = path.key("auth")
+        auth = self._table(table["auth"], path)
+        if AUTH_METHOD_KEY not in auth:
+            raise self.error(
+                path.key(AUTH_METHOD_KEY), f"missing; expected one of: {', '.join(METHODS)}"
+            )
+        method_name = auth[AUTH_METHOD_KEY]
+        method = METHODS.get(method_name) if isinstance(method_name, str) else None
+        if method is None:
+            raise self.error(
+                path.key(AUTH_METHOD_KEY),
+                expected_one_of(METHODS, method_name, "authentication method"),
+            )
+        settings: dict[str, Value] = {}
+        for key in auth:
+            if key == AUTH_METHOD_KEY:
+                continue
+            setting = method.setting(key)
+            if setting is None:
+                plain = [s.name for s in method.settings if not s.private]
+                hint = did_you_mean(key, plain) or (
+                    f"expected one of: {', '.join(plain)}" if plain else "it has no settings"
+                )
+                raise self.error(
+                    path.key(key),
+                    f'"{key}" is not a setting of the "{method.name}" method; {hint}',
+                )
+            if setting.private:
+                address = SecretAddress(provider, auth_field(key))
+                raise self.error(
+                    path.key(key),
+                    f'"{key}" is private: remove it from the file and run '
+                    f'`workbench secret set {self.source} "{address}"`',
+                )
+            settings[key] = self._value(auth, key, path)
+        return Auth(method=method.name, settings=settings)
+
+    def _call(self, table: Mapping[str, Any], path: KeyPath, provider: str, name: str) -> Call:
+        self._check_keys(table, CALL_KEYS, path)
+        return Call(
+            name=name,
+            use_as=self._choice(table, "use_as", path, UseAs, UseAs.DATA),
+            method=self._choice(table, "method", path, Method, Method.GET),
+            url=self._text(table, "url", path),
+            headers=self._headers(table, path, provider, name),
+            parameters=self._parameters(table, path, provider, name),
+            body_type=self._choice(table, "body_type", path, BodyType, BodyType.NONE),
+            body=self._text(table, "body", path),
+            content_type=self._text(table, "content_type", path),
+            response_type=self._choice(
+                table, "response_type", path, ResponseType, ResponseType.JSON
+            ),
+            notes=self._text(table, "notes", path),
+            options=self._options(table, path),
+        )
+
+    def _options(self, table: Mapping[str, Any], path: KeyPath) -> CallOptions:
+        if "options" not in table:
+            return _DEFAULT_OPTIONS
+        path = path.key("options")
+        options = self._table(table["options"], path)
+        self._check_keys(options, OPTIONS_KEYS, path)
+        defaults = _DEFAULT_OPTIONS
+        return CallOptions(
+            timeout=self._positive_number(options, "timeout", path, defaults.timeout, "seconds"),
+            follow_redirects=self._flag(
+                options, "follow_redirects", path, defaults.follow_redirects
+            ),
+            verify_tls=self._flag(options, "verify_tls", path, defaults.verify_tls),
+            include_errors=self._flag(options, "include_errors", path, defaults.include_errors),
+            capture_headers=self._flag(options, "capture_headers", path, defaults.capture_headers),
+        )
+
+    def _headers(
+        self, table: Mapping[str, Any], path: KeyPath, provider: str, call: str | None
+    ) -> tuple[Header, ...]:
+        headers: list[Header] = []
+        seen: dict[str, int] = {}
+        for index, item in self._items(table, "headers", path):
+            item_path = path.item("headers", index, peek_name(item))
+            self._check_keys(item, HEADER_KEYS, item_path)
+            name = self._name(item, item_path, "name", "every header needs a name")
+            if not _HEADER_NAME.match(name):
+                raise self.error(
+                    item_path.key("name"),
+                    f'"{name}" is not an HTTP header name: use letters, digits and '
+                    "!#$%&'*+-.^_`|~ only",
+                )
+            # Header names are case-insensitive in HTTP, so "Accept" and "accept" collide.
+            self._unique(
+                seen,
+                name,
+                index,
+                item_path,
+                "headers",
+                "header names are unique, ignoring case",
+                fold_case=True,
+            )
+            private = self._flag(item, "private", item_path, False)
+            if private:
+                self._no_private_value(
+                    item, item_path, SecretAddress(provider, header_field(name, call))
+                )
+            headers.append(
+                Header(name=name, value=self._value(item, "value", item_path), private=private)
+            )
+        return tuple(headers)
+
+    def _parameters(
+        self, table: Mapping[str, Any], path: KeyPath, provider: str, call: str | None
+    ) -> tuple[Parameter, ...]:
+        parameters: list[Parameter] = []
+        seen: dict[str, int] = {}
+        where = "within a call" if call is not None else "within a provider"
+        for index, item in self._items(table, "parameters", path):
+            item_path = path.item("parameters", index, peek_name(item))
+            self._check_keys(item, PARAMETER_KEYS, item_path)
+            name = self._name(item, item_path, "name", "every parameter needs a name")
+            self._unique(
+                seen, name, index, item_path, "parameters", f"parameter names are unique {where}"
+            )
+            private = self._flag(item, "private", item_path, False)
+            if private:
+                self._no_private_value(
+                    item, item_path, SecretAddress(provider, parameter_field(name, call))
+                )
+            location = None
+            if "in" in item:
+                location = self._choice(item, "in", item_path, Location, Location.QUERY)
+            parameters.append(
+                Parameter(
+                    name=name,
+                    value=self._value(item, "value", item_path),
+                    private=private,
+                    optional=self._flag(item, "optional", item_path, False),
+                    allow_blank=self._flag(item, "allow_blank", item_path, False),
+                    location=location,
+                    file=self._flag(item, "file", item_path, False),
+                )
+            )
+        return tuple(parameters)
+
+    def _no_private_value(
+        self, item: Mapping[str, Any], path: KeyPath, address: SecretAddress
+    ) -> None:
+        if "value" in item:
+            raise self.error(
+                path.key("value"),
+                "a private value is never written in the workspace file: it lives in the secret "
+                f'store. Remove "value" and run `workbench secret set {self.source} "{address}"`',
+            )
