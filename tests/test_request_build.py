@@ -17,6 +17,7 @@ import pytest
 
 from workbench.core import auth
 from workbench.core.auth import AuthAdditions, AuthMethod, AuthSetting
+from workbench.core.auth.tokens import Token
 from workbench.core.errors import RequestBuildError, SecretMissing
 from workbench.core.model import (
     Auth,
@@ -569,7 +570,7 @@ def test_unknown_auth_method_is_an_error() -> None:
 def query_auth(monkeypatch: pytest.MonkeyPatch) -> None:
     """A method putting a plain and a private setting in the query, like an API key in the URL."""
 
-    def apply(settings: dict[str, str | Secret]) -> AuthAdditions:
+    def apply(settings: dict[str, str | Secret], token: Token | None) -> AuthAdditions:
         return AuthAdditions(query=[("app", settings["app"]), ("key", settings["key"])])
 
     method = AuthMethod(

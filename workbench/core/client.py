@@ -11,47 +11,15 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
 from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest
 from workbench.core.request import BuiltRequest
+from workbench.core.transport import TransportConfig
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class TransportConfig:
-    """What makes two requests need different clients: TLS verification and client identity.
-
-    Proxies come from the standard environment variables (httpx's trust_env),
-    the same for every client of a process.
-    """
-
-    verify: bool = True
-    ca_bundle: str | None = None
-    client_cert: str | None = None
-    client_key: str | None = None
-    client_key_password: str | None = None
-
-    def ssl_context(self) -> ssl.SSLContext:
-        if not self.verify:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        elif self.ca_bundle:
-            context = ssl.create_default_context(cafile=self.ca_bundle)
-        else:
-            import certifi
-
-            context = ssl.create_default_context(cafile=certifi.where())
-        if self.client_cert:
-            context.load_cert_chain(
-                self.client_cert, self.client_key, password=self.client_key_password
-            )
-        return context
 
 
 class ClientPool:

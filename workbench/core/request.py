@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from workbench.core import auth
+from workbench.core.auth.base import AuthAdditions
+from workbench.core.auth.settings import method_of, resolve_settings
+from workbench.core.auth.tokens import Token
 from workbench.core.body import Body, Field, encode_body
 from workbench.core.errors import RequestBuildError
 from workbench.core.exchange import SentRequest
@@ -39,7 +41,6 @@ from workbench.core.secrets import (
     Secret,
     SecretAddress,
     SecretResolver,
-    auth_field,
     header_field,
     parameter_field,
 )
@@ -95,19 +96,22 @@ def build_request(
     secrets: SecretResolver,
     overrides: Mapping[str, str] = {},
     base_url: str | None = None,
+    token: Token | None = None,
 ) -> BuiltRequest:
     """Build the request for `call` of `provider` in `environment`.
 
     `overrides` are parameter values given at run time, by name; `base_url`
-    replaces the provider's base URL. Raises `RequestBuildError` when the
-    call cannot be built and `SecretMissing` when a private value is not set.
+    replaces the provider's base URL; `token` is the current access token of a
+    token-based authentication method (None: none yet, nothing is added).
+    Raises `RequestBuildError` when the call cannot be built and
+    `SecretMissing` when a private value is not set.
     """
     if environment not in workspace.environments:
         raise RequestBuildError(
             f"The workspace has no environment '{environment}'; "
             f"it has {', '.join(workspace.environments)}."
         )
-    return _Builder(provider, call, environment, secrets).build(overrides, base_url)
+    return _Builder(provider, call, environment, secrets).build(overrides, base_url, token)
 
 
 class _Builder:
@@ -126,11 +130,13 @@ class _Builder:
             body_placeholders(call.body) if call.body_type in _TEMPLATED_BODIES else set()
         )
 
-    def build(self, overrides: Mapping[str, str], base_url: str | None) -> BuiltRequest:
+    def build(
+        self, overrides: Mapping[str, str], base_url: str | None, token: Token | None
+    ) -> BuiltRequest:
         # httpx is imported on first build, not at start-up (see DESIGN.md, performance).
         import httpx
 
-        additions = self._apply_auth()
+        additions = self._apply_auth(token)
         url_template = self._url_template(base_url)
         parameters = self._parameters(url_template, overrides)
         values = {r.parameter.name: r.value or "" for r in parameters}
@@ -285,37 +291,10 @@ class _Builder:
 
     # -- headers and authentication -----------------------------------------------------------
 
-    def _apply_auth(self) -> auth.AuthAdditions:
-        name = self.provider.auth.method
-        method = auth.method(name)
-        if method is None:
-            raise RequestBuildError(
-                f"Provider '{self.provider.name}' uses the unknown authentication method "
-                f"'{name}'. Known methods: {', '.join(auth.METHODS)}."
-            )
-        settings: dict[str, str | Secret] = {}
-        for setting in method.settings:
-            if setting.private:
-                address = SecretAddress(self.provider.name, auth_field(setting.name))
-                secret = (
-                    self.secrets.require(address, self.environment)
-                    if setting.required
-                    else self.secrets.get(address, self.environment)
-                )
-                if secret is not None:
-                    settings[setting.name] = secret
-                continue
-            configured = self.provider.auth.settings.get(setting.name)
-            value = value_for(configured, self.environment) if configured is not None else None
-            value = value or setting.default
-            if not value and setting.required:
-                raise RequestBuildError(
-                    f"The authentication setting '{setting.label}' ({setting.name}) of provider "
-                    f"'{self.provider.name}' has no value in environment '{self.environment}'. "
-                    "Set it in the provider's authentication."
-                )
-            settings[setting.name] = value
-        return method.apply(settings)
+    def _apply_auth(self, token: Token | None) -> AuthAdditions:
+        method = method_of(self.provider)
+        settings = resolve_settings(self.provider, self.environment, self.secrets)
+        return method.apply(settings, token)
 
     def _header_value(self, header: Header, owner: str | None) -> str:
         if header.private:

@@ -171,13 +171,22 @@ class SecretStore:
         self._write(data)
 
     def delete(
-        self, workspace_id: str, address: SecretAddress, environment: str | None = None
+        self,
+        workspace_id: str,
+        address: SecretAddress,
+        environment: str | None = None,
+        *,
+        every_environment: bool = False,
     ) -> bool:
-        """Forget a value; True when there was one."""
+        """Forget a value (or, with `every_environment`, all of the address's); True if any."""
         data = self._read()
         entries = data["workspaces"].get(workspace_id, {})
         per_env = entries.get(str(address), {})
-        removed = per_env.pop(environment or ALL_ENVIRONMENTS, None) is not None
+        if every_environment:
+            removed = bool(per_env)
+            per_env.clear()
+        else:
+            removed = per_env.pop(environment or ALL_ENVIRONMENTS, None) is not None
         if not per_env:
             entries.pop(str(address), None)
         if not entries:
@@ -237,6 +246,25 @@ class SecretResolver:
         if self.store is not None:
             self.store.set(self.workspace_id, address, value, environment)
         self._stored.setdefault(str(address), {})[environment or ALL_ENVIRONMENTS] = value
+
+    def delete_all(self, address: SecretAddress, environment: str | None = None) -> bool:
+        """Forget the address's value for one environment, or (None) for every environment."""
+        per_env = self._stored.get(str(address), {})
+        if environment is None:
+            removed = bool(per_env)
+            per_env.clear()
+        else:
+            removed = per_env.pop(environment, None) is not None
+        if not per_env:
+            self._stored.pop(str(address), None)
+        if self.store is not None:
+            removed = (
+                self.store.delete(
+                    self.workspace_id, address, environment, every_environment=environment is None
+                )
+                or removed
+            )
+        return removed
 
     def stored_addresses(self) -> Iterator[tuple[str, list[str]]]:
         """Addresses that have a value in the store, with the environments they are set for."""

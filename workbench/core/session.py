@@ -7,15 +7,19 @@ same in both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from workbench.core.auth.base import AuthMethod, ResolvedSettings
+from workbench.core.auth.settings import method_of, resolve_settings
+from workbench.core.auth.tokens import Token, TokenContext, TokenManager
 from workbench.core.client import ClientPool, send
 from workbench.core.errors import WorkbenchError
 from workbench.core.exchange import Exchange
 from workbench.core.model import Call, Provider, Workspace
 from workbench.core.request import build_request
 from workbench.core.secrets import SecretResolver, SecretStore
+from workbench.core.transport import TransportConfig
 
 
 class CallNotFound(WorkbenchError):
@@ -45,6 +49,10 @@ class Session:
     secrets: SecretResolver
     pool: ClientPool = field(default_factory=ClientPool)
     base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
+    tokens: TokenManager = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = TokenManager(self.secrets)
 
     @classmethod
     def open(cls, workspace: Workspace, path: Path, *, store: SecretStore | None = None) -> Session:
@@ -62,18 +70,50 @@ class Session:
         overrides: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
     ) -> Exchange:
-        """Build and send one call. Raises `WorkbenchError` when it cannot be built."""
-        built = build_request(
-            self.workspace,
-            provider,
-            call,
-            environment=environment or self.workspace.default_environment,
-            secrets=self.secrets,
-            overrides=overrides or {},
-            base_url=self.base_url,
-        )
+        """Build and send one call, authenticated as its provider says.
+
+        A token-based method gets a valid token first; when the server answers
+        401 all the same, the token is renewed once and the call sent once
+        more, never in a loop. Raises `WorkbenchError` when the call cannot be
+        built or authentication fails.
+        """
+        environment = environment or self.workspace.default_environment
+        method = method_of(provider)
+        settings = resolve_settings(provider, environment, self.secrets)
+        transport = self.transport_for(call, method, settings)
         cap = max_bytes if max_bytes is not None else self.workspace.settings.max_response_bytes
-        return await send(built, self.pool, max_bytes=cap)
+
+        async def attempt(token: Token | None) -> Exchange:
+            built = build_request(
+                self.workspace,
+                provider,
+                call,
+                environment=environment,
+                secrets=self.secrets,
+                overrides=overrides or {},
+                base_url=self.base_url,
+                token=token,
+            )
+            return await send(built, self.pool, max_bytes=cap, transport=transport)
+
+        if method.token_flow is None:
+            return await attempt(None)
+        context = TokenContext(
+            provider.name, method.label, environment, settings, self.pool.client_for(transport)
+        )
+        token = await self.tokens.current(method.token_flow, context)
+        exchange = await attempt(token)
+        if exchange.status == 401:
+            token = await self.tokens.renew(method.token_flow, context, token)
+            exchange = await attempt(token)
+        return exchange
+
+    def transport_for(
+        self, call: Call, method: AuthMethod, settings: ResolvedSettings
+    ) -> TransportConfig:
+        """The TLS configuration of a call: its verify option plus any client certificate."""
+        base = method.transport(settings) if method.transport else TransportConfig()
+        return replace(base, verify=base.verify and call.options.verify_tls)
 
     async def aclose(self) -> None:
         await self.pool.aclose()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from workbench.core.auth.base import AuthAdditions, AuthMethod, AuthSetting
-from workbench.core.secrets import Secret
+from workbench.core.auth.base import (
+    AuthAdditions,
+    AuthMethod,
+    AuthSetting,
+    ResolvedSettings,
+    text_setting,
+)
+from workbench.core.auth.tokens import Token
 
 
-def _apply(settings: dict[str, str | Secret]) -> AuthAdditions:
-    name = settings["header"]
-    assert isinstance(name, str)
-    return AuthAdditions(headers=[(name, settings["value"])])
+def _apply(settings: ResolvedSettings, token: Token | None) -> AuthAdditions:
+    return AuthAdditions(headers=[(text_setting(settings, "header"), settings["value"])])
 
 
 METHOD = AuthMethod(

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from workbench.core.auth.base import AuthAdditions, AuthMethod
-from workbench.core.secrets import Secret
+from workbench.core.auth.base import AuthMethod, no_additions
 
-
-def _apply(settings: dict[str, str | Secret]) -> AuthAdditions:
-    return AuthAdditions()
-
-
-METHOD = AuthMethod(name="none", label="None or self-handled", settings=(), apply=_apply)
+METHOD = AuthMethod(name="none", label="None or self-handled", settings=(), apply=no_additions)

@@ -1,0 +1,180 @@
+"""Access tokens for token-based methods: the token type, the flow protocol, and the cache.
+
+A token is a private value: it is cached in the secret store (per provider
+and environment, under the field `auth.token`) with the moment it was
+obtained and its lifetime, so separate runs reuse it. `TokenManager` hands
+out a valid token, renewing it shortly before it expires (with the refresh
+token when the server gave one, else by obtaining a new one), and renews it
+once more on request after a 401.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from workbench.core.errors import AuthError
+from workbench.core.secrets import Secret, SecretAddress, SecretResolver, auth_field
+
+if TYPE_CHECKING:
+    import httpx
+
+    from workbench.core.auth.base import ResolvedSettings
+
+TOKEN_FIELD = auth_field("token")
+# Renew this long before expiry, but never more than a tenth of the lifetime,
+# so a token living two seconds is still used for most of them.
+RENEWAL_MARGIN_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Token:
+    """An access token with what is needed to know when to renew it."""
+
+    access_token: Secret
+    token_type: str = "Bearer"
+    obtained_at: float = 0.0  # seconds since the epoch
+    expires_in: float | None = None  # lifetime in seconds; None: the server did not say
+    refresh_token: Secret | None = None
+    scope: str | None = None
+
+    @property
+    def expires_at(self) -> float | None:
+        return None if self.expires_in is None else self.obtained_at + self.expires_in
+
+    def needs_renewal(self, now: float | None = None) -> bool:
+        """True when the token has expired or is about to."""
+        if self.expires_in is None:
+            return False
+        margin = min(RENEWAL_MARGIN_SECONDS, self.expires_in / 10)
+        now = time.time() if now is None else now
+        return now >= self.obtained_at + self.expires_in - margin
+
+    @classmethod
+    def from_response(cls, data: Mapping[str, Any], *, now: float | None = None) -> Token:
+        """A token from an OAuth2-style token response (`access_token`, `expires_in`, ...)."""
+        access = data.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise ValueError("the response has no access_token")
+        expires_in = data.get("expires_in")
+        refresh = data.get("refresh_token")
+        scope = data.get("scope")
+        return cls(
+            access_token=Secret(access),
+            token_type=str(data.get("token_type") or "Bearer"),
+            obtained_at=now if now is not None else time.time(),
+            expires_in=_seconds(expires_in),
+            refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
+            scope=scope if isinstance(scope, str) else None,
+        )
+
+    def to_json(self) -> str:
+        """The token as stored in the secret store (it is private as a whole)."""
+        return json.dumps(
+            {
+                "access_token": self.access_token.reveal(),
+                "token_type": self.token_type,
+                "obtained_at": self.obtained_at,
+                "expires_in": self.expires_in,
+                "refresh_token": self.refresh_token.reveal() if self.refresh_token else None,
+                "scope": self.scope,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Token | None:
+        """The stored token, or None when what is stored is not a token (then it is ignored)."""
+        try:
+            data = json.loads(text)
+            return cls.from_response(data, now=float(data["obtained_at"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def _seconds(value: object) -> float | None:
+    """A lifetime in seconds from a JSON number or numeric text; None when absent or not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+@dataclass
+class TokenContext:
+    """What a token flow needs: whose token, the resolved settings, an HTTP client."""
+
+    provider: str
+    method_label: str
+    environment: str
+    settings: ResolvedSettings
+    http: httpx.AsyncClient
+
+
+class TokenFlow(Protocol):
+    """How a token-based method obtains and refreshes tokens."""
+
+    async def obtain(self, context: TokenContext) -> Token:
+        """A new token, without user interaction; raise `AuthError` saying what the server said."""
+        ...
+
+    async def refresh(self, context: TokenContext, token: Token) -> Token | None:
+        """A renewed token using `token`'s refresh token; None when it cannot be refreshed."""
+        ...
+
+
+class TokenManager:
+    """Hands out valid tokens, caching them in the secret store per provider and environment."""
+
+    def __init__(self, secrets: SecretResolver) -> None:
+        self.secrets = secrets
+        self.requests = 0  # token endpoint requests made by this manager (obtain + refresh)
+
+    def cached(self, provider: str, environment: str) -> Token | None:
+        stored = self.secrets.get(SecretAddress(provider, TOKEN_FIELD), environment)
+        return Token.from_json(stored.reveal()) if stored is not None else None
+
+    def save(self, provider: str, environment: str, token: Token) -> None:
+        self.secrets.set(SecretAddress(provider, TOKEN_FIELD), token.to_json(), environment)
+
+    def forget(self, provider: str, environment: str | None = None) -> bool:
+        """Drop cached tokens, of one environment or (None) of all; True when there were any."""
+        return self.secrets.delete_all(SecretAddress(provider, TOKEN_FIELD), environment)
+
+    async def current(self, flow: TokenFlow, context: TokenContext) -> Token:
+        """A token that is not about to expire: the cached one, or a renewed one."""
+        token = self.cached(context.provider, context.environment)
+        if token is not None and not token.needs_renewal():
+            return token
+        return await self.renew(flow, context, token)
+
+    async def renew(self, flow: TokenFlow, context: TokenContext, stale: Token | None) -> Token:
+        """A new token: refreshed from `stale` when possible, else obtained afresh."""
+        token: Token | None = None
+        if stale is not None and stale.refresh_token is not None:
+            self.requests += 1
+            try:
+                token = await flow.refresh(context, stale)
+            except AuthError:
+                token = None  # a refused refresh token: fall back to a new grant below
+        if token is None:
+            self.requests += 1
+            token = await flow.obtain(context)
+        if token.refresh_token is None and stale is not None and stale.refresh_token is not None:
+            # Servers may omit the refresh token on refresh: the old one stays valid.
+            token = Token(
+                token.access_token,
+                token.token_type,
+                token.obtained_at,
+                token.expires_in,
+                stale.refresh_token,
+                token.scope,
+            )
+        self.save(context.provider, context.environment, token)
+        return token
