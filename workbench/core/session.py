@@ -16,7 +16,7 @@ from workbench.core.auth.tokens import Token, TokenContext, TokenManager
 from workbench.core.client import ClientPool, send
 from workbench.core.errors import WorkbenchError
 from workbench.core.exchange import Exchange
-from workbench.core.model import Call, Provider, Workspace
+from workbench.core.model import Call, Provider, Workspace, value_for
 from workbench.core.request import build_request
 from workbench.core.secrets import SecretResolver, SecretStore
 from workbench.core.transport import TransportConfig
@@ -99,7 +99,12 @@ class Session:
         if method.token_flow is None:
             return await attempt(None)
         context = TokenContext(
-            provider.name, method.label, environment, settings, self.pool.client_for(transport)
+            provider.name,
+            method.label,
+            environment,
+            settings,
+            self.pool.client_for(transport),
+            base_url=self.base_url or value_for(provider.base_url, environment) or "",
         )
         token = await self.tokens.current(method.token_flow, context)
         exchange = await attempt(token)

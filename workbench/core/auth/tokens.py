@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.core.errors import AuthError
 from workbench.core.secrets import Secret, SecretAddress, SecretResolver, auth_field
+from workbench.core.url import is_absolute, join
 
 if TYPE_CHECKING:
     import httpx
@@ -108,13 +109,27 @@ def _seconds(value: object) -> float | None:
 
 @dataclass
 class TokenContext:
-    """What a token flow needs: whose token, the resolved settings, an HTTP client."""
+    """What a token flow needs: whose token, the resolved settings, an HTTP client.
+
+    `base_url` is the provider's effective base URL; token and authorization
+    URLs written relative (like `/oauth/token`) are resolved against it with
+    `endpoint()`, so a workspace follows its provider to another server.
+    """
 
     provider: str
     method_label: str
     environment: str
     settings: ResolvedSettings
     http: httpx.AsyncClient
+    base_url: str = ""
+
+    def endpoint(self, setting: str) -> str:
+        """The URL in `setting`, made absolute against the base URL when it is relative."""
+        url = self.settings.get(setting, "")
+        text = url.reveal() if isinstance(url, Secret) else url
+        if is_absolute(text) or not self.base_url:
+            return text
+        return join(self.base_url, text)
 
 
 class TokenFlow(Protocol):
