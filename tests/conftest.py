@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.secrets import ENV_PREFIX, HOME_VARIABLE
+from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
 
 
@@ -17,6 +18,22 @@ def demo_server() -> Iterator[DemoServer]:
     """The demo API on a free port, shared by the session and stopped cleanly at its end."""
     with DemoServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def demo_tls_server(demo_server: DemoServer) -> DemoServer:
+    """The demo API's HTTPS companion (`.base_url` is https://127.0.0.1:PORT).
+
+    It shares `demo_server`'s state and credentials, requires a client
+    certificate signed by the demo CA, and stops with `demo_server`.
+    """
+    return demo_server.start_tls_companion()
+
+
+@pytest.fixture(scope="session")
+def demo_credentials(demo_server: DemoServer) -> DemoCredentials:
+    """The random credentials of the session's demo API (and of its HTTPS companion)."""
+    return demo_server.credentials
 
 
 @pytest.fixture

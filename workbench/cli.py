@@ -18,6 +18,7 @@ EXIT_NOT_SENT = 3
 EXIT_CLIENT_ERROR = 4
 EXIT_SERVER_ERROR = 5
 EXIT_NO_ANSWER = 6
+EXIT_AUTH = 7
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = """\
@@ -28,6 +29,7 @@ exit codes:
   4    the call answered 4xx
   5    the call answered 5xx
   6    no complete answer: connection refused, DNS, TLS, timeout, response too large
+  7    authentication failed: the token endpoint or login refused
   130  interrupted (Ctrl+C)
 
 private values:
@@ -39,7 +41,7 @@ private values:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.commands import demo, run, secret
+    from workbench.commands import auth, demo, run, secret
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -52,13 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     secret.register(commands)
     demo.register(commands)
+    auth.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from workbench.commands import tui
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
+        if tui.is_tui_form(arguments, build_parser):
+            return tui.handle(arguments)
+        parser = build_parser()
+        parser.usage = f"{tui.USAGE}\n       workbench COMMAND ..."
+        parser.epilog = f"{tui.HELP}\n{parser.epilog}"
+        args = parser.parse_args(arguments)
         result: int = args.handler(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

@@ -6,21 +6,42 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workbench.demo.server import DemoServer
 
 DEMO_WORKSPACE = Path("workspaces") / "demo.toml"
+AUTH_WORKSPACE = Path("workspaces") / "auth.toml"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from workbench.demo.server import DEFAULT_PORT
+    from workbench.demo.server import DEFAULT_PORT, DEFAULT_TLS_PORT
+    from workbench.demo.state import DEFAULT_TOKEN_LIFETIME
 
     server = commands.add_parser(
         "demo-server",
         help="run the demo API on loopback (for trying workbench offline)",
         description="Run the demo API: users (list with paging, get, create, update, delete), "
-        "echo, any status, slow, large JSON, binary, XML and text endpoints.",
+        "echo, any status, slow, large JSON, binary, XML and text endpoints, and one endpoint "
+        "per authentication method. A second, HTTPS port requires a client certificate. "
+        f"The random credentials of this run are stored for {AUTH_WORKSPACE}.",
     )
     server.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
+    )
+    server.add_argument(
+        "--tls-port",
+        type=int,
+        default=DEFAULT_TLS_PORT,
+        help=f"HTTPS port requiring a client certificate (default {DEFAULT_TLS_PORT})",
+    )
+    server.add_argument(
+        "--token-lifetime",
+        type=_positive_int,
+        default=DEFAULT_TOKEN_LIFETIME,
+        metavar="SECONDS",
+        help=f"lifetime of the access tokens it issues (default {DEFAULT_TOKEN_LIFETIME})",
     )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     server.set_defaults(handler=_serve)
@@ -28,17 +49,54 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo = commands.add_parser(
         "demo",
         help="start the demo API on a free port and show how to call it",
-        description="Start the demo API on a free port and use the example workspace "
-        "workspaces/demo.toml against it.",
+        description="Start the demo API (and its client-certificate HTTPS port) on free ports "
+        f"and use the example workspaces {DEMO_WORKSPACE} and {AUTH_WORKSPACE} against it.",
     )
     demo.set_defaults(handler=_demo)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of seconds above 0, got {text!r}"
+        )
+    return value
 
 
 def _serve(args: argparse.Namespace) -> int:
     from workbench.demo.server import serve_forever
 
-    serve_forever(args.host, args.port)
+    serve_forever(
+        args.host,
+        args.port,
+        tls_port=args.tls_port,
+        token_lifetime=args.token_lifetime,
+        on_ready=_store_credentials,
+    )
     return 0
+
+
+def _store_credentials(server: DemoServer) -> None:
+    """Put this run's random credentials in the secret store; never print them."""
+    from workbench.core.errors import SecretStoreError
+    from workbench.core.secrets import SecretStore
+    from workbench.demo.credentials import store_demo_credentials
+
+    try:
+        store_demo_credentials(server.credentials, SecretStore())
+    except SecretStoreError as error:
+        # The API still runs; only the example auth workspace lacks its values.
+        print(f"Demo credentials not stored: {error}", file=sys.stderr, flush=True)
+        return
+    print(
+        f"Demo credentials stored in the secret store for {AUTH_WORKSPACE.as_posix()}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def demo_workspace_path() -> Path | None:
@@ -48,9 +106,7 @@ def demo_workspace_path() -> Path | None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    import threading
-
-    from workbench.demo.server import DemoServer
+    from workbench.demo.server import serve_forever
 
     workspace = demo_workspace_path()
     if workspace is None:
@@ -59,16 +115,17 @@ def _demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 3
-    with DemoServer() as server:
+
+    def show_how_to_call(server: DemoServer) -> None:
+        _store_credentials(server)
         quoted = shlex.quote(str(workspace))
         print(
-            f"Demo API listening on {server.base_url} (Ctrl+C to stop).\n"
             f"Try:\n  workbench run {quoted} 'Demo/List users' --base-url {server.base_url}\n"
             f"  workbench run {quoted} 'Demo/Get user' --param id=3 --base-url {server.base_url}",
             file=sys.stderr,
+            flush=True,
         )
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("Demo API stopped.", file=sys.stderr)
+
+    serve_forever(port=0, tls_port=0, on_ready=show_how_to_call)
+    print("Demo API stopped.", file=sys.stderr)
     return 0

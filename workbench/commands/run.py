@@ -7,10 +7,13 @@ import asyncio
 import base64
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.commands.common import CommandFailed, load, report
 from workbench.core.exchange import Exchange
+
+if TYPE_CHECKING:
+    from workbench.core.model import Provider
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,8 +71,9 @@ def handle(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-    from workbench.core.errors import WorkbenchError
+    from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT, EXIT_USAGE
+    from workbench.core.auth.oauth import CredentialsRefused
+    from workbench.core.errors import AuthError, WorkbenchError
     from workbench.core.session import Session, find_call
 
     workspace, path = load(args.workspace)
@@ -84,11 +88,19 @@ async def _run(args: argparse.Namespace) -> int:
         exchange = await session.send(
             provider, call, environment=args.env, overrides=overrides, max_bytes=args.max_bytes
         )
+    except CredentialsRefused as error:
+        listing = f"`workbench secret list {session.secrets.workspace_path}` shows them."
+        raise CommandFailed(f"{error} {listing}", EXIT_AUTH) from None
+    except AuthError as error:
+        raise CommandFailed(str(error), EXIT_AUTH) from None
     except WorkbenchError as error:
         raise CommandFailed(str(error), EXIT_NOT_SENT) from None
     finally:
         await session.aclose()
     _print(exchange, args)
+    hint = refused_hint(exchange, provider, session.secrets.workspace_path)
+    if hint:
+        print(f"workbench: {hint}", file=sys.stderr)
     return exit_code(exchange)
 
 
@@ -115,6 +127,27 @@ def exit_code(exchange: Exchange) -> int:
     if exchange.status >= 400:
         return cli.EXIT_CLIENT_ERROR
     return cli.EXIT_OK
+
+
+def refused_hint(exchange: Exchange, provider: Provider, workspace_path: str) -> str | None:
+    """What to check when a provider with authentication gets 401 or 403; None otherwise."""
+    from workbench.core.auth.settings import method_of
+
+    if exchange.status not in (401, 403) or provider.auth.method == "none":
+        return None
+    method = method_of(provider)
+    answer = f"{exchange.status} {exchange.reason}".strip()
+    if method.token_flow is not None and exchange.status == 401:
+        # Session.send renews a token once on 401, so the token refused was a fresh one.
+        return (
+            f"The server refused the {method.label} access token even after renewing it "
+            f"({answer}). Check the provider's authentication settings and "
+            f"`workbench secret list {workspace_path}`."
+        )
+    return (
+        f"The server refused the {method.label} credentials ({answer}). "
+        f"Check them with `workbench secret list {workspace_path}`."
+    )
 
 
 def status_line(exchange: Exchange) -> str:

@@ -40,8 +40,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     set_parser = actions.add_parser(
         "set",
         help="store a private value (read from a hidden prompt, or stdin when piped)",
-        description="Store a private value. It is read from a hidden prompt on a terminal, or "
-        "from standard input when piped (one line; the trailing newline is dropped).",
+        description="Store a private value. It is read from a hidden prompt on a terminal "
+        "(one line), or from standard input when piped: all of it, so multi-line values such as "
+        "PEM keys and JSON key files work (`workbench secret set WORKSPACE NAME < key.pem`); one "
+        "trailing newline is dropped.",
     )
     list_parser = actions.add_parser(
         "list", help="show the private values a workspace needs and whether each is set"
@@ -146,11 +148,14 @@ def _address(workspace: Workspace, name: str, environment: str | None) -> Secret
 
 
 def _read_value(label: str) -> str:
-
+    """The value from a hidden prompt, or all of piped stdin less one trailing newline."""
     if sys.stdin.isatty():
         value = getpass.getpass(f"Value for {label} (hidden): ")
     else:
-        value = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+        # All of it: PEM keys and JSON key files span lines. Only the newline that
+        # `echo` or an editor adds at the end is not part of the value (text mode
+        # has already turned a final \r\n into \n).
+        value = sys.stdin.read().removesuffix("\n")
     if not value:
         raise CommandFailed("No value given; nothing stored.", EXIT_USAGE)
     return value

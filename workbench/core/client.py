@@ -21,6 +21,23 @@ from workbench.core.transport import TransportConfig
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
+# What sending can raise when the network or the peer fails. httpcore lets an
+# ssl.SSLError raised while *reading* through unwrapped: with TLS 1.3 that is
+# how a server's "certificate required" alert arrives (after the handshake).
+TRANSPORT_ERRORS = (httpx.HTTPError, ssl.SSLError)
+
+# TLS alerts and errors (OpenSSL reason codes) -> what they mean for the user.
+_CLIENT_CERTIFICATE_WANTED = ("CERTIFICATE_REQUIRED", "HANDSHAKE_FAILURE")
+_CLIENT_CERTIFICATE_REFUSED = (
+    "UNKNOWN_CA",
+    "BAD_CERTIFICATE",
+    "CERTIFICATE_UNKNOWN",
+    "CERTIFICATE_EXPIRED",
+    "CERTIFICATE_REVOKED",
+    "UNSUPPORTED_CERTIFICATE",
+    "DECRYPT_ERROR",
+)
+
 
 class ClientPool:
     """Keeps one `httpx.AsyncClient` per `TransportConfig`, reused for every request.
@@ -80,7 +97,7 @@ async def send(
         response = await client.send(
             built.request, stream=True, follow_redirects=options.follow_redirects
         )
-    except httpx.HTTPError as error:
+    except TRANSPORT_ERRORS as error:
         kind, message = describe_transport_error(error, sent, options.timeout)
         return failed(kind, message)
     time_to_headers = time.perf_counter() - started
@@ -97,8 +114,8 @@ async def send(
                 break
             chunks.append(chunk)
             received += len(chunk)
-    except httpx.HTTPError as error:
-        kind, message = describe_transport_error(error, sent, options.timeout)
+    except TRANSPORT_ERRORS as error:
+        kind, message = describe_transport_error(error, sent, options.timeout, answered=True)
         failure = Failure(kind, message)
     finally:
         await response.aclose()
@@ -139,12 +156,17 @@ def format_size(size: int) -> str:
 
 
 def describe_transport_error(
-    error: httpx.HTTPError, sent: SentRequest, timeout: float
+    error: httpx.HTTPError | ssl.SSLError,
+    sent: SentRequest,
+    timeout: float,
+    *,
+    answered: bool = False,
 ) -> tuple[FailureKind, str]:
-    """Classify an httpx error and say what the user can do about it.
+    """Classify an httpx (or raw TLS) error and say what the user can do about it.
 
     httpx chains the original OS or SSL error as `__cause__`; that is where
-    "refused" and "unknown host" can be told apart reliably.
+    "refused" and "unknown host" can be told apart reliably. `answered`: the
+    error came while reading a response body, not before any answer.
     """
     parts = urlsplit(sent.url)
     host = parts.hostname or "the server"
@@ -156,12 +178,9 @@ def describe_transport_error(
             f"Timed out after {timeout:g} s trying to {phase} {where}. "
             "Raise the call's timeout option, or check that the server is up."
         )
-    if any(isinstance(c, ssl.SSLError) for c in causes) or "SSL" in str(error):
-        reason = next((str(c) for c in causes if isinstance(c, ssl.SSLError)), str(error))
-        return FailureKind.TLS, (
-            f"TLS failed with {where}: {reason}. Check the URL's scheme and port; for a "
-            "self-signed server give its CA bundle or turn off the call's verify_tls option."
-        )
+    tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+    if tls_error is not None or "SSL" in str(error):
+        return FailureKind.TLS, _describe_tls_error(where, tls_error, error)
     if isinstance(error, httpx.ConnectError):
         text = " ".join(str(c) for c in causes)
         if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
@@ -175,15 +194,70 @@ def describe_transport_error(
                 "base URL) and your network or DNS."
             )
         return FailureKind.REFUSED, f"Cannot connect to {where}: {error}."
+    reset = any(isinstance(c, ConnectionResetError | BrokenPipeError) for c in causes)
+    if reset and parts.scheme == "https" and not answered:
+        # A server that requires a client certificate sends a TLS alert and
+        # closes; when our request is still unread there, its kernel resets
+        # the connection and the alert is lost. A reset before any answer on
+        # HTTPS is most often that.
+        return FailureKind.TLS, (
+            f"TLS failed with {where}: the server reset the connection before answering "
+            f"({_deepest_message(causes)}). Servers that require a client certificate do this "
+            "when none (or one they do not accept) is sent: check the provider's "
+            "'Client-side SSL certificate' authentication."
+        )
     if isinstance(error, httpx.TooManyRedirects):
         return FailureKind.PROTOCOL, (
             f"Too many redirects from {where}. Turn off follow_redirects in the call's "
             "options to see the first answer."
         )
     return FailureKind.PROTOCOL, (
-        f"The connection to {where} broke: {error or type(error).__name__}. "
+        f"The connection to {where} broke: {_deepest_message(causes)}. "
         "The server closed it or answered with something that is not HTTP."
     )
+
+
+def _describe_tls_error(where: str, tls_error: ssl.SSLError | None, error: BaseException) -> str:
+    """Say which side of the TLS handshake balked, from OpenSSL's reason code."""
+    reason = (tls_error.reason if tls_error is not None else None) or ""
+    detail = str(tls_error or error)
+    if any(code in reason for code in _CLIENT_CERTIFICATE_WANTED):
+        return (
+            f"TLS failed with {where}: the server asked for a client certificate and got none "
+            f"it accepts ({detail}). Use the provider's 'Client-side SSL certificate' "
+            "authentication with a certificate the server trusts."
+        )
+    if any(code in reason for code in _CLIENT_CERTIFICATE_REFUSED):
+        return (
+            f"TLS failed with {where}: the server refused the client certificate ({detail}). "
+            "Check that it is signed by a CA the server trusts, not expired, and that the "
+            "private key belongs to it."
+        )
+    if isinstance(tls_error, ssl.SSLCertVerificationError):
+        return (
+            f"TLS failed with {where}: the server's certificate is not trusted "
+            f"({tls_error.verify_message or detail}). For a server with a private CA give that "
+            "CA's bundle (ca_bundle of the 'Client-side SSL certificate' authentication), or "
+            "turn off the call's verify_tls option."
+        )
+    if "WRONG_VERSION_NUMBER" in reason:
+        return (
+            f"TLS failed with {where}: the server does not speak TLS there ({detail}). "
+            "Check the URL's scheme (http or https) and port."
+        )
+    return (
+        f"TLS failed with {where}: {detail}. Check the URL's scheme and port; for a "
+        "self-signed server give its CA bundle or turn off the call's verify_tls option."
+    )
+
+
+def _deepest_message(causes: list[BaseException]) -> str:
+    """The most specific non-empty message in the chain (httpx's own are often empty)."""
+    for cause in reversed(causes):
+        text = (cause.strerror if isinstance(cause, OSError) else None) or str(cause)
+        if text:
+            return text
+    return type(causes[0]).__name__
 
 
 def _cause_chain(error: BaseException) -> list[BaseException]:

@@ -195,6 +195,17 @@ class SecretStore:
             self._write(data)
         return removed
 
+    def rename(self, workspace_id: str, old: SecretAddress, new: SecretAddress) -> bool:
+        """Move every environment's value of `old` to `new` (after a rename); True if any."""
+        data = self._read()
+        entries = data["workspaces"].get(workspace_id, {})
+        per_env = entries.pop(str(old), None)
+        if not per_env:
+            return False
+        entries.setdefault(str(new), {}).update(per_env)
+        self._write(data)
+        return True
+
 
 class SecretResolver:
     """Looks up the private values of one workspace from the environment and the store.
@@ -265,6 +276,17 @@ class SecretResolver:
                 or removed
             )
         return removed
+
+    def rename(self, old: SecretAddress, new: SecretAddress) -> None:
+        """Move the stored values of `old` to `new`, e.g. when a provider or call is renamed.
+
+        Environment variables are the user's own and stay as they are.
+        """
+        per_env = self._stored.pop(str(old), None)
+        if per_env:
+            self._stored.setdefault(str(new), {}).update(per_env)
+        if self.store is not None:
+            self.store.rename(self.workspace_id, old, new)
 
     def stored_addresses(self) -> Iterator[tuple[str, list[str]]]:
         """Addresses that have a value in the store, with the environments they are set for."""

@@ -75,6 +75,10 @@ class Request:
     state: DemoState
     stopping: threading.Event
     """Set when the server stops; slow handlers wait on it instead of sleeping."""
+    scheme: str = "http"
+    """"https" on a TLS port: part of the URL the client used (JWT audiences name it)."""
+    peer_certificate: dict[str, Any] | None = None
+    """The verified client certificate (as `ssl.SSLSocket.getpeercert()` gives it), if any."""
 
     @property
     def media_type(self) -> str:

@@ -1,7 +1,9 @@
 """Run the demo API: `DemoServer` in a background thread (tests), `serve_forever` for the CLI.
 
 The routes come from the `routes_*` modules listed in ROUTE_MODULES; each has
-a `register(router)` function.
+a `register(router)` function. Every server has its own random credentials;
+its HTTPS companion (`start_tls_companion`) serves the same API, state and
+credentials on a second port that requires a client certificate.
 """
 
 from __future__ import annotations
@@ -9,12 +11,24 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING
 
-from workbench.demo import routes_content, routes_echo, routes_flow, routes_keys, routes_users
+from workbench.demo import (
+    routes_auth,
+    routes_auth_authorize,
+    routes_auth_token,
+    routes_content,
+    routes_echo,
+    routes_flow,
+    routes_keys,
+    routes_users,
+)
+from workbench.demo.credentials import DemoCredentials
 from workbench.demo.router import Router
-from workbench.demo.state import DemoState
+from workbench.demo.state import DEFAULT_TOKEN_LIFETIME, DemoState
+from workbench.demo.tls import server_context
 from workbench.demo.transport import DemoHTTPServer
 
 if TYPE_CHECKING:
@@ -22,6 +36,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8400
+DEFAULT_TLS_PORT = 8443
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
     routes_users,
@@ -29,6 +44,9 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     routes_flow,
     routes_content,
     routes_keys,
+    routes_auth,
+    routes_auth_authorize,
+    routes_auth_token,
 )
 
 
@@ -44,7 +62,9 @@ class DemoServer:
     """The demo API on a loopback port, served from a background thread.
 
     `port=0` picks a free port; read the real one from `.port` or `.base_url`
-    after `start()`. With an `ssl_context` it speaks HTTPS.
+    after `start()`. With an `ssl_context` it speaks HTTPS. `credentials`
+    default to new random ones; `token_lifetime` is the `expires_in` of the
+    access tokens it issues (tests may change `state.token_lifetime` later).
     """
 
     def __init__(
@@ -53,15 +73,22 @@ class DemoServer:
         port: int = 0,
         ssl_context: ssl.SSLContext | None = None,
         *,
+        credentials: DemoCredentials | None = None,
+        token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
         verbose: bool = False,
     ) -> None:
         self.host = host
-        self.state = DemoState()
+        self.state = DemoState(credentials or DemoCredentials.generate(), token_lifetime)
         self._requested_port = port
         self._ssl_context = ssl_context
         self._verbose = verbose
         self._httpd: DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._companion: DemoServer | None = None
+
+    @property
+    def credentials(self) -> DemoCredentials:
+        return self.state.credentials
 
     def start(self) -> DemoServer:
         """Bind the port and serve in a daemon thread; returns self."""
@@ -85,8 +112,31 @@ class DemoServer:
         self._thread.start()
         return self
 
+    def start_tls_companion(self, port: int = 0) -> DemoServer:
+        """Serve this API over HTTPS on `port`, requiring a client certificate of the demo CA.
+
+        The companion shares this server's state and credentials (a token issued
+        on one port works on the other) and stops with it. OSError when the
+        port is taken.
+        """
+        if self._companion is not None:
+            raise RuntimeError("the TLS companion is already started")
+        companion = DemoServer(
+            self.host,
+            port,
+            server_context(self.credentials),
+            credentials=self.credentials,
+            verbose=self._verbose,
+        )
+        companion.state = self.state  # one API behind two ports
+        self._companion = companion.start()
+        return companion
+
     def stop(self) -> None:
-        """Stop accepting, end open connections and slow handlers, free the port."""
+        """Stop accepting, end open connections and slow handlers, free the port(s)."""
+        if self._companion is not None:
+            self._companion.stop()
+            self._companion = None
         httpd, thread = self._httpd, self._thread
         if httpd is None or thread is None:
             return
@@ -120,16 +170,40 @@ class DemoServer:
 
 
 def serve_forever(
-    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, verbose: bool = False
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    tls_port: int | None = None,
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
+    on_ready: Callable[[DemoServer], None] | None = None,
+    verbose: bool = False,
 ) -> None:
-    """Serve until Ctrl+C (for `workbench demo-server`). OSError when the port is taken."""
-    with DemoServer(host, port, verbose=verbose) as server:
-        print(
-            f"Demo API listening on {server.base_url} (Ctrl+C to stop)", file=sys.stderr, flush=True
-        )
+    """Serve until Ctrl+C (for `workbench demo-server`). OSError when the port is taken.
+
+    With `tls_port`, the client-certificate HTTPS companion runs too; if its
+    port is taken the HTTP API still runs and stderr says why HTTPS does not.
+    `on_ready(server)` runs once the servers listen (the CLI stores the
+    credentials there).
+    """
+    with DemoServer(host, port, token_lifetime=token_lifetime, verbose=verbose) as server:
+        announce(f"Demo API listening on {server.base_url} (Ctrl+C to stop)")
+        if tls_port is not None:
+            try:
+                companion = server.start_tls_companion(tls_port)
+            except OSError as error:
+                announce(f"Demo API over HTTPS not started: port {tls_port}: {error.strerror}")
+            else:
+                announce(f"Demo API with client certificates listening on {companion.base_url}")
+        if on_ready is not None:
+            on_ready(server)
         try:
             while True:
                 # The main thread only waits for Ctrl+C; time.sleep is interruptible everywhere.
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+def announce(line: str) -> None:
+    """One line for the person running the demo, on stderr (stdout stays for data)."""
+    print(line, file=sys.stderr, flush=True)

@@ -11,20 +11,18 @@ from __future__ import annotations
 import logging
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 from collections.abc import Generator, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from workbench.demo.messages import HTTPError, Request, Response, json_response
 from workbench.demo.router import Router
 from workbench.demo.state import DemoState
-
-if TYPE_CHECKING:
-    import ssl
 
 _log = logging.getLogger(__name__)
 
@@ -91,6 +89,8 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
                 params=params,
                 state=self.server.state,
                 stopping=self.server.stopping,
+                scheme="http" if self.server.ssl_context is None else "https",
+                peer_certificate=self._peer_certificate(),
             )
             self.server.state.record_request(self.command, route.pattern)
             return route.handler(request)
@@ -99,6 +99,12 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
         except Exception:
             _log.exception("demo API handler failed on %s %s", self.command, self.path)
             return json_response({"error": "demo server bug, see its log", "status": 500}, 500)
+
+    def _peer_certificate(self) -> dict[str, Any] | None:
+        if not isinstance(self.connection, ssl.SSLSocket):
+            return None
+        # An empty dict when the client sent none (possible only if a context allows that).
+        return self.connection.getpeercert() or None
 
     def _read_body(self) -> bytes:
         if "Transfer-Encoding" in self.headers:

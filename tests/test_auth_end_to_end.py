@@ -1,0 +1,372 @@
+"""Every authentication method against the demo API, as a user runs it: `workbench run` processes.
+
+The demo's random credentials are stored for `workspaces/auth.toml` in the
+test's own secret store. Token renewal is counted on the demo's side
+(requests to /oauth/token) with access tokens living two seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from workbench.core.auth import METHODS
+from workbench.core.auth.tokens import Token
+from workbench.core.model import CallOptions
+from workbench.core.secrets import MASK, SecretAddress, SecretStore
+from workbench.core.session import Session, find_call
+from workbench.core.workspace import load_workspace, save_workspace
+from workbench.demo.credentials import (
+    AUTH_WORKSPACE_ID,
+    DemoCredentials,
+    store_demo_credentials,
+)
+from workbench.demo.server import DemoServer
+
+ROOT = Path(__file__).resolve().parents[1]
+AUTH = ROOT / "workspaces" / "auth.toml"
+TOKEN_ROUTE = ("POST", "/oauth/token")
+WHOAMI_ROUTE = ("GET", "/auth/bearer/whoami")
+
+# provider -> (the demo's "method", the caller it recognises)
+WHO = {
+    "No auth": ("none", "anonymous"),
+    "Key in URL": ("url-key", "ada"),
+    "Key in header": ("header-key", "ada"),
+    "Basic": ("basic", "ada"),
+    "OAuth2 password": ("password", "ada"),
+    "OAuth2 custom token": ("custom", "ada"),
+    "JWT": ("jwt-bearer", "workbench-demo@demo.iam.example"),
+    "JWT bearer": ("jwt", "workbench-demo@demo.iam.example"),
+    "Client certificate": ("certificate", "workbench-demo-client"),
+}
+TOKEN_PROVIDERS = ["OAuth2 password", "OAuth2 custom token", "JWT", "JWT bearer"]
+
+
+def workbench(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh interpreter with the test's environment (WORKBENCH_HOME)."""
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+@pytest.fixture
+def demo(fresh_demo: DemoServer, demo_credentials: DemoCredentials) -> Iterator[DemoServer]:
+    """The demo with zeroed counts and its credentials in this test's secret store."""
+    store_demo_credentials(demo_credentials, SecretStore())
+    yield fresh_demo
+    fresh_demo.state.reset()  # restores the token lifetime for the tests that follow
+
+
+@pytest.fixture
+def urls(demo: DemoServer, demo_tls_server: DemoServer) -> dict[str, str]:
+    """The --base-url of each provider: the HTTPS port for the certificate, else HTTP."""
+    return {
+        name: demo_tls_server.base_url if name == "Client certificate" else demo.base_url
+        for name in WHO
+    }
+
+
+def who_am_i(provider: str, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return workbench("run", str(AUTH), f"{provider}/Who am I", "--base-url", base_url, *extra)
+
+
+def secret_values(credentials: DemoCredentials) -> list[str]:
+    """Every private value of the demo, as texts that would show up if one leaked.
+
+    For PEM texts a base64 line is looked for: it survives JSON escaping,
+    which the whole multi-line text would not.
+    """
+    values = []
+    for _, _, value in credentials.secret_values():
+        lines = value.strip().splitlines()
+        values.append(max(lines, key=len) if len(lines) > 1 else value)
+    return values
+
+
+def stored_tokens() -> list[str]:
+    """The access and refresh tokens the runs cached in the secret store."""
+    tokens = []
+    for address, per_env in SecretStore().values(AUTH_WORKSPACE_ID).items():
+        if address.endswith("/auth.token"):
+            for text in per_env.values():
+                token = Token.from_json(text)
+                assert token is not None
+                tokens.append(token.access_token.reveal())
+                if token.refresh_token:
+                    tokens.append(token.refresh_token.reveal())
+    return tokens
+
+
+# -- every method ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("provider", list(WHO))
+def test_each_method_is_recognised_by_the_demo(provider: str, urls: dict[str, str]) -> None:
+    result = who_am_i(provider, urls[provider])
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["method"], answer["user"]) == WHO[provider]
+    assert "200 OK" in result.stderr
+
+
+def test_the_workspace_keeps_the_demo_secret_names() -> None:
+    workspace = load_workspace(AUTH)
+    assert workspace.id == AUTH_WORKSPACE_ID
+    credentials = DemoCredentials.generate()
+    required = {
+        (provider.name, f"auth.{setting.name}")
+        for provider in workspace.providers
+        for setting in METHODS[provider.auth.method].settings
+        if setting.private and setting.required
+    }
+    stored = {(provider, field) for provider, field, _ in credentials.secret_values()}
+    assert required <= stored
+
+
+# -- wrong secrets -----------------------------------------------------------------------------
+
+
+def other_rsa_key() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+WRONG = "wrong-secret-Zq81"
+
+
+@pytest.mark.parametrize(
+    ("provider", "field", "code", "expected"),
+    [
+        ("Key in URL", "auth.value", 4, "refused the Private key in URL credentials (401"),
+        ("Key in header", "auth.value", 4, "refused the Private key in header credentials (401"),
+        ("Basic", "auth.password", 4, "refused the HTTP Basic credentials (401 Unauthorized)"),
+        (
+            "OAuth2 password",
+            "auth.password",
+            7,
+            "OAuth2 password flow: the token endpoint {url}/oauth/token refused the credentials "
+            "(400 invalid_grant: wrong password for user 'ada')",
+        ),
+        (
+            "OAuth2 password",
+            "auth.client_secret",
+            7,
+            "OAuth2 password flow: the token endpoint {url}/oauth/token refused the credentials "
+            "(401 invalid_client: wrong client_secret for client 'workbench-demo')",
+        ),
+        (
+            "OAuth2 custom token",
+            "auth.client_secret",
+            7,
+            "OAuth2 custom token: the token endpoint {url}/oauth/custom-token refused the "
+            "credentials (401 wrong client_secret for client 'workbench-demo')",
+        ),
+        (
+            "JWT",
+            "auth.private_key",
+            7,
+            "JSON Web Token: the token endpoint {url}/oauth/token refused the credentials "
+            "(400 invalid_grant: the JWT signature does not verify",
+        ),
+        (
+            "JWT bearer",
+            "auth.private_key",
+            4,
+            "refused the JSON Web Token access token even after renewing it (401 Unauthorized)",
+        ),
+    ],
+)
+def test_a_wrong_secret_names_the_method_and_the_answer(
+    demo: DemoServer, provider: str, field: str, code: int, expected: str
+) -> None:
+    wrong = other_rsa_key() if field == "auth.private_key" else WRONG
+    SecretStore().set(AUTH_WORKSPACE_ID, SecretAddress(provider, field), wrong)
+    result = who_am_i(provider, demo.base_url)
+    assert result.returncode == code, result.stderr
+    assert expected.format(url=demo.base_url) in result.stderr
+    assert f"workbench secret list {AUTH}" in result.stderr
+    for text in (result.stdout, result.stderr):
+        assert WRONG not in text and "PRIVATE KEY" not in text
+
+
+def test_exit_code_7_is_documented() -> None:
+    help_text = workbench("--help").stdout
+    assert "7    authentication failed" in help_text
+    assert "| 7 | authentication failed" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# -- tokens: cache, expiry, revocation, no loops -----------------------------------------------
+
+
+def test_a_cached_token_is_reused_and_renewed_once_after_expiry(demo: DemoServer) -> None:
+    demo.state.token_lifetime = 2
+    first = who_am_i("OAuth2 password", demo.base_url)
+    assert first.returncode == 0, first.stderr
+    obtained_at = time.monotonic()
+    assert demo.state.request_count(*TOKEN_ROUTE) == 1
+
+    again = who_am_i("OAuth2 password", demo.base_url)
+    assert again.returncode == 0, again.stderr
+    assert time.monotonic() - obtained_at < 1.8, "too slow to test reuse within the lifetime"
+    assert demo.state.request_count(*TOKEN_ROUTE) == 1  # the cached token, no new request
+
+    time.sleep(max(0.0, obtained_at + 2.1 - time.monotonic()))
+    later = who_am_i("OAuth2 password", demo.base_url)
+    assert later.returncode == 0, later.stderr
+    assert demo.state.request_count(*TOKEN_ROUTE) == 2  # exactly one renewal
+    assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # and no 401 on the way
+
+
+def test_a_custom_token_is_obtained_again_after_expiry(demo: DemoServer) -> None:
+    demo.state.token_lifetime = 2
+    custom = ("POST", "/oauth/custom-token")
+    assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
+    obtained_at = time.monotonic()
+    assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
+    assert demo.state.request_count(*custom) == 1
+    time.sleep(max(0.0, obtained_at + 2.1 - time.monotonic()))
+    assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
+    assert demo.state.request_count(*custom) == 2  # no refresh token: obtained once more
+
+
+def test_a_bearer_jwt_is_signed_again_only_after_it_expires(
+    demo: DemoServer, tmp_path: Path
+) -> None:
+    workspace = load_workspace(AUTH)
+    prov, _ = find_call(workspace, "JWT bearer/Who am I")
+    settings = {**prov.auth.settings, "lifetime": "2"}
+    prov = replace(prov, auth=replace(prov.auth, settings=settings))
+    path = tmp_path / "short-jwt.toml"  # same workspace id: same secrets
+    save_workspace(replace(workspace, providers=(prov,)), path)
+
+    def run_and_read_token() -> str:
+        result = workbench("run", str(path), "JWT bearer/Who am I", "--base-url", demo.base_url)
+        assert result.returncode == 0, result.stderr
+        (token,) = stored_tokens()
+        return token
+
+    first = run_and_read_token()
+    signed_at = time.monotonic()
+    assert run_and_read_token() == first
+    time.sleep(max(0.0, signed_at + 2.1 - time.monotonic()))
+    assert run_and_read_token() != first
+
+
+def test_a_revoked_token_is_renewed_once_and_the_call_retried(demo: DemoServer) -> None:
+    assert who_am_i("OAuth2 password", demo.base_url).returncode == 0
+    demo.state.revoke_tokens()
+    result = who_am_i("OAuth2 password", demo.base_url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["user"] == "ada"
+    assert demo.state.request_count(*TOKEN_ROUTE) == 2  # the first token, then one refresh
+    assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # 200, then 401 and the retried 200
+
+
+@pytest.mark.parametrize("provider", TOKEN_PROVIDERS)
+async def test_a_server_that_always_answers_401_gets_one_renewal_and_two_sends(
+    demo: DemoServer, provider: str
+) -> None:
+    workspace = load_workspace(AUTH)
+    prov, call = find_call(workspace, f"{provider}/Who am I")
+    call = replace(call, url="/status/401")
+    prov = replace(prov, calls=(call,))
+    workspace = replace(workspace, providers=(prov,))
+    session = Session.open(workspace, AUTH)
+    session.base_url = demo.base_url
+    try:
+        exchange = await session.send(prov, call)
+    finally:
+        await session.aclose()
+    assert exchange.status == 401
+    assert session.tokens.requests == 2  # the first token and one renewal, never more
+    assert demo.state.request_count("GET", "/status/{code}") == 2
+
+
+# -- client certificates -----------------------------------------------------------------------
+
+
+def test_without_the_certificate_the_tls_problem_is_named(
+    demo: DemoServer, demo_tls_server: DemoServer, tmp_path: Path
+) -> None:
+    # A provider that does not trust the demo CA stops at the server's certificate...
+    untrusting = who_am_i("No auth", demo_tls_server.base_url)
+    assert untrusting.returncode == 6
+    assert "TLS failed" in untrusting.stderr and "not trusted" in untrusting.stderr
+
+    # ...and one that goes past it without a client certificate is told the server wants one.
+    workspace = load_workspace(AUTH)
+    prov, call = find_call(workspace, "Client certificate/Who am I")
+    call = replace(call, options=CallOptions(verify_tls=False))
+    prov = replace(prov, auth=replace(prov.auth, method="none"), calls=(call,))
+    path = tmp_path / "no-certificate.toml"
+    save_workspace(replace(workspace, providers=(prov,)), path)
+    result = workbench(
+        "run", str(path), "Client certificate/Who am I", "--base-url", demo_tls_server.base_url
+    )
+    assert result.returncode == 6, result.stderr
+    assert "TLS failed" in result.stderr and "client certificate" in result.stderr
+
+
+# -- private values ----------------------------------------------------------------------------
+
+
+def test_secret_set_reads_a_whole_multiline_value_from_stdin(
+    demo_credentials: DemoCredentials,
+) -> None:
+    pem = demo_credentials.jwt_private_key_pem
+    result = workbench("secret", "set", str(AUTH), "JWT/auth.private_key", stdin=pem + "\n")
+    assert result.returncode == 0, result.stderr
+    stored = SecretStore().values(AUTH_WORKSPACE_ID)["JWT/auth.private_key"]["*"]
+    assert stored == pem  # every line, less the one newline added at the end
+    assert pem not in result.stdout + result.stderr
+    json_key = json.dumps({"private_key": pem, "client_email": "x@y"}, indent=2)
+    workbench("secret", "set", str(AUTH), "JWT/auth.private_key", stdin=json_key + "\n\n")
+    stored = SecretStore().values(AUTH_WORKSPACE_ID)["JWT/auth.private_key"]["*"]
+    assert stored == json_key + "\n"
+
+
+def test_no_secret_or_token_leaks_anywhere(
+    demo: DemoServer, demo_credentials: DemoCredentials, urls: dict[str, str]
+) -> None:
+    outputs = []
+    for provider in WHO:
+        for extra in (("--exchange",), ("--headers",)):
+            result = who_am_i(provider, urls[provider], *extra)
+            assert result.returncode == 0, result.stderr
+            outputs += [result.stdout, result.stderr]
+            if extra == ("--exchange",) and provider not in ("No auth", "Client certificate"):
+                assert MASK in json.dumps(json.loads(result.stdout)["request"], ensure_ascii=False)
+    values = secret_values(demo_credentials) + stored_tokens()
+    assert len(values) > len(demo_credentials.secret_values())  # tokens were cached
+    files = [
+        path
+        for path in ROOT.rglob("*")
+        if path.is_file()
+        and not {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"} & set(path.parts)
+    ]
+    contents = [path.read_bytes() for path in files]
+    for value in values:
+        for output in outputs:
+            assert value not in output
+        leaked = [str(f) for f, data in zip(files, contents, strict=True) if value.encode() in data]
+        assert leaked == []
