@@ -359,7 +359,7 @@ def test_status_and_reset_then_run_asks_to_log_in(
 
     run = workbench("run", str(AUTH), CALL, "--base-url", demo.base_url)
     assert run.returncode == cli.EXIT_AUTH
-    assert f'workbench auth login WORKSPACE "{PROVIDER}"' in run.stderr
+    assert f'workbench auth login {AUTH} "{PROVIDER}"' in run.stderr
     assert "Traceback" not in run.stderr
 
 

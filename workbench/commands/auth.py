@@ -113,11 +113,8 @@ async def _log_in(args: argparse.Namespace) -> int:
     from workbench.core.auth.login import log_in
     from workbench.core.auth.oauth2_code import UserAgentFlow
     from workbench.core.auth.settings import resolve_settings
-    from workbench.core.auth.tokens import TokenContext
     from workbench.core.errors import AuthError, WorkbenchError
-    from workbench.core.model import value_for
     from workbench.core.session import Session
-    from workbench.core.transport import TransportConfig
 
     workspace, path = load(args.workspace)
     provider = _provider(workspace, args.provider)
@@ -128,17 +125,10 @@ async def _log_in(args: argparse.Namespace) -> int:
             f"Provider {provider.name!r} uses {method.label}, which needs no login.", EXIT_USAGE
         )
     session = Session.open(workspace, path)
+    session.base_url = args.base_url
     try:
         settings = resolve_settings(provider, environment, session.secrets)
-        transport = method.transport(settings) if method.transport else TransportConfig()
-        context = TokenContext(
-            provider.name,
-            method.label,
-            environment,
-            settings,
-            session.pool.client_for(transport),
-            base_url=args.base_url or value_for(provider.base_url, environment) or "",
-        )
+        context = session.token_context(provider, environment, method, settings)
         if isinstance(method.token_flow, UserAgentFlow):
             prompted = False
 

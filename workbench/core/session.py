@@ -98,20 +98,34 @@ class Session:
 
         if method.token_flow is None:
             return await attempt(None)
-        context = TokenContext(
-            provider.name,
-            method.label,
-            environment,
-            settings,
-            self.pool.client_for(transport),
-            base_url=self.base_url or value_for(provider.base_url, environment) or "",
-        )
+        context = self.token_context(provider, environment, method, settings, transport)
         token = await self.tokens.current(method.token_flow, context)
         exchange = await attempt(token)
         if exchange.status == 401:
             token = await self.tokens.renew(method.token_flow, context, token)
             exchange = await attempt(token)
         return exchange
+
+    def token_context(
+        self,
+        provider: Provider,
+        environment: str,
+        method: AuthMethod,
+        settings: ResolvedSettings,
+        transport: TransportConfig | None = None,
+    ) -> TokenContext:
+        """What a token flow of `provider` needs, over the pooled client of its TLS setup."""
+        if transport is None:
+            transport = method.transport(settings) if method.transport else TransportConfig()
+        return TokenContext(
+            provider.name,
+            method.label,
+            environment,
+            settings,
+            self.pool.client_for(transport),
+            base_url=self.base_url or value_for(provider.base_url, environment) or "",
+            workspace_path=self.secrets.workspace_path,
+        )
 
     def transport_for(
         self, call: Call, method: AuthMethod, settings: ResolvedSettings

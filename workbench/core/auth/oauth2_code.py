@@ -51,7 +51,8 @@ class UserAgentFlow:
         raise AuthError(
             f"{LABEL}: no token for provider {context.provider} in environment "
             f"{context.environment} yet (or it expired and could not be refreshed). Log in with "
-            f'`workbench auth login WORKSPACE "{context.provider}" --env {context.environment}`.'
+            f"`workbench auth login {context.workspace_path} "
+            f'"{context.provider}" --env {context.environment}`.'
         )
 
     async def refresh(self, context: TokenContext, token: Token) -> Token | None:

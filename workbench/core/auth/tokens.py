@@ -122,6 +122,7 @@ class TokenContext:
     settings: ResolvedSettings
     http: httpx.AsyncClient
     base_url: str = ""
+    workspace_path: str = "WORKSPACE"  # as the user would type it, for commands in messages
 
     def endpoint(self, setting: str) -> str:
         """The URL in `setting`, made absolute against the base URL when it is relative."""
