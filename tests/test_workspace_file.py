@@ -28,9 +28,11 @@ from workbench.core.model import (
     Provider,
     ResponseType,
     UseAs,
+    ValueSource,
     Workspace,
     WorkspaceSettings,
 )
+from workbench.core.shape import shape_from_toml_data
 from workbench.core.workspace import (
     dumps_workspace,
     load_workspace,
@@ -52,6 +54,25 @@ DATA = Path(__file__).parent / "data"
 MALFORMED = DATA / "malformed"
 EXAMPLE_WORKSPACES = Path(__file__).parent.parent / "workspaces"
 FORMAT_DOC = Path(__file__).parent.parent / "README.md"
+
+GET_USER_SHAPE = shape_from_toml_data(
+    {
+        "status_code": "integer",
+        "has_error": "boolean",
+        "message": "text",
+        "headers": "object",
+        "headers['content-type']": "text",
+        "body": "object",
+        "body.id": "integer",
+        "body.birthday": "date|null",
+        "body.phone": "text?",
+        "body.manager_id": "integer|null?",
+        "body.tags": "list",
+        "body.tags[]": "text",
+        "body.avatar": "text (excluded)",
+        "body.code": "text (pinned)",
+    }
+)
 
 CREATE_USER_BODY = (
     '{\n  "name": "<name>",\n  "city": "Zürich — 東京",\n  "tags": ["a", "b\\\\c"]\n}\n'
@@ -95,6 +116,7 @@ def rich_workspace() -> Workspace:
                         url="/users/[id]",
                         parameters=(Parameter("id", "42", location=Location.PATH),),
                         options=CallOptions(include_errors=True, capture_headers=True),
+                        shape=GET_USER_SHAPE,
                     ),
                     Call(
                         name="Create user",
@@ -123,7 +145,9 @@ def rich_workspace() -> Workspace:
                         method=Method.PUT,
                         url="https://uploads.example.com/users/[id]/avatar",
                         parameters=(
-                            Parameter("id", "42", location=Location.PATH),
+                            Parameter(
+                                "id", source=ValueSource("Get user", "body.id"), optional=True
+                            ),
                             Parameter("avatar", "./avatar.png", file=True, location=Location.BODY),
                         ),
                         body_type=BodyType.MULTIPART,
@@ -145,7 +169,16 @@ def rich_workspace() -> Workspace:
                 name="Billing",
                 base_url="https://billing.example.com",
                 calls=(
-                    Call(name="Invoices", method=Method.DELETE, response_type=ResponseType.TEXT),
+                    Call(
+                        name="Invoices",
+                        method=Method.DELETE,
+                        parameters=(
+                            Parameter("customer", source=ValueSource("Demo/List users", "data[0]")),
+                        ),
+                        response_type=ResponseType.TEXT,
+                        shape=shape_from_toml_data({"": "text"}),
+                    ),
+                    Call(name="Empty", shape=shape_from_toml_data({})),
                 ),
             ),
         ),
@@ -311,7 +344,13 @@ def test_every_model_field_has_a_key() -> None:
     assert names(Call) == set(CALL_KEYS)
     assert names(CallOptions) == set(OPTIONS_KEYS)
     assert names(Header) == set(HEADER_KEYS)
-    assert names(Parameter) == set(PARAMETER_KEYS) - {"in"} | {"location"}
+    # Keys named otherwise than their field: "in" is `location`, "from" and "path" are
+    # the `source`'s `call` and `path`.
+    assert names(Parameter) == set(PARAMETER_KEYS) - {"in", "from", "path"} | {
+        "location",
+        "source",
+    }
+    assert names(ValueSource) == {"call", "path"}
 
 
 def test_example_workspaces_round_trip(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The `workbench` command: argument parsing and dispatch to the subcommands.
 
 The exit codes are listed in EXIT_CODES_HELP (shown by `workbench --help`);
-4 and 5 for 4xx and 5xx answers, as HTTPie's --check-status does.
+4 and 5 for 4xx and 5xx answers, as HTTPie's --check-status does; 8 for a
+response shape that drifted, so CI can tell drift from a failed call.
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ EXIT_CLIENT_ERROR = 4
 EXIT_SERVER_ERROR = 5
 EXIT_NO_ANSWER = 6
 EXIT_AUTH = 7
+EXIT_DRIFT = 8
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = """\
 exit codes:
-  0    the call answered 2xx or 3xx (or the command succeeded)
+  0    the call answered 2xx or 3xx, or answered at all with include_errors on
+       (or the command succeeded; for initialize --check: no drift)
   2    bad command-line usage
-  3    nothing was sent: a workspace, secret or parameter problem
+  3    nothing was sent (or learned): a workspace, secret, parameter or sample problem
   4    the call answered 4xx
   5    the call answered 5xx
   6    no complete answer: connection refused, DNS, TLS, timeout, response too large
   7    authentication failed: the token endpoint or login refused
+  8    the response shape drifted from the saved one (initialize, initialize --check)
   130  interrupted (Ctrl+C)
 
 private values:
@@ -41,7 +45,7 @@ private values:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.commands import auth, demo, run, secret
+    from workbench.commands import auth, demo, initialize, run, secret
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -52,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     run.register(commands)
+    initialize.register(commands)
     secret.register(commands)
     demo.register(commands)
     auth.register(commands)

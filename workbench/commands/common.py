@@ -1,11 +1,20 @@
-"""What the subcommands share: loading a workspace and reporting errors without tracebacks."""
+"""What the subcommands share: loading a workspace, finding and sending a call, reporting the
+outcome on stderr with the documented exit codes, asking on a terminal, errors without
+tracebacks."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core.model import Workspace
+
+if TYPE_CHECKING:
+    from workbench.core.exchange import Exchange
+    from workbench.core.model import Call, Provider
+    from workbench.core.session import CallResult, Session
 
 
 class CommandFailed(Exception):
@@ -32,3 +41,162 @@ def load(path: str) -> tuple[Workspace, Path]:
 def report(error: CommandFailed) -> int:
     print(f"workbench: {error}", file=sys.stderr)
     return error.code
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """`--param NAME=VALUE` options as a dict; a usage error for any other spelling."""
+    from workbench.cli import EXIT_USAGE
+
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise CommandFailed(f"--param needs NAME=VALUE, got {pair!r}", EXIT_USAGE)
+        values[name] = value
+    return values
+
+
+def check_environment(workspace: Workspace, environment: str | None) -> None:
+    """A usage error when `--env` names an environment the workspace does not have."""
+    from workbench.cli import EXIT_USAGE
+
+    if environment and environment not in workspace.environments:
+        known = ", ".join(workspace.environments)
+        raise CommandFailed(
+            f"No environment {environment!r}; this workspace has: {known}", EXIT_USAGE
+        )
+
+
+def find(workspace: Workspace, name: str) -> tuple[Provider, Call]:
+    """The call named `Provider/Call`; exit 3 listing the calls when there is none."""
+    from workbench.cli import EXIT_NOT_SENT
+    from workbench.core.session import CallNotFound, find_call
+
+    try:
+        return find_call(workspace, name)
+    except CallNotFound as error:
+        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+
+
+def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Session:
+    from workbench.core.session import Session
+
+    session = Session.open(workspace, path)
+    session.base_url = base_url
+    return session
+
+
+async def send(
+    session: Session,
+    provider: Provider,
+    call: Call,
+    *,
+    environment: str | None,
+    overrides: dict[str, str],
+    max_bytes: int | None = None,
+) -> CallResult:
+    """Send a call through the session (chained parameters resolved), mapping every error to
+    its exit code: 7 authentication, the source call's code when a chained value's source
+    failed, 3 any other reason nothing was sent."""
+    from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT
+    from workbench.core.auth.oauth import CredentialsRefused
+    from workbench.core.errors import AuthError, ChainError, WorkbenchError
+
+    try:
+        return await session.run_call(
+            provider, call, environment=environment, overrides=overrides, max_bytes=max_bytes
+        )
+    except CredentialsRefused as error:
+        listing = f"`workbench secret list {session.secrets.workspace_path}` shows them."
+        raise CommandFailed(f"{error} {listing}", EXIT_AUTH) from None
+    except AuthError as error:
+        raise CommandFailed(str(error), EXIT_AUTH) from None
+    except ChainError as error:
+        code = EXIT_NOT_SENT
+        if error.exchange is not None:
+            print(status_line(error.exchange), file=sys.stderr)
+            code = exit_code(error.exchange) or EXIT_NOT_SENT
+        raise CommandFailed(str(error), code) from None
+    except WorkbenchError as error:
+        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+
+
+def report_result(
+    result: CallResult, workspace_path: str, *, headers: bool = False, label: str | None = None
+) -> None:
+    """The outcome on stderr: the calls sent first for chained values, the status line
+    (after `label`, when given), the headers when asked, the transport failure, and what to
+    check when credentials were refused (`workspace_path` as the user would type it)."""
+    for first in result.sent_first:
+        report_result(first, workspace_path, label=f"{first.name} (sent first for a chained value)")
+    exchange = result.exchange
+    prefix = f"{label}: " if label else ""
+    print(prefix + status_line(exchange), file=sys.stderr)
+    if headers:
+        for name, value in exchange.headers:
+            print(f"{name}: {value}", file=sys.stderr)
+    if exchange.failure is not None:
+        print(f"workbench: {exchange.failure.message}", file=sys.stderr)
+    hint = refused_hint(exchange, result.provider, workspace_path)
+    if hint:
+        print(f"workbench: {hint}", file=sys.stderr)
+
+
+def exit_code(exchange: Exchange) -> int:
+    """The documented exit code for an exchange (see `workbench.cli`)."""
+    from workbench import cli
+
+    if exchange.status is None:
+        return cli.EXIT_NO_ANSWER
+    if exchange.failure is not None:
+        return cli.EXIT_NO_ANSWER
+    if exchange.status >= 500:
+        return cli.EXIT_SERVER_ERROR
+    if exchange.status >= 400:
+        return cli.EXIT_CLIENT_ERROR
+    return cli.EXIT_OK
+
+
+def refused_hint(exchange: Exchange, provider: Provider, workspace_path: str) -> str | None:
+    """What to check when a provider with authentication gets 401 or 403; None otherwise."""
+    from workbench.core.auth.settings import method_of
+
+    if exchange.status not in (401, 403) or provider.auth.method == "none":
+        return None
+    method = method_of(provider)
+    answer = f"{exchange.status} {exchange.reason}".strip()
+    if method.token_flow is not None and exchange.status == 401:
+        # Session.send renews a token once on 401, so the token refused was a fresh one.
+        return (
+            f"The server refused the {method.label} access token even after renewing it "
+            f"({answer}). Check the provider's authentication settings and "
+            f"`workbench secret list {workspace_path}`."
+        )
+    return (
+        f"The server refused the {method.label} credentials ({answer}). "
+        f"Check them with `workbench secret list {workspace_path}`."
+    )
+
+
+def status_line(exchange: Exchange) -> str:
+    from workbench.core.client import format_size
+
+    timing = f"{exchange.total_time * 1000:.0f} ms"
+    if exchange.status is None:
+        return f"{exchange.request.method} {exchange.request.url}: no answer ({timing})"
+    return (
+        f"{exchange.http_version} {exchange.status} {exchange.reason} · {timing} · "
+        f"{format_size(exchange.size)}"
+    )
+
+
+def is_terminal() -> bool:
+    """Whether a person can answer a question: stdin and stderr are both a terminal."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def ask(question: str) -> bool:
+    """Ask a yes/no question on the terminal (stderr), default no."""
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")

@@ -17,14 +17,15 @@ AUTH_WORKSPACE = Path("workspaces") / "auth.toml"
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from workbench.demo.server import DEFAULT_PORT, DEFAULT_TLS_PORT
-    from workbench.demo.state import DEFAULT_TOKEN_LIFETIME
+    from workbench.demo.state import API_VERSIONS, DEFAULT_TOKEN_LIFETIME
 
     server = commands.add_parser(
         "demo-server",
         help="run the demo API on loopback (for trying workbench offline)",
         description="Run the demo API: users (list with paging, get, create, update, delete), "
-        "echo, any status, slow, large JSON, binary, XML and text endpoints, and one endpoint "
-        "per authentication method. A second, HTTPS port requires a client certificate. "
+        "echo, any status, slow, large JSON, binary, XML and text endpoints, a versioned user "
+        "whose response shape changes with --api-version, and one endpoint per "
+        "authentication method. A second, HTTPS port requires a client certificate. "
         f"The random credentials of this run are stored for {AUTH_WORKSPACE}.",
     )
     server.add_argument(
@@ -43,14 +44,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="SECONDS",
         help=f"lifetime of the access tokens it issues (default {DEFAULT_TOKEN_LIFETIME})",
     )
+    server.add_argument(
+        "--api-version",
+        type=int,
+        choices=API_VERSIONS,
+        default=1,
+        help="the response shape of GET /versioned/users/{id} (default 1; version 2 renames, "
+        "retypes and adds a field, to try drift detection; POST /admin/api-version "
+        '{"version": 2} switches it while the server runs)',
+    )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     server.set_defaults(handler=_serve)
 
     demo = commands.add_parser(
         "demo",
-        help="start the demo API on a free port and show how to call it",
+        help="start the demo API on a free port and open the TUI on the demo workspace",
         description="Start the demo API (and its client-certificate HTTPS port) on free ports "
-        f"and use the example workspaces {DEMO_WORKSPACE} and {AUTH_WORKSPACE} against it.",
+        f"and use the example workspaces {DEMO_WORKSPACE} and {AUTH_WORKSPACE} against it. "
+        f"On a terminal, this opens the TUI on {DEMO_WORKSPACE} with every call sent to the "
+        "demo API; otherwise it prints how to call it and serves until Ctrl+C.",
     )
     demo.set_defaults(handler=_demo)
 
@@ -75,6 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.port,
         tls_port=args.tls_port,
         token_lifetime=args.token_lifetime,
+        api_version=args.api_version,
         on_ready=_store_credentials,
     )
     return 0
@@ -115,6 +128,8 @@ def _demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 3
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return _open_tui(workspace)
 
     def show_how_to_call(server: DemoServer) -> None:
         _store_credentials(server)
@@ -129,3 +144,20 @@ def _demo(args: argparse.Namespace) -> int:
     serve_forever(port=0, tls_port=0, on_ready=show_how_to_call)
     print("Demo API stopped.", file=sys.stderr)
     return 0
+
+
+def _open_tui(workspace: Path) -> int:
+    """The TUI on the demo workspace, every call sent to the demo API running in the background.
+
+    The workspace file is left as it is: the base-URL override points every
+    provider at this run's free port.
+    """
+    from workbench.commands.common import CommandFailed, report
+    from workbench.commands.tui import run_tui
+    from workbench.demo.server import DemoServer
+
+    with DemoServer() as server:
+        try:
+            return run_tui([workspace], base_url=server.base_url)
+        except CommandFailed as error:
+            return report(error)

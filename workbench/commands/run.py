@@ -9,11 +9,22 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from workbench.commands.common import CommandFailed, load, report
-from workbench.core.exchange import Exchange
+from workbench.commands.common import (
+    CommandFailed,
+    check_environment,
+    exit_code,
+    find,
+    load,
+    open_session,
+    parse_params,
+    report,
+    report_result,
+    send,
+)
 
 if TYPE_CHECKING:
-    from workbench.core.model import Provider
+    from workbench.core.exchange import Exchange
+    from workbench.core.session import CallResult
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +34,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Send one call of a workspace and print the response body to stdout "
             "(pretty JSON on a terminal, the raw bytes when piped). The status line and "
-            "any error go to stderr. The exit code tells the outcome: see `workbench --help`."
+            "any error go to stderr. The exit code tells the outcome: see `workbench --help`. "
+            "A call with the include_errors or capture_headers option prints its data as "
+            "JSON instead (status_code, has_error, message, headers and body, as its options "
+            "say), and with include_errors a 4xx or 5xx answer is data: it exits 0. A "
+            "parameter chained from another call takes its value from that call's response, "
+            "which is sent first (only a data call is ever sent that way)."
         ),
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace .toml file")
@@ -37,7 +53,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="a parameter value for this run (repeatable); wins over the workspace's test value",
+        help="a parameter value for this run (repeatable); wins over the workspace's test "
+        "value and over a chained value",
     )
     parser.add_argument(
         "--base-url", metavar="URL", help="send to this base URL instead of the provider's"
@@ -59,7 +76,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--pretty", action="store_true", help="pretty-print JSON even when piped")
-    style.add_argument("--raw", action="store_true", help="print the body exactly as received")
+    style.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the body exactly as received (also for a call whose data is printed)",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -71,109 +92,49 @@ def handle(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT, EXIT_USAGE
-    from workbench.core.auth.oauth import CredentialsRefused
-    from workbench.core.errors import AuthError, WorkbenchError
-    from workbench.core.session import Session, find_call
+    from workbench.cli import EXIT_OK
 
     workspace, path = load(args.workspace)
-    overrides = _parse_params(args.param, EXIT_USAGE)
-    if args.env and args.env not in workspace.environments:
-        known = ", ".join(workspace.environments)
-        raise CommandFailed(f"No environment {args.env!r}; this workspace has: {known}", EXIT_USAGE)
-    session = Session.open(workspace, path)
-    session.base_url = args.base_url
+    overrides = parse_params(args.param)
+    check_environment(workspace, args.env)
+    session = open_session(workspace, path, args.base_url)
     try:
-        provider, call = find_call(workspace, args.call)
-        exchange = await session.send(
-            provider, call, environment=args.env, overrides=overrides, max_bytes=args.max_bytes
+        provider, call = find(workspace, args.call)
+        result = await send(
+            session,
+            provider,
+            call,
+            environment=args.env,
+            overrides=overrides,
+            max_bytes=args.max_bytes,
         )
-    except CredentialsRefused as error:
-        listing = f"`workbench secret list {session.secrets.workspace_path}` shows them."
-        raise CommandFailed(f"{error} {listing}", EXIT_AUTH) from None
-    except AuthError as error:
-        raise CommandFailed(str(error), EXIT_AUTH) from None
-    except WorkbenchError as error:
-        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
     finally:
         await session.aclose()
-    _print(exchange, args)
-    hint = refused_hint(exchange, provider, session.secrets.workspace_path)
-    if hint:
-        print(f"workbench: {hint}", file=sys.stderr)
-    return exit_code(exchange)
+    report_result(result, session.secrets.workspace_path, headers=args.headers)
+    _print(result, args)
+    if call.options.include_errors and result.has_data:
+        return EXIT_OK  # a 4xx or 5xx answer is this call's data, not a failure
+    return exit_code(result.exchange)
 
 
-def _parse_params(pairs: list[str], usage_code: int) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise CommandFailed(f"--param needs NAME=VALUE, got {pair!r}", usage_code)
-        values[name] = value
-    return values
-
-
-def exit_code(exchange: Exchange) -> int:
-    """The documented exit code for an exchange (see `workbench.cli`)."""
-    from workbench import cli
-
-    if exchange.status is None:
-        return cli.EXIT_NO_ANSWER
-    if exchange.failure is not None:
-        return cli.EXIT_NO_ANSWER
-    if exchange.status >= 500:
-        return cli.EXIT_SERVER_ERROR
-    if exchange.status >= 400:
-        return cli.EXIT_CLIENT_ERROR
-    return cli.EXIT_OK
-
-
-def refused_hint(exchange: Exchange, provider: Provider, workspace_path: str) -> str | None:
-    """What to check when a provider with authentication gets 401 or 403; None otherwise."""
-    from workbench.core.auth.settings import method_of
-
-    if exchange.status not in (401, 403) or provider.auth.method == "none":
-        return None
-    method = method_of(provider)
-    answer = f"{exchange.status} {exchange.reason}".strip()
-    if method.token_flow is not None and exchange.status == 401:
-        # Session.send renews a token once on 401, so the token refused was a fresh one.
-        return (
-            f"The server refused the {method.label} access token even after renewing it "
-            f"({answer}). Check the provider's authentication settings and "
-            f"`workbench secret list {workspace_path}`."
-        )
-    return (
-        f"The server refused the {method.label} credentials ({answer}). "
-        f"Check them with `workbench secret list {workspace_path}`."
-    )
-
-
-def status_line(exchange: Exchange) -> str:
-    from workbench.core.client import format_size
-
-    timing = f"{exchange.total_time * 1000:.0f} ms"
-    if exchange.status is None:
-        return f"{exchange.request.method} {exchange.request.url}: no answer ({timing})"
-    return (
-        f"{exchange.http_version} {exchange.status} {exchange.reason} · {timing} · "
-        f"{format_size(exchange.size)}"
-    )
-
-
-def _print(exchange: Exchange, args: argparse.Namespace) -> None:
-    print(status_line(exchange), file=sys.stderr)
-    if args.headers:
-        for name, value in exchange.headers:
-            print(f"{name}: {value}", file=sys.stderr)
-    if exchange.failure is not None:
-        print(f"workbench: {exchange.failure.message}", file=sys.stderr)
+def _print(result: CallResult, args: argparse.Namespace) -> None:
+    exchange = result.exchange
     if args.exchange:
         print(json.dumps(exchange_as_json(exchange), indent=2, ensure_ascii=False))
         return
-    body = exchange.body
     pretty = args.pretty or (sys.stdout.isatty() and not args.raw)
+    options = result.call.options
+    if (options.include_errors or options.capture_headers) and not args.raw:
+        if result.has_data:
+            # BinaryBody (a binary body's kind and size) is the only value JSON lacks.
+            text = json.dumps(
+                result.data, indent=2 if pretty else None, ensure_ascii=False, default=str
+            )
+            print(text)
+            return
+        if exchange.status is not None:
+            print(f"workbench: the answer has no data: {result.data_error}", file=sys.stderr)
+    body = exchange.body
     if pretty and body:
         try:
             body = (json.dumps(json.loads(body), indent=2, ensure_ascii=False) + "\n").encode()

@@ -5,13 +5,25 @@
     ├── SecretMissing       a private value is needed but not set
     ├── SecretStoreError    the secret store file cannot be read or written
     ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
-    └── AuthError           authentication failed (issue "Authentication")
+    ├── AuthError           authentication failed (issue "Authentication")
+    ├── ChainError          a chained parameter cannot get its value from its source call
+    ├── CallNotFound        a "Provider/Call" name names nothing (`session`)
+    ├── ResponseDataError   a response cannot be turned into data (`response_data`)
+    ├── PathError           a path into response data is malformed or leads nowhere
+    │                       (`json_path`; also a ValueError)
+    └── ShapeError          a saved shape cannot be read, or an edit names no field
+                            (`shape`; also a ValueError; a workspace file rewraps it
+                            as WorkspaceError)
 
-Transport failures (refused, DNS, TLS, timeout, too large) are not raised:
-they are part of the returned `Exchange`, see `workbench.core.exchange`.
+The last four are defined next to the code that raises them, which the rest
+of the core does not need to import. Transport failures (refused, DNS, TLS,
+timeout, too large) are not raised: they are part of the returned
+`Exchange`, see `workbench.core.exchange`.
 """
 
 from __future__ import annotations
+
+from workbench.core.exchange import Exchange
 
 
 class WorkbenchError(Exception):
@@ -63,3 +75,16 @@ class RequestBuildError(WorkbenchError):
 
 class AuthError(WorkbenchError):
     """Authentication failed: the message names the method and what the server answered."""
+
+
+class ChainError(WorkbenchError):
+    """A chained parameter cannot get its value: its source call is missing, an action, part
+    of a circle, failed when sent first, or has nothing at the parameter's path.
+
+    `exchange` is the source call's exchange when it was sent first and failed, so the
+    caller can report that answer (the CLI exits with its code).
+    """
+
+    def __init__(self, message: str, *, exchange: Exchange | None = None) -> None:
+        self.exchange = exchange
+        super().__init__(message)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from workbench.core.shape import Shape
+
 FORMAT_VERSION = 1
 DEFAULT_ENVIRONMENTS = ("development", "live")
 
@@ -97,18 +99,34 @@ def value_for(value: Value, environment: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class ValueSource:
+    """Where a chained parameter takes its value: a field of a data call's latest response.
+
+    `call` is a call of the same provider ("List users") or of another one
+    ("Billing/List invoices"); `path` is a path into that call's response
+    data (`workbench.core.json_path`), with item numbers: `data[0].id`. The
+    empty path is the whole response. See `workbench.core.chaining`.
+    """
+
+    call: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class Parameter:
     """A named value a call needs.
 
     `value` is the test value; a private parameter has none in the model (its
-    value lives in the secret store). `location` None means "decide from
-    use": `[name]` in the URL is a path parameter, `<name>` in the body a body
-    parameter, otherwise the query string for GET/HEAD/DELETE/OPTIONS and the
-    body for other methods.
+    value lives in the secret store), nor has a chained one (`source`: its
+    value comes from another call's response when the call is sent).
+    `location` None means "decide from use": `[name]` in the URL is a path
+    parameter, `<name>` in the body a body parameter, otherwise the query
+    string for GET/HEAD/DELETE/OPTIONS and the body for other methods.
     """
 
     name: str
     value: Value = ""
+    source: ValueSource | None = None
     private: bool = False
     optional: bool = False
     allow_blank: bool = False
@@ -152,6 +170,8 @@ class Call:
     response_type: ResponseType = ResponseType.JSON
     options: CallOptions = field(default_factory=CallOptions)
     notes: str = ""
+    # The learned response shape; None until the call is initialized.
+    shape: Shape | None = None
 
 
 @dataclass(frozen=True)

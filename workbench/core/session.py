@@ -1,11 +1,14 @@
 """A session: one loaded workspace with its secrets and clients, ready to send calls.
 
 The CLI and the TUI both send through a `Session`, so what a call does is the
-same in both.
+same in both: `run_call` resolves chained parameters (see `chaining`), sends,
+turns the answer into data (see `response_data`) and keeps each call's latest
+data in memory, where chained parameters of later calls find it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,11 +16,14 @@ from pathlib import Path
 from workbench.core.auth.base import AuthMethod, ResolvedSettings
 from workbench.core.auth.settings import method_of, resolve_settings
 from workbench.core.auth.tokens import Token, TokenContext, TokenManager
+from workbench.core.chaining import check_source, full_name
 from workbench.core.client import ClientPool, send
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import ChainError, WorkbenchError
 from workbench.core.exchange import Exchange
-from workbench.core.model import Call, Provider, Workspace, value_for
+from workbench.core.json_path import PathError, lookup, value_text
+from workbench.core.model import Call, Parameter, Provider, Workspace, value_for
 from workbench.core.request import build_request
+from workbench.core.response_data import ResponseDataError, exchange_data
 from workbench.core.secrets import SecretResolver, SecretStore
 from workbench.core.transport import TransportConfig
 
@@ -40,9 +46,42 @@ def find_call(workspace: Workspace, name: str) -> tuple[Provider, Call]:
     raise CallNotFound(f"No call {name!r} in workspace {workspace.name!r}. Calls:\n  {listing}")
 
 
+@dataclass(frozen=True)
+class CallResult:
+    """One call sent through a session: its exchange and the data of its answer.
+
+    `data` is the response data (`response_data.exchange_data`, wrapped as the
+    call's options say) when `data_error` is None; otherwise the answer has no
+    data and `data_error` says why (no complete answer, a 4xx/5xx without
+    include_errors, a body that is not the call's response type). `sent_first`
+    holds the source calls that were sent first to resolve chained parameters.
+    """
+
+    provider: Provider
+    call: Call
+    environment: str
+    exchange: Exchange
+    data: object = None
+    data_error: ResponseDataError | None = None
+    sent_first: tuple[CallResult, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return self.data_error is None
+
+    @property
+    def name(self) -> str:
+        """`Provider/Call`."""
+        return full_name(self.provider, self.call)
+
+
 @dataclass
 class Session:
-    """A workspace, where it was loaded from, its secret resolver and the client pool."""
+    """A workspace, where it was loaded from, its secret resolver and the client pool.
+
+    It also keeps, in memory only, the latest result with data of every call
+    per environment (`latest`): chained parameters take their values from it.
+    """
 
     workspace: Workspace
     path: Path
@@ -50,6 +89,7 @@ class Session:
     pool: ClientPool = field(default_factory=ClientPool)
     base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
     tokens: TokenManager = field(init=False)
+    _latest: dict[tuple[str, str, str], CallResult] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tokens = TokenManager(self.secrets)
@@ -61,6 +101,37 @@ class Session:
         )
         return cls(workspace, path, resolver)
 
+    def latest(self, provider: str, call: str, environment: str | None = None) -> CallResult | None:
+        """The latest result with data of the call `provider/call` in `environment` (default:
+        the workspace's first), or None when it has none yet in this session."""
+        environment = environment or self.workspace.default_environment
+        return self._latest.get((provider, call, environment))
+
+    def latest_data(self, provider: str, call: str, environment: str | None = None) -> object:
+        """The data of `latest(...)`, or None when there is none (or the data is null)."""
+        result = self.latest(provider, call, environment)
+        return None if result is None else result.data
+
+    async def run_call(
+        self,
+        provider: Provider,
+        call: Call,
+        *,
+        environment: str | None = None,
+        overrides: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> CallResult:
+        """Send one call and turn its answer into data.
+
+        A chained parameter (not given in `overrides`, which win) takes its
+        value from its source call's latest data; a source with none yet is
+        sent first (its chained parameters resolved the same way). Raises
+        `ChainError` when a value cannot be found, and any `WorkbenchError` of
+        `send`. A call with data becomes the call's latest result.
+        """
+        environment = environment or self.workspace.default_environment
+        return await self._run(provider, call, environment, overrides or {}, max_bytes)
+
     async def send(
         self,
         provider: Provider,
@@ -70,6 +141,92 @@ class Session:
         overrides: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
     ) -> Exchange:
+        """`run_call`, for callers that need only the exchange."""
+        result = await self.run_call(
+            provider, call, environment=environment, overrides=overrides, max_bytes=max_bytes
+        )
+        return result.exchange
+
+    async def _run(
+        self,
+        provider: Provider,
+        call: Call,
+        environment: str,
+        overrides: Mapping[str, str],
+        max_bytes: int | None,
+    ) -> CallResult:
+        """`run_call` for one environment."""
+        values = dict(overrides)
+        sent_first: list[CallResult] = []
+        for parameter in call.parameters:
+            if parameter.source is None or parameter.name in values:
+                continue
+            value, first = await self._chained_value(provider, call, parameter, environment)
+            values[parameter.name] = value
+            if first is not None:
+                sent_first.append(first)
+        exchange = await self._send(provider, call, environment, values, max_bytes)
+        data, error = await _data(call, exchange)
+        result = CallResult(
+            provider, call, environment, exchange, data, error, sent_first=tuple(sent_first)
+        )
+        if error is None:
+            self._latest[(provider.name, call.name, environment)] = result
+        return result
+
+    async def _chained_value(
+        self,
+        provider: Provider,
+        call: Call,
+        parameter: Parameter,
+        environment: str,
+    ) -> tuple[str, CallResult | None]:
+        """The value of a chained parameter, and the source's result when it was sent first.
+
+        Sending a source first cannot recurse forever: `check_source` refuses a source
+        whose own sources lead back to the call, at every step.
+        """
+        assert parameter.source is not None
+        path = parameter.source.path
+        what = f"The parameter '{parameter.name}' of {full_name(provider, call)}"
+        try:
+            # The workspace was checked on load, but the UI edits it in memory since.
+            source_provider, source_call = check_source(self.workspace, provider, call, parameter)
+        except ChainError as error:
+            raise ChainError(f"{what} cannot take its value from another call: {error}") from None
+        source = full_name(source_provider, source_call)
+        what += f" takes its value from {source} at {path or 'the whole response'}"
+        first = None
+        result = self.latest(source_provider.name, source_call.name, environment)
+        if result is None:
+            first = await self._run(source_provider, source_call, environment, {}, None)
+            if first.data_error is not None:
+                raise ChainError(
+                    f"{what}; it had no response yet, so it was sent first, and it failed: "
+                    f"{first.data_error}",
+                    exchange=first.exchange,
+                )
+            result = first
+        try:
+            value = value_text(lookup(result.data, path))
+        except PathError as error:
+            message = f"{what}, but its latest response has no value there: {error}"
+            raise ChainError(message) from None
+        if not value and not (parameter.optional or parameter.allow_blank):
+            raise ChainError(
+                f"{what}, but the value there is empty or null in its latest response; mark the "
+                "parameter optional or allow_blank, or give it with --param"
+            )
+        return value, first
+
+    async def _send(
+        self,
+        provider: Provider,
+        call: Call,
+        environment: str,
+        overrides: Mapping[str, str],
+        max_bytes: int | None,
+    ) -> Exchange:
         """Build and send one call, authenticated as its provider says.
 
         A token-based method gets a valid token first; when the server answers
@@ -77,7 +234,6 @@ class Session:
         more, never in a loop. Raises `WorkbenchError` when the call cannot be
         built or authentication fails.
         """
-        environment = environment or self.workspace.default_environment
         method = method_of(provider)
         settings = resolve_settings(provider, environment, self.secrets)
         transport = self.transport_for(call, method, settings)
@@ -90,7 +246,7 @@ class Session:
                 call,
                 environment=environment,
                 secrets=self.secrets,
-                overrides=overrides or {},
+                overrides=overrides,
                 base_url=self.base_url,
                 token=token,
             )
@@ -136,6 +292,25 @@ class Session:
 
     async def aclose(self) -> None:
         await self.pool.aclose()
+
+
+async def _data(call: Call, exchange: Exchange) -> tuple[object, ResponseDataError | None]:
+    """The exchange's data as the call reads it, or why there is none.
+
+    Parsed in a thread: a body of many megabytes would otherwise hold up the
+    event loop (and with it the TUI) while it is read.
+    """
+    try:
+        data = await asyncio.to_thread(
+            exchange_data,
+            exchange,
+            call.response_type,
+            include_errors=call.options.include_errors,
+            capture_headers=call.options.capture_headers,
+        )
+    except ResponseDataError as error:
+        return None, error
+    return data, None
 
 
 def _shell_path(path: Path) -> str:

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from workbench.core.auth import METHODS
+from workbench.core.chaining import check_source, check_source_path
+from workbench.core.errors import ChainError
+from workbench.core.json_path import PathError
 from workbench.core.model import (
     DEFAULT_ENVIRONMENTS,
     FORMAT_VERSION,
@@ -28,6 +31,7 @@ from workbench.core.model import (
     ResponseType,
     UseAs,
     Value,
+    ValueSource,
     Workspace,
     WorkspaceSettings,
     new_workspace_id,
@@ -38,6 +42,7 @@ from workbench.core.secrets import (
     header_field,
     parameter_field,
 )
+from workbench.core.shape import Shape, ShapeError, shape_from_toml_data
 from workbench.core.workspace_encode import (
     AUTH_METHOD_KEY,
     CALL_KEYS,
@@ -82,13 +87,31 @@ class _Reader(TableReader):
             workspace_id = self._name(data, _ROOT, "id", "the workspace needs a stable id")
         name = self._name(data, _ROOT, "name", "the workspace needs a name")
         self.environments = self._environments(data)
-        return Workspace(
+        workspace = Workspace(
             id=workspace_id,
             name=name,
             environments=self.environments,
             settings=self._settings(data),
             providers=self._providers(data),
         )
+        self._check_chains(workspace)
+        return workspace
+
+    def _check_chains(self, workspace: Workspace) -> None:
+        """Check every chained parameter's source: it may be a call later in the file, so
+        this runs once the whole workspace is read."""
+        for provider_index, provider in enumerate(workspace.providers):
+            provider_path = _ROOT.item("providers", provider_index, provider.name)
+            for call_index, call in enumerate(provider.calls):
+                call_path = provider_path.item("calls", call_index, call.name)
+                for index, parameter in enumerate(call.parameters):
+                    if parameter.source is None:
+                        continue
+                    try:
+                        check_source(workspace, provider, call, parameter)
+                    except ChainError as error:
+                        path = call_path.item("parameters", index, parameter.name)
+                        raise self.error(path.key("from"), str(error)) from None
 
     def _format(self, data: Mapping[str, Any]) -> None:
         path = _ROOT.key("format")
@@ -247,7 +270,27 @@ class _Reader(TableReader):
             ),
             notes=self._text(table, "notes", path),
             options=self._options(table, path),
+            shape=self._shape(table, path),
         )
+
+    def _shape(self, table: Mapping[str, Any], path: KeyPath) -> Shape | None:
+        if "shape" not in table:
+            return None
+        path = path.key("shape")
+        entries = self._table(table["shape"], path)
+        for key, value in entries.items():
+            if isinstance(value, dict):
+                # `data.id = "integer"` unquoted is a dotted key: a table in TOML.
+                raise self.error(
+                    path.key(key),
+                    "expected a type text; write each field's path as one quoted key, like "
+                    '"data[].id" = "integer"',
+                )
+        try:
+            return shape_from_toml_data(entries)
+        except ShapeError as error:
+            where = path if error.field is None else path.key(error.field)
+            raise self.error(where, error.detail) from None
 
     def _options(self, table: Mapping[str, Any], path: KeyPath) -> CallOptions:
         if "options" not in table:
@@ -322,10 +365,12 @@ class _Reader(TableReader):
             location = None
             if "in" in item:
                 location = self._choice(item, "in", item_path, Location, Location.QUERY)
+            source = self._source(item, item_path, private, call)
             parameters.append(
                 Parameter(
                     name=name,
                     value=self._value(item, "value", item_path),
+                    source=source,
                     private=private,
                     optional=self._flag(item, "optional", item_path, False),
                     allow_blank=self._flag(item, "allow_blank", item_path, False),
@@ -334,6 +379,39 @@ class _Reader(TableReader):
                 )
             )
         return tuple(parameters)
+
+    def _source(
+        self, item: Mapping[str, Any], path: KeyPath, private: bool, call: str | None
+    ) -> ValueSource | None:
+        """The `from` and `path` of a chained parameter (None when it is not chained)."""
+        if "from" not in item:
+            if "path" in item:
+                raise self.error(
+                    path.key("path"),
+                    'a path needs "from", the data call whose response it points into',
+                )
+            return None
+        if call is None:
+            raise self.error(
+                path.key("from"),
+                "a provider's shared parameter cannot take its value from a call (it would "
+                "apply to that call too); chain a call's own parameter instead",
+            )
+        if "value" in item or private:
+            taken = "value" if "value" in item else "private"
+            has = "has a value of its own" if taken == "value" else "is private"
+            raise self.error(
+                path.key(taken),
+                f'a parameter either takes its value from another call ("from") or {has}, '
+                f'not both; remove "{taken}" or "from"',
+            )
+        source_call = self._name(item, path, "from", "name the data call the value comes from")
+        text = self._text(item, "path", path)
+        try:
+            check_source_path(text)
+        except PathError as error:
+            raise self.error(path.key("path"), str(error)) from None
+        return ValueSource(source_call, text)
 
     def _no_private_value(
         self, item: Mapping[str, Any], path: KeyPath, address: SecretAddress

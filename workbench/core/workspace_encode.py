@@ -25,6 +25,7 @@ from workbench.core.model import (
     Workspace,
     WorkspaceSettings,
 )
+from workbench.core.shape import shape_to_toml_data
 
 WORKSPACE_KEYS = ("format", "id", "name", "environments", "settings", "providers")
 SETTINGS_KEYS = ("confirm_actions", "max_response_bytes")
@@ -42,10 +43,21 @@ CALL_KEYS = (
     "response_type",
     "notes",
     "options",
+    "shape",
 )
 OPTIONS_KEYS = ("timeout", "follow_redirects", "verify_tls", "include_errors", "capture_headers")
 HEADER_KEYS = ("name", "value", "private")
-PARAMETER_KEYS = ("name", "value", "private", "optional", "allow_blank", "in", "file")
+PARAMETER_KEYS = (
+    "name",
+    "value",
+    "from",
+    "path",
+    "private",
+    "optional",
+    "allow_blank",
+    "in",
+    "file",
+)
 AUTH_METHOD_KEY = "method"
 
 _DEFAULT_SETTINGS = WorkspaceSettings()
@@ -124,6 +136,9 @@ def _call(call: Call, environments: tuple[str, ...]) -> dict[str, Any]:
             # Always a float, so a model holding an int timeout writes what it reads back.
             options["timeout"] = float(options["timeout"])
         data["options"] = options
+    if call.shape is not None:
+        # Written even when empty: an empty shape (a response `{}`) is still an initialized call.
+        data["shape"] = shape_to_toml_data(call.shape)
     return data
 
 
@@ -140,12 +155,19 @@ def _header(header: Header, environments: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _parameter(parameter: Parameter, environments: tuple[str, ...]) -> dict[str, Any]:
-    # Keys are added in PARAMETER_KEYS order (value and private never both).
+    # Keys are added in PARAMETER_KEYS order. The reader accepts only one of value, from
+    # and private; a model holding two writes a file that would not load, so it is not saved.
     data: dict[str, Any] = {"name": parameter.name}
+    # A private parameter's value lives in the secret store; never write one, even if a
+    # caller left it in the model.
+    if not parameter.private and parameter.value != "":
+        data["value"] = _value(parameter.value, environments)
+    if parameter.source is not None:
+        data["from"] = parameter.source.call
+        if parameter.source.path:
+            data["path"] = parameter.source.path
     if parameter.private:
         data["private"] = True
-    elif parameter.value != "":
-        data["value"] = _value(parameter.value, environments)
     if parameter.optional:
         data["optional"] = True
     if parameter.allow_blank:

@@ -24,6 +24,7 @@ from workbench.demo import (
     routes_flow,
     routes_keys,
     routes_users,
+    routes_versioned,
 )
 from workbench.demo.credentials import DemoCredentials
 from workbench.demo.router import Router
@@ -47,6 +48,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     routes_auth,
     routes_auth_authorize,
     routes_auth_token,
+    routes_versioned,
 )
 
 
@@ -64,7 +66,9 @@ class DemoServer:
     `port=0` picks a free port; read the real one from `.port` or `.base_url`
     after `start()`. With an `ssl_context` it speaks HTTPS. `credentials`
     default to new random ones; `token_lifetime` is the `expires_in` of the
-    access tokens it issues (tests may change `state.token_lifetime` later).
+    access tokens it issues (tests may change `state.token_lifetime` later);
+    `api_version` is the shape /versioned/users/{id} answers with, 1 or 2
+    (`state.api_version` switches it, `state.reset()` restores this one).
     """
 
     def __init__(
@@ -75,10 +79,13 @@ class DemoServer:
         *,
         credentials: DemoCredentials | None = None,
         token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
+        api_version: int = 1,
         verbose: bool = False,
     ) -> None:
         self.host = host
-        self.state = DemoState(credentials or DemoCredentials.generate(), token_lifetime)
+        self.state = DemoState(
+            credentials or DemoCredentials.generate(), token_lifetime, api_version
+        )
         self._requested_port = port
         self._ssl_context = ssl_context
         self._verbose = verbose
@@ -175,6 +182,7 @@ def serve_forever(
     *,
     tls_port: int | None = None,
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
+    api_version: int = 1,
     on_ready: Callable[[DemoServer], None] | None = None,
     verbose: bool = False,
 ) -> None:
@@ -183,9 +191,11 @@ def serve_forever(
     With `tls_port`, the client-certificate HTTPS companion runs too; if its
     port is taken the HTTP API still runs and stderr says why HTTPS does not.
     `on_ready(server)` runs once the servers listen (the CLI stores the
-    credentials there).
+    credentials there). `api_version`: see `DemoServer`.
     """
-    with DemoServer(host, port, token_lifetime=token_lifetime, verbose=verbose) as server:
+    with DemoServer(
+        host, port, token_lifetime=token_lifetime, api_version=api_version, verbose=verbose
+    ) as server:
         announce(f"Demo API listening on {server.base_url} (Ctrl+C to stop)")
         if tls_port is not None:
             try:

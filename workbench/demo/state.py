@@ -1,9 +1,11 @@
-"""Per-server state: users, request counts, credentials, and the tokens and codes issued.
+"""Per-server state: users, request counts, credentials, the tokens and codes issued, and the
+API version of the versioned endpoints.
 
 Tests read the counters (for example how many token requests a client sent),
 shorten `token_lifetime` or call `revoke_tokens()` to try expiry and renewal,
-and call `reset()` so they do not depend on the order they run in. Handlers
-run on many threads at once, so every change happens under a lock.
+switch `api_version` to make a response shape drift, and call `reset()` so
+they do not depend on the order they run in. Handlers run on many threads at
+once, so every change happens under a lock.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from workbench.demo.credentials import DemoCredentials
 
 DEFAULT_TOKEN_LIFETIME = 3600
+API_VERSIONS = (1, 2)
+"""The response shapes /versioned/users/{id} knows (see `routes_versioned`)."""
 CODE_LIFETIME = 60.0
 """Seconds an authorization code stays usable (RFC 6749 recommends at most 10 minutes)."""
 
@@ -48,8 +52,13 @@ class DemoState:
     """Everything one demo server (and its HTTPS companion) remembers between requests."""
 
     def __init__(
-        self, credentials: DemoCredentials, token_lifetime: int = DEFAULT_TOKEN_LIFETIME
+        self,
+        credentials: DemoCredentials,
+        token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
+        api_version: int = 1,
     ) -> None:
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"api_version must be one of {API_VERSIONS}, got {api_version}")
         self.credentials = credentials
         """The keys, passwords and certificates the auth endpoints check (they never change)."""
         self._lock = threading.Lock()
@@ -61,9 +70,13 @@ class DemoState:
         self._access_tokens: dict[str, tuple[Grant, float]] = {}
         self._refresh_tokens: dict[str, Grant] = {}
         self._codes: dict[str, AuthorizationCode] = {}
+        self._initial_api_version = api_version
+        self.api_version = api_version
+        """The shape /versioned/users/{id} answers with: 1 or 2 (a plain assignment is atomic)."""
 
     def reset(self) -> None:
-        """Seed users again, forget request counts, tokens and codes, restore the token lifetime."""
+        """Seed users again, forget request counts, tokens and codes, restore the token lifetime
+        and the API version the server started with."""
         self.users.reset()
         with self._lock:
             self._requests.clear()
@@ -71,6 +84,7 @@ class DemoState:
             self._refresh_tokens.clear()
             self._codes.clear()
             self.token_lifetime = self._initial_token_lifetime
+            self.api_version = self._initial_api_version
 
     def record_request(self, method: str, pattern: str) -> None:
         with self._lock:

@@ -1,0 +1,119 @@
+"""A workspace file open in the TUI (`workbench.ui.document`): unsaved, saving, changed on disk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from workbench.core import editing
+from workbench.core.secrets import SecretAddress
+from workbench.ui.document import ChangedOnDisk, WorkspaceDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    copy = tmp_path / "demo.toml"
+    shutil.copy(ROOT / "workspaces" / "demo.toml", copy)
+    return copy
+
+
+def test_edits_mark_unsaved_until_saved(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    assert not document.dirty and document.title == "Demo"
+    document.update(editing.add_provider(document.workspace, "New"))
+    assert document.dirty and document.title == "Demo *"
+    document.save()
+    assert not document.dirty
+    assert WorkspaceDocument.load(path).workspace == document.workspace
+
+
+def test_undoing_an_edit_by_hand_is_not_unsaved(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    original = document.workspace
+    document.update(editing.add_provider(original, "New"))
+    document.update(original)
+    assert not document.dirty
+
+
+def test_saving_over_an_external_change_is_refused(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    document.update(editing.add_provider(document.workspace, "New"))
+    external = path.read_text() + "\n# edited elsewhere\n"
+    path.write_text(external)
+    assert document.changed_on_disk()
+    with pytest.raises(ChangedOnDisk, match="changed by another program"):
+        document.save()
+    assert path.read_text() == external
+    document.save(overwrite=True)
+    assert not document.changed_on_disk()
+    assert "New" in path.read_text()
+
+
+def test_a_removed_file_is_a_change(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    path.unlink()
+    with pytest.raises(ChangedOnDisk, match="was removed"):
+        document.save()
+
+
+def test_touching_the_file_is_no_change(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert not document.changed_on_disk()
+
+
+def test_reload_drops_edits_and_reads_the_file(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    document.update(editing.add_provider(document.workspace, "New"))
+    path.write_text(path.read_text().replace('name = "Demo"\n', 'name = "Renamed"\n', 1))
+    document.reload()
+    assert document.workspace.name == "Renamed" and not document.dirty
+    document.save()  # what was reloaded is what is on disk: no conflict
+
+
+def test_discarding_a_rename_puts_private_values_back(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    old = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    new = SecretAddress("Demo", "Key/param.X-Api-Key")
+    document.secrets.set(old, "k")
+    renamed = editing.rename_call(document.workspace, "Demo", "Check API key", "Key")
+    document.update(renamed.workspace, renamed.moves)
+    assert document.secrets.get(new, "development") is not None
+    document.discard()
+    assert document.secrets.get(old, "development") is not None
+    assert document.secrets.get(new, "development") is None
+    assert not document.dirty
+
+
+def test_saving_keeps_moved_private_values(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    old = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    document.secrets.set(old, "k")
+    renamed = editing.rename_provider(document.workspace, "Demo", "Service")
+    document.update(renamed.workspace, renamed.moves)
+    document.save()
+    document.discard()  # nothing left to undo
+    assert document.secrets.get(replace(old, provider="Service"), "development") is not None
+
+
+def test_create_empty_workspace(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "default.toml"
+    WorkspaceDocument.create_empty(path)
+    document = WorkspaceDocument.load(path)
+    assert document.workspace.providers == () and document.workspace.name == "My workspace"
+
+
+async def test_session_is_made_at_the_first_send_and_follows_edits(path: Path) -> None:
+    document = WorkspaceDocument.load(path, base_url="http://127.0.0.1:1")
+    session = document.session()
+    assert session.base_url == "http://127.0.0.1:1"
+    document.update(editing.add_provider(document.workspace, "New"))
+    assert document.session() is session and session.workspace == document.workspace
+    await document.aclose()

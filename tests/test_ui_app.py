@@ -1,0 +1,695 @@
+"""The TUI driven by keys through Textual's Pilot at 80x24, sending to the demo API on loopback.
+
+Each test works on a copy of workspaces/demo.toml in a temporary folder, with
+every provider pointed at the demo server by the base-URL override, and a
+secret store of its own (the `isolated_home` fixture).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import html
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from workbench.core.secrets import SecretAddress, SecretStore
+from workbench.demo.server import DemoServer
+from workbench.ui.app import WorkbenchApp
+from workbench.ui.document import WorkspaceDocument
+from workbench.ui.screens.confirm import ChoiceScreen
+from workbench.ui.screens.help import HelpScreen
+from workbench.ui.screens.main import MainScreen
+from workbench.ui.screens.name_prompt import NamePromptScreen
+from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
+from workbench.ui.widgets.environment_badge import EnvironmentBadge
+from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (80, 24)
+KEY_ADDRESS = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.toml"
+    shutil.copy(ROOT / "workspaces" / "demo.toml", path)
+    return path
+
+
+def open_app(path: Path, base_url: str, **options: object) -> WorkbenchApp:
+    document = WorkspaceDocument.load(path, base_url=base_url)
+    return WorkbenchApp([document], **options)  # type: ignore[arg-type]
+
+
+def main_screen(app: WorkbenchApp) -> MainScreen:
+    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def screen_text(app: WorkbenchApp) -> str:
+    """The screen as plain text, line by line, from Textual's SVG export."""
+    svg = app.export_screenshot()
+    lines: dict[float, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
+
+
+async def go_to(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
+    """Select a call through the command palette's "Go to call", with keys only."""
+    await pilot.press("ctrl+o")
+    await pilot.press(*path)
+    await pilot.pause(0.3)  # the palette searches in the background
+    await pilot.press("enter")
+    await pilot.pause()
+    selected = main_screen(app).selected
+    assert selected is not None and selected.path == path
+
+
+async def settle(pilot: Pilot[None], app: WorkbenchApp) -> None:
+    """Wait until the call is sent and its response shown."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()  # the response view parses in a worker of its own
+    await pilot.pause()
+
+
+async def send(pilot: Pilot[None], app: WorkbenchApp) -> None:
+    await pilot.press("ctrl+j")
+    await settle(pilot, app)
+
+
+async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+# --- start-up --------------------------------------------------------------------------------
+
+
+def test_start_imports_no_httpx(workspace: Path) -> None:
+    """Starting the app loads workspaces without the HTTP stack (imported at the first send)."""
+    script = f"""
+import asyncio, sys
+from pathlib import Path
+from workbench.ui.app import WorkbenchApp
+from workbench.ui.document import WorkspaceDocument
+
+async def main():
+    app = WorkbenchApp([WorkspaceDocument.load(Path({str(workspace)!r}))])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print(sorted(m for m in ("httpx", "authlib", "jwt") if m in sys.modules))
+
+asyncio.run(main())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+async def test_layout_at_80x24(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE):
+        text = screen_text(app)
+        assert "·GET  List users" in text
+        assert "!POST Create user" in text  # an action call has its own mark
+        assert "env development" in text
+        assert "^j Send" in text and "^s Save" in text
+        assert isinstance(app.focused, WorkspaceTree)
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+async def test_select_and_send_shows_status_and_data(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down")  # workspace, provider, first call
+        assert main_screen(app).selected == TreeItem(
+            main_screen(app).documents[0], "Demo", "List users"
+        )
+        await pilot.press("enter")  # on a call: into its editor
+        assert main_screen(app).query_one("#url", Input).has_focus
+        await send(pilot, app)
+        text = screen_text(app)
+        assert "200 OK" in text
+        assert "total: 25" in text  # a field of the body, in the JSON tree
+
+
+async def test_not_found_shows_status_and_body(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Not found")
+        await send(pilot, app)
+        text = screen_text(app)
+        assert "404 Not Found" in text
+        assert 'reason: "Not Found"' in text  # the body, in the JSON tree
+
+
+async def test_escape_cancels_a_call_in_flight(workspace: Path, demo_url: str) -> None:
+    slow = '{ name = "seconds", value = "3" }'
+    workspace.write_text(workspace.read_text().replace(slow, slow.replace("3", "5")))
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Slow")
+        started = time.monotonic()
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.3)
+        assert "esc Cancel" in screen_text(app)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert time.monotonic() - started < 4
+        assert "Cancelled" in screen_text(app)
+
+
+async def test_action_call_asks_before_sending(
+    workspace: Path, demo_url: str, fresh_demo: DemoServer
+) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Create user")
+        await pilot.press("ctrl+j")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        assert fresh_demo.state.request_count("POST", "/users") == 0
+        await pilot.press("ctrl+j", "y")
+        await settle(pilot, app)
+        assert fresh_demo.state.request_count("POST", "/users") == 1
+        assert "201 Created" in screen_text(app)
+
+
+async def test_action_call_without_confirmation_when_the_workspace_says_so(
+    workspace: Path, demo_url: str, fresh_demo: DemoServer
+) -> None:
+    text = workspace.read_text().replace(
+        'name = "Demo"\n\n', 'name = "Demo"\n\n[settings]\nconfirm_actions = false\n\n', 1
+    )
+    workspace.write_text(text)
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Create user")
+        await send(pilot, app)
+        assert fresh_demo.state.request_count("POST", "/users") == 1
+
+
+async def test_missing_private_value_is_asked_for_masked(workspace: Path, demo_url: str) -> None:
+    value = f"key-{secrets.token_hex(8)}"
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Check API key")
+        await send(pilot, app)
+        assert isinstance(app.screen, PrivateValuePromptScreen)
+        await pilot.press(*value)
+        assert value not in screen_text(app)
+        await pilot.press("ctrl+r")  # revealing is an explicit key
+        assert value in screen_text(app)
+        await pilot.press("ctrl+r", "enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MainScreen)
+        assert "200 OK" in screen_text(app)
+        assert value not in screen_text(app)
+    stored = SecretStore().values(WorkspaceDocument.load(workspace).workspace.id)
+    assert stored[str(KEY_ADDRESS)] == {"*": value}
+    assert value not in workspace.read_text()
+
+
+async def test_private_value_never_on_screen(workspace: Path, demo_url: str) -> None:
+    value = f"key-{secrets.token_hex(8)}"
+    document = WorkspaceDocument.load(workspace, base_url=demo_url)
+    document.secrets.set(KEY_ADDRESS, value)
+    app = WorkbenchApp([document])
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Check API key")
+        assert value not in screen_text(app)
+        await send(pilot, app)
+        assert "200 OK" in screen_text(app)
+        for tab in ("request", "headers", "body"):
+            main_screen(app).response_view.action_show_tab(tab)
+            await pilot.pause()
+            assert value not in screen_text(app)
+
+
+async def test_environment_switches_with_a_key(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        badge = main_screen(app).query_one(EnvironmentBadge)
+        assert badge.environment == "development" and badge.is_default
+        await pilot.press("ctrl+e")
+        assert badge.environment == "live" and not badge.is_default
+        assert "env live" in screen_text(app)
+        await pilot.press("ctrl+e")
+        assert badge.environment == "development"
+
+
+async def test_env_option_starts_in_that_environment(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url, environment="live")
+    async with app.run_test(size=SIZE):
+        assert main_screen(app).query_one(EnvironmentBadge).environment == "live"
+
+
+# --- editing and saving ----------------------------------------------------------------------
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+async def test_edit_url_and_save_changes_that_line_only(workspace: Path, demo_url: str) -> None:
+    before = workspace.read_text()
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        url = main_screen(app).query_one("#url", Input)
+        url.focus()
+        await pilot.press("end", *"/posts")
+        assert "Demo *" in screen_text(app)  # unsaved, in the title and the tree
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        assert "Demo *" not in screen_text(app)
+    assert changed_lines(before, workspace.read_text()) == [
+        '-url = "/users/[id]"',
+        '+url = "/users/[id]/posts"',
+    ]
+
+
+async def test_edited_call_is_sent_before_saving(
+    workspace: Path, demo_url: str, fresh_demo: DemoServer
+) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        url = main_screen(app).query_one("#url", Input)
+        url.focus()
+        await pilot.press("end", *["backspace"] * len("/users/[id]"), *"/echo")
+        await send(pilot, app)
+        assert fresh_demo.state.request_count("GET", "/echo") == 1
+
+
+async def tree_keys(pilot: Pilot[None], app: WorkbenchApp, *keys: str) -> None:
+    main_screen(app).workspace_tree.focus()
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def answer_name(pilot: Pilot[None], app: WorkbenchApp, name: str) -> None:
+    assert isinstance(app.screen, NamePromptScreen)
+    await pilot.press("ctrl+a", "ctrl+k", *name, "enter")
+    await pilot.pause()
+
+
+def call_names(path: Path) -> list[str]:
+    return [c.name for c in WorkspaceDocument.load(path).workspace.providers[0].calls]
+
+
+async def save(pilot: Pilot[None], app: WorkbenchApp) -> None:
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_rename_duplicate_move_delete_update_tree_and_file(
+    workspace: Path, demo_url: str
+) -> None:
+    original = call_names(workspace)
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await tree_keys(pilot, app, "r")
+        await answer_name(pilot, app, "Fetch user")
+        assert "·GET  Fetch user" in screen_text(app)
+        await save(pilot, app)
+        assert call_names(workspace)[1] == "Fetch user"
+
+        await tree_keys(pilot, app, "d")
+        assert main_screen(app).selected.path == "Demo/Fetch user copy"  # type: ignore[union-attr]
+        await tree_keys(pilot, app, "K", "K")
+        await save(pilot, app)
+        assert call_names(workspace)[:3] == ["Fetch user copy", "List users", "Fetch user"]
+
+        await tree_keys(pilot, app, "J")
+        await tree_keys(pilot, app, "delete")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Fetch user copy" not in screen_text(app)
+        await save(pilot, app)
+    assert call_names(workspace) == ["List users", "Fetch user", *original[2:]]
+
+
+async def test_new_provider_and_call(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await tree_keys(pilot, app, "N")
+        await answer_name(pilot, app, "Other")
+        await tree_keys(pilot, app, "n")
+        await answer_name(pilot, app, "Ping")
+        assert main_screen(app).selected.path == "Other/Ping"  # type: ignore[union-attr]
+        await save(pilot, app)
+    saved = WorkspaceDocument.load(workspace).workspace
+    assert [p.name for p in saved.providers] == ["Demo", "Other"]
+    assert [c.name for c in saved.providers[1].calls] == ["Ping"]
+
+
+async def test_bad_name_is_refused_in_the_dialog(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await tree_keys(pilot, app, "r")
+        await answer_name(pilot, app, "List users")
+        assert isinstance(app.screen, NamePromptScreen)
+        assert "already has a call named 'List users'" in screen_text(app)
+        await pilot.press("escape")
+        assert not main_screen(app).documents[0].dirty
+
+
+async def test_rename_moves_stored_private_values(workspace: Path, demo_url: str) -> None:
+    document = WorkspaceDocument.load(workspace, base_url=demo_url)
+    document.secrets.set(KEY_ADDRESS, "the-key")
+    app = WorkbenchApp([document])
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Check API key")
+        await tree_keys(pilot, app, "r")
+        await answer_name(pilot, app, "Key check")
+        await send(pilot, app)  # the renamed call finds its value before saving
+        assert "200 OK" in screen_text(app)
+        await save(pilot, app)
+    stored = SecretStore().values(document.workspace.id)
+    assert "Demo/Key check/param.X-Api-Key" in stored
+    assert str(KEY_ADDRESS) not in stored
+
+
+async def test_quit_with_unsaved_edits_asks(workspace: Path, demo_url: str) -> None:
+    before = workspace.read_text()
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await tree_keys(pilot, app, "d")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "Unsaved edits in Demo" in screen_text(app)
+        await pilot.press("c")  # cancel: keep working
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+q")
+        await pilot.press("d")  # discard
+        await pilot.pause()
+        assert not app.is_running
+    assert workspace.read_text() == before
+
+
+async def test_quit_can_save_first(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await tree_keys(pilot, app, "d")
+        await pilot.press("ctrl+q", "s")
+        await pilot.pause()
+        assert not app.is_running
+    assert "Get user copy" in call_names(workspace)
+
+
+async def test_quit_without_edits_does_not_ask(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1", "ctrl+q")  # from the help screen too
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_quit_waits_for_an_open_question(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Create user")
+        await pilot.press("ctrl+j", "ctrl+q")
+        assert app.is_running and isinstance(app.screen, ChoiceScreen)
+
+
+async def test_saving_over_an_external_change_asks(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await tree_keys(pilot, app, "d")
+        external = workspace.read_text().replace('name = "Demo"\n', 'name = "Team demo"\n', 1)
+        workspace.write_text(external)
+
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "changed by another program" in screen_text(app)
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        assert workspace.read_text() == external  # never overwritten silently
+
+        await pilot.press("ctrl+s", "o")  # overwrite, knowingly
+        await app.workers.wait_for_complete()
+        assert "Get user copy" in call_names(workspace)
+
+
+async def test_reload_after_an_external_change(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await tree_keys(pilot, app, "d")
+        external = workspace.read_text().replace('name = "Echo"', 'name = "Echo back"')
+        workspace.write_text(external)
+        await pilot.press("ctrl+s", "r")  # reload: the file wins, the edit is dropped
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Echo back" in screen_text(app)
+        assert "Get user copy" not in screen_text(app)
+        assert not main_screen(app).documents[0].dirty
+    assert workspace.read_text() == external
+
+
+# --- keys, help and palette ------------------------------------------------------------------
+
+
+async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        rows = {(r.keys, r.description) for r in app.screen._rows}
+        for expected in [
+            ("^j, f5", "Send the selected call"),
+            ("esc", "Cancel the call in flight"),
+            ("^s", "Save the workspace files"),
+            ("^e", "Next environment (development, live...)"),
+            ("r, f2", "Rename"),
+            ("del, x", "Delete"),
+            ("^↑, K", "Move up"),
+            ("f1, ?", "Show every key"),
+            ("^q", "Quit (asks about unsaved edits)"),
+        ]:
+            assert expected in rows, expected
+        await pilot.press("escape")
+        await pilot.press("question_mark")  # ? opens help outside inputs...
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await go_to(pilot, app, "Demo/Get user")
+        main_screen(app).query_one("#url", Input).focus()
+        await pilot.press("question_mark")  # ...and types a ? in an input
+        assert isinstance(app.screen, MainScreen)
+        assert main_screen(app).query_one("#url", Input).value.endswith("?")
+
+
+async def test_palette_offers_actions_and_calls(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"go echo")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main_screen(app).selected.path == "Demo/Echo"  # type: ignore[union-attr]
+        await pilot.press("ctrl+p", *"next environment")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main_screen(app).query_one(EnvironmentBadge).environment == "live"
+
+
+async def test_tree_can_be_hidden_for_a_wide_editor(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = main_screen(app).workspace_tree
+        await pilot.press("ctrl+b")
+        assert not tree.display and not tree.has_focus
+        await pilot.press("ctrl+b")
+        assert tree.display and tree.has_focus
+
+
+async def test_open_selects_a_call_at_start(workspace: Path, demo_url: str) -> None:
+    document = WorkspaceDocument.load(workspace, base_url=demo_url)
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Echo"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert main_screen(app).selected == TreeItem(document, "Demo", "Echo")
+        assert "/echo" in main_screen(app).query_one("#url", Input).value
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def build_full_parser() -> argparse.ArgumentParser:
+    from workbench.cli import build_parser
+
+    return build_parser()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "tui"),
+    [
+        ([], True),
+        (["workspaces/demo.toml"], True),
+        (["workspaces/"], True),
+        (["--env", "live"], True),
+        (["--open", "Demo/List users", "demo.toml"], True),
+        (["somefile"], True),  # not a command: a path (that may not exist)
+        (["run", "x.toml", "Demo/List users"], False),
+        (["demo"], False),
+        (["--help"], False),
+        (["--version"], False),
+    ],
+)
+def test_tui_form_is_told_from_the_commands(arguments: list[str], tui: bool) -> None:
+    from workbench.commands.tui import is_tui_form
+
+    assert is_tui_form(arguments, build_full_parser) is tui
+
+
+def workbench(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_help_lists_the_commands_and_the_tui_form() -> None:
+    result = workbench("--help")
+    assert result.returncode == 0
+    for text in ("run", "secret", "demo", "the TUI", "--open", "--base-url", "F1"):
+        assert text in result.stdout, text
+
+
+def test_tui_needs_a_terminal() -> None:
+    result = workbench("workspaces/demo.toml")
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr
+
+
+def test_workspace_files(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.commands.common import CommandFailed
+    from workbench.commands.tui import workspace_files
+
+    monkeypatch.chdir(tmp_path)
+    default = workspace_files(None)  # no ./workspaces/: the user's own, created empty
+    assert default == [isolated_home / "workspaces" / "default.toml"]
+    assert WorkspaceDocument.load(default[0]).workspace.providers == ()
+    assert workspace_files(None) == default  # and not created twice
+
+    folder = tmp_path / "workspaces"
+    folder.mkdir()
+    with pytest.raises(CommandFailed, match="holds no workspace files"):
+        workspace_files(None)
+    shutil.copy(ROOT / "workspaces" / "demo.toml", folder / "b.toml")
+    (folder / "a.toml").write_text('format = 1\nname = "A"\n')
+    assert workspace_files(None) == [Path("workspaces/a.toml"), Path("workspaces/b.toml")]
+    with pytest.raises(CommandFailed, match="no workspace file or folder"):
+        workspace_files(Path("nope.toml"))
+
+
+def test_open_and_env_are_checked_before_starting(tmp_path: Path) -> None:
+    from workbench.commands.common import CommandFailed
+    from workbench.commands.tui import run_tui
+
+    demo = ROOT / "workspaces" / "demo.toml"
+    with pytest.raises(CommandFailed, match="no call 'Demo/Nope'"):
+        run_tui([demo], open_call="Demo/Nope")
+    with pytest.raises(CommandFailed, match="no environment 'staging'"):
+        run_tui([demo], environment="staging")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("format = 1\n")
+    with pytest.raises(CommandFailed, match="broken.toml"):
+        run_tui([broken])
+
+
+async def test_initialized_calls_are_marked(workspace: Path, demo_url: str) -> None:
+    from dataclasses import replace
+
+    from workbench.core.editing import replace_call
+    from workbench.core.shape import infer_shape
+
+    document = WorkspaceDocument.load(workspace, base_url=demo_url)
+    provider = document.workspace.providers[0]
+    for call in provider.calls:
+        shape = None if call.name == "Echo" else infer_shape({"id": 1})
+        edited = replace_call(
+            document.workspace, provider.name, call.name, replace(call, shape=shape)
+        )
+        document.update(edited.workspace)
+    app = WorkbenchApp([document])
+    async with app.run_test(size=SIZE):
+        text = screen_text(app)
+        assert "●·GET  List users" in text and "○·POST Echo" in text
+
+
+async def test_a_folder_of_workspaces(workspace: Path, demo_url: str) -> None:
+    other = workspace.with_name("other.toml")
+    other.write_text(workspace.read_text().replace('name = "Demo"\n', 'name = "Other"\n', 1))
+    documents = [WorkspaceDocument.load(p, base_url=demo_url) for p in (workspace, other)]
+    app = WorkbenchApp(documents, problems=["broken.toml:1: not valid TOML"])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "▼ Demo" in text and "broken.toml:1: not valid TOML" in text
+        await pilot.press("ctrl+o", *"echo (other")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main_screen(app).selected == TreeItem(documents[1], "Demo", "Echo")
+
+
+async def test_a_call_that_cannot_be_built_shows_the_problem(
+    workspace: Path, demo_url: str
+) -> None:
+    from dataclasses import replace
+
+    from workbench.core.editing import replace_call
+
+    document = WorkspaceDocument.load(workspace, base_url=demo_url)
+    call = document.workspace.provider("Demo").call("Get user")  # type: ignore[union-attr]
+    assert call is not None
+    without_id = replace(call, parameters=())  # the URL still says [id]
+    document.update(replace_call(document.workspace, "Demo", "Get user", without_id).workspace)
+    app = WorkbenchApp([document])
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        await send(pilot, app)
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        text = screen_text(app)
+        assert "Not sent" in text and "placeholder [id]" in text
+        assert "Traceback" not in text
+        assert document.workspace.provider("Demo").call("Get user") == without_id  # type: ignore[union-attr]

@@ -1,0 +1,560 @@
+"""The call and provider editors, driven by keys through Pilot at 80x24 in a tiny host app."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
+
+from workbench.core import auth
+from workbench.core.model import (
+    Auth,
+    BodyType,
+    Call,
+    CallOptions,
+    Header,
+    Location,
+    Method,
+    Parameter,
+    PerEnvironment,
+    Provider,
+    ResponseType,
+    UseAs,
+    Workspace,
+)
+from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore
+from workbench.core.workspace import load_workspace
+from workbench.ui.widgets.call_editor import CallEditor
+from workbench.ui.widgets.parameter_table import ParameterTable
+from workbench.ui.widgets.private_input import PrivateInput, PrivateValueStored
+from workbench.ui.widgets.provider_editor import ProviderEditor
+from workbench.ui.widgets.rows_editor import RowsEditor
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITOR_CSS = ROOT / "workbench" / "ui" / "editor.tcss"
+SIZE = (80, 24)
+SECRET = "s3cretKey42"
+
+DEMO = load_workspace(ROOT / "workspaces" / "demo.toml")
+RICH = load_workspace(ROOT / "tests" / "data" / "rich.toml")
+
+# A call using every feature the editor shows, each away from its default.
+EVERY_FEATURE = Call(
+    name="Everything",
+    use_as=UseAs.ACTION,
+    method=Method.PATCH,
+    url="https://api.example.com/things/[id]",
+    headers=(
+        Header("X-Plain", "plain"),
+        Header("X-Env", PerEnvironment({"development": "dev-h", "live": "live-h"})),
+        Header("X-Token", private=True),
+    ),
+    parameters=(
+        Parameter("id", "7", location=Location.PATH),
+        Parameter("q", "", optional=True, allow_blank=True, location=Location.QUERY),
+        Parameter("tenant", PerEnvironment({"live": "t-live"}), location=Location.HEADER),
+        Parameter("token", private=True, optional=True),
+        Parameter("upload", "./a.png", location=Location.BODY, file=True),
+    ),
+    body_type=BodyType.RAW,
+    body="<a>\n\t<b>tab</b>\n</a>\n",
+    content_type="application/xml",
+    response_type=ResponseType.XML,
+    options=CallOptions(
+        timeout=12.5,
+        follow_redirects=False,
+        verify_tls=False,
+        include_errors=True,
+        capture_headers=True,
+    ),
+    notes="Line one.\nLine two.",
+)
+
+
+class Host(App[None]):
+    """Composes one editor and records the messages it posts."""
+
+    CSS_PATH = EDITOR_CSS
+
+    def __init__(self, editor: Widget) -> None:
+        super().__init__()
+        self.editor = editor
+        self.messages: list[Message] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.editor
+
+    @on(CallEditor.CallEdited)
+    @on(ProviderEditor.ProviderEdited)
+    @on(PrivateValueStored)
+    def _record(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def edits(self) -> list[Message]:
+        return [m for m in self.messages if not isinstance(m, PrivateValueStored)]
+
+
+def resolver(workspace: Workspace) -> SecretResolver:
+    return SecretResolver(workspace.id, SecretStore(), environ={})
+
+
+def screen_text(app: App[None]) -> str:
+    """The screen as plain text, line by line, from Textual's SVG export."""
+    svg = app.export_screenshot()
+    lines: dict[float, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
+
+
+async def open_call(
+    pilot: Pilot[None], provider: Provider, call: Call, workspace: Workspace = DEMO
+) -> CallEditor:
+    editor = pilot.app.query_one(CallEditor)
+    editor.load(
+        provider, call, environment=workspace.default_environment, secrets=resolver(workspace)
+    )
+    await pilot.pause()
+    return editor
+
+
+async def open_provider(
+    pilot: Pilot[None], provider: Provider, workspace: Workspace, environment: str
+) -> ProviderEditor:
+    editor = pilot.app.query_one(ProviderEditor)
+    editor.load(
+        provider,
+        environments=workspace.environments,
+        environment=environment,
+        secrets=resolver(workspace),
+    )
+    await pilot.pause()
+    return editor
+
+
+async def show_tab(pilot: Pilot[None], pane: str) -> None:
+    pilot.app.query_one(TabbedContent).active = pane
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot[None], widget: Widget, text: str) -> None:
+    """Focus the input `widget`, select its text and type `text` over it."""
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("home", "shift+end", *text)
+    await pilot.pause()
+
+
+async def choose(pilot: Pilot[None], select: Select[str], value: str) -> None:
+    """Pick `value` in a Select with keys: open it, walk to the option, confirm."""
+    select.focus()
+    await pilot.pause()
+    options = [v for _, v in select._options]
+    steps = options.index(value) - options.index(str(select.value))
+    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    await pilot.pause()
+
+
+# --- round trip ---------------------------------------------------------------------------
+
+
+def demo_calls() -> list[tuple[Provider, Call]]:
+    return [(p, c) for p in DEMO.providers for c in p.calls]
+
+
+@pytest.mark.parametrize(
+    ("provider", "call"),
+    [*demo_calls(), (RICH.providers[0], EVERY_FEATURE)]
+    + [(p, c) for p in RICH.providers for c in p.calls],
+    ids=lambda item: getattr(item, "name", None),
+)
+async def test_untouched_call_comes_back_equal(provider: Provider, call: Call) -> None:
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(
+            pilot, provider, call, RICH if provider in RICH.providers else DEMO
+        )
+        for pane in ("call-params", "call-headers", "call-body", "call-options", "call-notes"):
+            await show_tab(pilot, pane)
+        assert editor.to_model() == call
+        assert app.edits() == []
+
+
+@pytest.mark.parametrize(
+    ("workspace", "provider"),
+    [(DEMO, p) for p in DEMO.providers] + [(RICH, p) for p in RICH.providers],
+    ids=lambda item: getattr(item, "name", None),
+)
+async def test_untouched_provider_comes_back_equal(
+    workspace: Workspace, provider: Provider
+) -> None:
+    app = Host(ProviderEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        for environment in workspace.environments:
+            editor = await open_provider(pilot, provider, workspace, environment)
+            assert editor.to_model() == provider
+        assert app.edits() == []
+
+
+async def test_to_model_right_after_load_is_the_loaded_call() -> None:
+    provider = RICH.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, provider.calls[0], RICH)
+        # No pause: the new rows are not on screen yet.
+        editor.load(provider, EVERY_FEATURE, environment="development", secrets=resolver(RICH))
+        assert editor.to_model() == EVERY_FEATURE
+
+
+# --- editing a call -----------------------------------------------------------------------
+
+
+async def test_typing_a_url_changes_the_call_and_posts_call_edited() -> None:
+    provider = DEMO.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, provider.calls[0])
+        await type_into(pilot, editor.query_one("#url"), "/people")
+        assert editor.to_model().url == "/people"
+        edits = app.edits()
+        assert edits and isinstance(edits[-1], CallEditor.CallEdited)
+        assert edits[-1].call == editor.to_model()
+        assert edits[-1].call.name == provider.calls[0].name
+
+
+async def test_focusing_the_editor_focuses_the_url() -> None:
+    provider = DEMO.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, provider.calls[0])
+        editor.focus()
+        await pilot.pause()
+        assert app.focused is editor.query_one("#url")
+
+
+async def test_changing_method_use_as_body_and_options() -> None:
+    provider = DEMO.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, provider.calls[0])
+        await choose(pilot, editor.query_one("#method", Select), "PUT")
+        await choose(pilot, editor.query_one("#use-as", Select), "action")
+
+        await show_tab(pilot, "call-body")
+        assert not editor.query_one("#content-type").display
+        await choose(pilot, editor.query_one("#body-type", Select), "raw")
+        assert editor.query_one("#content-type").display
+        await type_into(pilot, editor.query_one("#content-type"), "text/csv")
+        body = editor.query_one("#body", TextArea)
+        body.focus()
+        await pilot.press("a", ",", "b")
+
+        await show_tab(pilot, "call-options")
+        await type_into(pilot, editor.query_one("#timeout"), "2.5")
+        editor.query_one("#follow-redirects", Checkbox).focus()
+        await pilot.press("space")
+        await choose(pilot, editor.query_one("#response-type", Select), "text")
+
+        call = editor.to_model()
+        assert (call.method, call.use_as) == (Method.PUT, UseAs.ACTION)
+        assert (call.body_type, call.content_type, call.body) == (BodyType.RAW, "text/csv", "a,b")
+        assert call.options == CallOptions(timeout=2.5, follow_redirects=False)
+        assert call.response_type is ResponseType.TEXT
+        last = app.edits()[-1]
+        assert isinstance(last, CallEditor.CallEdited) and last.call == call
+
+
+async def test_a_timeout_that_is_not_a_positive_number_keeps_the_loaded_one() -> None:
+    provider = RICH.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, EVERY_FEATURE, RICH)
+        await show_tab(pilot, "call-options")
+        await type_into(pilot, editor.query_one("#timeout"), "0")
+        assert editor.to_model().options.timeout == 12.5
+
+
+async def test_adding_moving_and_deleting_a_parameter() -> None:
+    provider = DEMO.providers[0]
+    call = provider.call("List users")
+    assert call is not None
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call)
+        editor.query_one(".row .row-name", Input).focus()
+        await pilot.press("ctrl+n")  # a new row after the focused one, its name focused
+        await pilot.pause()
+        await pilot.press(*"limit", "tab", *"5")
+        await pilot.pause()
+        names = [p.name for p in editor.to_model().parameters]
+        assert names == ["page", "limit", "per_page"]
+        assert editor.to_model().parameters[1] == Parameter("limit", "5")
+
+        await pilot.press("alt+up")
+        await pilot.pause()
+        assert [p.name for p in editor.to_model().parameters] == ["limit", "page", "per_page"]
+        await pilot.press("alt+down", "alt+down")
+        await pilot.pause()
+        assert [p.name for p in editor.to_model().parameters] == ["page", "per_page", "limit"]
+        rows = [line for line in screen_text(app).splitlines() if "▐X▌" in line]
+        assert [row.split("▐")[0].replace(" ", "") for row in rows] == [
+            "page1",
+            "per_page10",
+            "limit5",
+        ]
+
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert editor.to_model().parameters == call.parameters
+        assert isinstance(app.edits()[-1], CallEditor.CallEdited)
+
+
+async def test_the_add_button_adds_a_row_to_an_empty_table() -> None:
+    provider = DEMO.providers[0]
+    call = provider.call("Not found")
+    assert call is not None and call.headers == ()
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call)
+        await show_tab(pilot, "call-headers")
+        editor.query_one("#headers .rows-add").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"X-Trace", "tab", *"on")
+        await pilot.pause()
+        assert editor.to_model().headers == (Header("X-Trace", "on"),)
+
+
+async def test_marking_a_parameter_private_drops_its_value() -> None:
+    provider = DEMO.providers[0]
+    call = provider.call("Get user")
+    assert call is not None
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call)
+        editor.query_one(".row .row-private", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert editor.to_model().parameters == (Parameter("id", "", private=True),)
+        assert "not set" in screen_text(app)
+
+
+async def test_editing_a_per_environment_parameter_edits_only_that_environment() -> None:
+    provider = RICH.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, EVERY_FEATURE, RICH)
+        row = editor.query_one(ParameterTable).query(".row .row-value").nodes[2]
+        await type_into(pilot, row, "t-dev")
+        tenant = editor.to_model().parameters[2]
+        assert tenant.value == PerEnvironment({"live": "t-live", "development": "t-dev"})
+
+
+async def test_a_chained_parameter_shows_its_source_until_a_value_is_typed() -> None:
+    provider = RICH.providers[0]
+    call = provider.call("Upload avatar")
+    assert call is not None and call.parameters[0].source is not None
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call, RICH)
+        assert "from Get user: body.id" in screen_text(app)
+        await type_into(pilot, editor.query(".row .row-value").first(), "42")
+        assert editor.to_model().parameters[0] == Parameter("id", "42", optional=True)
+
+
+# --- private values -----------------------------------------------------------------------
+
+
+async def test_a_typed_private_value_is_stored_and_masked_until_revealed() -> None:
+    provider = DEMO.providers[0]
+    call = provider.call("Check API key")
+    assert call is not None
+    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call)
+        assert "not set" in screen_text(app)
+        await type_into(pilot, editor.query_one(".-private PrivateInput"), SECRET)
+        assert SECRET not in screen_text(app)  # typed, masked, not yet stored
+        assert SecretStore().values(DEMO.id) == {}
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET}}
+        assert [m.address for m in app.messages if isinstance(m, PrivateValueStored)] == [address]
+        assert SECRET not in screen_text(app)
+        assert "set" in screen_text(app) and "not set" not in screen_text(app)
+        assert SECRET not in repr(editor.to_model())
+        assert editor.to_model() == call  # the model never holds it
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert SECRET in screen_text(app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert SECRET not in screen_text(app)
+
+
+async def test_an_empty_submission_keeps_the_stored_value() -> None:
+    provider = DEMO.providers[0]
+    call = provider.call("Check API key")
+    assert call is not None
+    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    SecretStore().set(DEMO.id, address, SECRET)
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call)
+        editor.query_one(".-private PrivateInput").focus()
+        await pilot.press("enter", "tab")
+        await pilot.pause()
+        assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET}}
+        assert not any(isinstance(m, PrivateValueStored) for m in app.messages)
+
+
+async def test_leaving_a_private_input_stores_the_value() -> None:
+    provider = RICH.providers[0]
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, EVERY_FEATURE, RICH)
+        await type_into(pilot, editor.query_one("#parameters .-private PrivateInput"), SECRET)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert SecretStore().values(RICH.id) == {"Demo/Everything/param.token": {"*": SECRET}}
+
+
+def test_private_input_messages_do_not_show_the_value() -> None:
+    private = PrivateInput(None, secrets=resolver(DEMO), environment="development")
+    for message in (
+        PrivateInput.Changed(private, SECRET),
+        PrivateInput.Submitted(private, SECRET),
+        PrivateInput.Blurred(private, SECRET),
+    ):
+        assert SECRET not in repr(message)
+
+
+# --- the provider editor ------------------------------------------------------------------
+
+
+async def test_the_header_method_form_and_switching_to_none() -> None:
+    provider = RICH.providers[0]
+    assert provider.auth == Auth("header", {"header": "X-Api-Key"})
+    app = Host(ProviderEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_provider(pilot, provider, RICH, "development")
+        text = screen_text(app)
+        assert "Header name" in text and "Header value" in text
+        assert editor.query_one("#auth-header", Input).value == "X-Api-Key"
+        assert editor.query_one("#auth-value", PrivateInput).password
+
+        await type_into(pilot, editor.query_one("#auth-header"), "X-Key")
+        assert editor.to_model().auth == Auth("header", {"header": "X-Key"})
+        await type_into(pilot, editor.query_one("#auth-value"), SECRET)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert SecretStore().values(RICH.id) == {"Demo/auth.value": {"*": SECRET}}
+        assert SECRET not in screen_text(app)
+
+        await choose(pilot, editor.query_one("#auth-method", Select), "none")
+        assert not editor.query("#auth-header") and not editor.query("#auth-value")
+        assert "Header name" not in screen_text(app)
+        assert editor.to_model().auth == Auth("none")
+        last = app.edits()[-1]
+        assert isinstance(last, ProviderEditor.ProviderEdited)
+        assert last.provider.auth == Auth("none")
+
+        # Back to the loaded method: its loaded settings come back.
+        await choose(pilot, editor.query_one("#auth-method", Select), "header")
+        assert editor.to_model().auth == provider.auth
+
+
+@pytest.mark.parametrize("method", list(auth.METHODS))
+async def test_every_method_gets_a_form_from_its_declaration(method: str) -> None:
+    declared = auth.METHODS[method]
+    provider = Provider("P", base_url="http://127.0.0.1:1", auth=Auth(method))
+    app = Host(ProviderEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_provider(pilot, provider, DEMO, "development")
+        for setting in declared.settings:
+            field = editor.query_one(f"#auth-{setting.name}")
+            if setting.private:
+                assert isinstance(field, PrivateInput)
+            elif setting.choices:
+                assert isinstance(field, Select)
+            elif setting.multiline:
+                assert isinstance(field, TextArea)
+            else:
+                assert isinstance(field, Input)
+        assert editor.to_model() == provider
+
+
+async def test_a_multiline_private_value_keeps_its_lines_when_pasted() -> None:
+    address = SecretAddress("P", "auth.private_key")
+    pem = "-----BEGIN KEY-----\nabc\n-----END KEY-----\n"
+    private = PrivateInput(
+        address, secrets=resolver(DEMO), environment="development", multiline=True
+    )
+    app = Host(private)
+    async with app.run_test(size=SIZE) as pilot:
+        private.focus()
+        await pilot.pause()
+        private.post_message(events.Paste(pem))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert SecretStore().values(DEMO.id) == {str(address): {"*": pem}}
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "-----BEGIN KEY-----⏎abc⏎-----END KEY-----⏎" in screen_text(app)
+
+
+async def test_editing_a_per_environment_base_url_edits_only_the_current_environment() -> None:
+    provider = RICH.providers[0]
+    assert isinstance(provider.base_url, PerEnvironment)
+    app = Host(ProviderEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_provider(pilot, provider, RICH, "live")
+        assert editor.query_one("#base-url", Input).value == "https://api.example.com"
+        assert "Per environment" in screen_text(app)
+        await type_into(pilot, editor.query_one("#base-url"), "https://new.example.com")
+        assert editor.to_model().base_url == PerEnvironment(
+            {"development": "http://127.0.0.1:8400", "live": "https://new.example.com"}
+        )
+        assert editor.to_model().calls == provider.calls
+
+
+async def test_a_plain_base_url_stays_plain() -> None:
+    provider = DEMO.providers[0]
+    app = Host(ProviderEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_provider(pilot, provider, DEMO, "live")
+        assert "Per environment" not in screen_text(app)
+        await type_into(pilot, editor.query_one("#base-url"), "http://localhost:9")
+        assert editor.to_model().base_url == "http://localhost:9"
+
+
+async def test_shared_private_header_uses_the_provider_address() -> None:
+    provider = RICH.providers[0]
+    app = Host(ProviderEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_provider(pilot, provider, RICH, "development")
+        await show_tab(pilot, "provider-headers")
+        await type_into(pilot, editor.query_one("#headers .-private PrivateInput"), SECRET)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert SecretStore().values(RICH.id) == {"Demo/header.X-Sig": {"*": SECRET}}
+        assert editor.to_model() == provider
+
+
+def test_table_bindings_are_described_for_the_help_screen() -> None:
+    keys = {binding.key: binding.description for binding in RowsEditor.BINDINGS}  # type: ignore[union-attr]
+    assert set(keys) == {"ctrl+n", "ctrl+d", "alt+up", "alt+down"}
+    assert all(keys.values())
+    assert all(binding.description for binding in PrivateInput.BINDINGS)  # type: ignore[union-attr]

@@ -1,0 +1,1 @@
+"""The Textual user interface: a thin shell over `workbench.core` (see `app.WorkbenchApp`)."""

@@ -1,0 +1,67 @@
+"""The Textual application: styles, app-wide keys, and the main screen on the open workspaces.
+
+Kept small on purpose: the main screen and its dialogs do the work, and
+`workbench.core` does everything that is not about the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+
+from workbench.ui.commands import WorkbenchCommands
+from workbench.ui.document import WorkspaceDocument
+from workbench.ui.screens.help import HelpScreen, help_rows
+from workbench.ui.screens.main import MainScreen
+from workbench.ui.widgets.workspace_tree import TreeItem
+
+
+class WorkbenchApp(App[None]):
+    """A keyboard-driven API workbench on one or more workspace files."""
+
+    TITLE = "workbench"
+    # One sheet per part of the screen, beside this file: the shell, the editors, the response.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "editor.tcss", "response.tcss"]
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit (asks about unsaved edits)", priority=True),
+        Binding("f1", "help", "Help", tooltip="Show every key"),
+        Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
+    ]
+
+    def __init__(
+        self,
+        documents: Sequence[WorkspaceDocument],
+        *,
+        selected: TreeItem | None = None,
+        environment: str | None = None,
+        problems: Sequence[str] = (),
+    ) -> None:
+        """`problems` are files that could not be opened, shown once the app is up."""
+        super().__init__()
+        self._main = MainScreen(documents, selected, environment)
+        self._problems = tuple(problems)
+
+    async def on_mount(self) -> None:
+        await self.push_screen(self._main)
+        for problem in self._problems:
+            self.notify(problem, title="Not opened", severity="error", timeout=30)
+
+    async def action_quit(self) -> None:
+        if isinstance(self.screen, HelpScreen | CommandPalette):
+            await self.pop_screen()  # nothing to answer there: close it and quit
+        if self.screen is self._main:
+            self._main.request_quit()
+        else:
+            # A question is open: it is answered (or escaped) first, never skipped.
+            self.bell()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(help_rows(self.screen)))

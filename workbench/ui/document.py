@@ -1,0 +1,176 @@
+"""A workspace file open in the TUI: its current model, what was last saved, and its session.
+
+Pure Python (no Textual), so saving, reloading and "changed on disk" are
+tested without a screen. The file's size, modification time and hash are
+remembered at load and at each save: if the file differs when saving, the
+save is refused with `ChangedOnDisk` until the user chooses to overwrite or
+reload, so an edit made in another editor (or pulled from git) is never
+overwritten silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.core.editing import SecretMove
+from workbench.core.model import Workspace, new_workspace_id
+from workbench.core.secrets import SecretResolver, SecretStore
+from workbench.core.workspace import load_workspace, save_workspace
+
+if TYPE_CHECKING:
+    from workbench.core.session import Session
+
+DEFAULT_WORKSPACE_NAME = "My workspace"
+
+
+class ChangedOnDisk(Exception):
+    """The file was changed (or removed) by someone else since it was loaded or saved."""
+
+    def __init__(self, path: Path, *, removed: bool) -> None:
+        self.path = path
+        what = "was removed" if removed else "was changed by another program"
+        super().__init__(f"{path} {what} since it was loaded.")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a file looked like: modification time and size (quick check) and content hash."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> Fingerprint | None:
+        """The file's fingerprint, or None when it does not exist."""
+        try:
+            stat = path.stat()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return None
+        return cls(stat.st_mtime_ns, stat.st_size, digest)
+
+    def matches(self, path: Path) -> bool:
+        """Whether the file still has this content (a touched but unchanged file matches)."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return False
+        if (stat.st_mtime_ns, stat.st_size) == (self.mtime_ns, self.size):
+            return True
+        current = Fingerprint.of(path)
+        return current is not None and current.sha256 == self.sha256
+
+
+class WorkspaceDocument:
+    """One workspace file being edited.
+
+    `workspace` is the current (possibly unsaved) model; `saved` the one the
+    file holds. Private values move in the secret store as soon as a provider
+    or call is renamed (so a renamed call can be sent before saving); the
+    moves are remembered until the next save so that discarding or reloading
+    puts them back.
+    """
+
+    def __init__(
+        self, path: Path, workspace: Workspace, secrets: SecretResolver, *, base_url: str | None
+    ) -> None:
+        self.path = path
+        self.workspace = workspace
+        self.saved = workspace
+        self.secrets = secrets
+        self.base_url = base_url  # replaces every provider's base URL when sending
+        self._fingerprint = Fingerprint.of(path)
+        self._moves: list[SecretMove] = []
+        self._session: Session | None = None
+
+    @classmethod
+    def load(
+        cls, path: Path, *, store: SecretStore | None = None, base_url: str | None = None
+    ) -> WorkspaceDocument:
+        """Load a workspace file; raises `WorkspaceError` naming what is wrong with it."""
+        workspace = load_workspace(path)
+        resolver = SecretResolver(
+            workspace.id, store or SecretStore(), workspace_path=shlex.quote(str(path))
+        )
+        return cls(path, workspace, resolver, base_url=base_url)
+
+    @staticmethod
+    def create_empty(path: Path, name: str = DEFAULT_WORKSPACE_NAME) -> None:
+        """Write a new workspace with no providers (the user's first one)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_workspace(Workspace(id=new_workspace_id(), name=name), path)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the workspace has edits that are not in the file."""
+        return self.workspace != self.saved
+
+    @property
+    def title(self) -> str:
+        """The workspace's name, marked when unsaved."""
+        return f"{self.workspace.name} *" if self.dirty else self.workspace.name
+
+    def update(self, workspace: Workspace, moves: Iterable[SecretMove] = ()) -> None:
+        """Take an edited workspace; `moves` carry stored private values along with renames."""
+        for move in moves:
+            self.secrets.rename(move.old, move.new)
+            self._moves.append(move)
+        self.workspace = workspace
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file differs from what was loaded or last saved here."""
+        if self._fingerprint is None:
+            return self.path.exists()
+        return not self._fingerprint.matches(self.path)
+
+    def save(self, *, overwrite: bool = False) -> None:
+        """Write the workspace atomically.
+
+        Raises `ChangedOnDisk` (writing nothing) when the file changed since it
+        was loaded, unless `overwrite`; `WorkspaceError` when it cannot be written.
+        """
+        if not overwrite and self.changed_on_disk():
+            raise ChangedOnDisk(self.path, removed=not self.path.exists())
+        save_workspace(self.workspace, self.path)
+        self.saved = self.workspace
+        self._fingerprint = Fingerprint.of(self.path)
+        self._moves.clear()
+
+    def reload(self) -> None:
+        """Drop unsaved edits and read the file again; raises `WorkspaceError` if it is broken."""
+        workspace = load_workspace(self.path)
+        self.discard()
+        self.workspace = self.saved = workspace
+        self._fingerprint = Fingerprint.of(self.path)
+
+    def discard(self) -> None:
+        """Forget unsaved edits: put moved private values back under their saved names."""
+        for move in reversed(self._moves):
+            self.secrets.rename(move.new, move.old)
+        self._moves.clear()
+        self.workspace = self.saved
+
+    def session(self) -> Session:
+        """The long-lived session that sends this document's calls, made at the first send.
+
+        Importing the session imports httpx, which is kept off the start-up path.
+        """
+        if self._session is None:
+            from workbench.core.session import Session
+
+            self._session = Session(self.workspace, self.path, self.secrets)
+            self._session.base_url = self.base_url
+        self._session.workspace = self.workspace
+        return self._session
+
+    async def aclose(self) -> None:
+        """Close the session's connections, if a call was ever sent."""
+        if self._session is not None:
+            await self._session.aclose()
+            self._session = None

@@ -1,0 +1,85 @@
+"""A modal question with a few answers, each on a key of its own (and a button).
+
+Used to confirm sending an action call or deleting something (yes / no), and
+for the three-way questions: save / discard / cancel on quit, overwrite /
+reload / cancel when the file changed on disk. Escape always means cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer: the key that picks it, its button label and the value returned."""
+
+    key: str
+    label: str
+    value: str
+    variant: ButtonVariant = "default"
+
+
+YES = Choice("y", "Yes", "yes", "primary")
+NO = Choice("n", "No", "no")
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Ask `question`; dismisses with the chosen `Choice.value`, or None on escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("left", "app.focus_previous", "Previous answer", show=False),
+        Binding("right", "app.focus_next", "Next answer", show=False),
+    ]
+
+    def __init__(self, title: str, question: str, choices: Sequence[Choice]) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._question = question
+        self._choices = tuple(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self._title, classes="dialog-title")
+            yield Static(self._question, classes="dialog-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                for choice in self._choices:
+                    yield Button(
+                        Content(f"{choice.label} [{choice.key}]"),
+                        name=choice.value,
+                        variant=choice.variant,
+                        compact=True,
+                    )
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event: events.Key) -> None:
+        choice = next((c for c in self._choices if c.key == event.key), None)
+        if choice is not None:
+            event.stop()
+            self.dismiss(choice.value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def confirm(title: str, question: str) -> ChoiceScreen:
+    """A yes / no question; the result is "yes", "no" or None (escape)."""
+    return ChoiceScreen(title, question, (YES, NO))

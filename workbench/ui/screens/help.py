@@ -1,0 +1,140 @@
+"""The help screen: every key binding of the app, with what it does and where it works.
+
+It lists the bindings active where help was opened (the focused widget and
+its containers, the screen, the app) first, then every other key: the main
+screen's, the tree's, the editors' and the response view's, and the dialogs'.
+So every key of the app can be found in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    """One action: where it works, its keys and what it does."""
+
+    section: str
+    keys: str
+    description: str
+
+
+EVERYWHERE = "Everywhere"
+
+
+def _section(node: DOMNode) -> str:
+    if isinstance(node, App):
+        return EVERYWHERE
+    if isinstance(node, Screen):
+        return "Main screen" if not isinstance(node, ModalScreen) else "Dialog"
+    return node.__class__.__name__
+
+
+def _rows(app: App[Any], section: str, bindings: Iterable[Binding]) -> list[HelpRow]:
+    """One row per action, its keys joined ("ctrl+j, f5"), skipping undescribed bindings."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    for binding in bindings:
+        # The tooltip says more than the footer's one-word description, when there is one.
+        description = binding.tooltip or binding.description
+        if description:
+            keys.setdefault((binding.action, description), []).append(app.get_key_display(binding))
+    return [
+        HelpRow(section, ", ".join(dict.fromkeys(k)), description)
+        for (_, description), k in keys.items()
+    ]
+
+
+def active_rows(screen: Screen[object]) -> list[HelpRow]:
+    """The bindings a key press reaches now, grouped by the widget (or screen, app) owning them."""
+    by_node: dict[DOMNode, list[Binding]] = {}
+    for active in screen.active_bindings.values():
+        by_node.setdefault(active.node, []).append(active.binding)
+    rows: list[HelpRow] = []
+    for node, bindings in by_node.items():
+        rows += _rows(screen.app, _section(node), bindings)
+    return rows
+
+
+def class_rows(app: App[Any], section: str, bindings: Sequence[BindingType]) -> list[HelpRow]:
+    """The rows of a class's own `BINDINGS` (for widgets and dialogs that are not on screen)."""
+    return _rows(app, section, Binding.make_bindings(bindings))
+
+
+def help_rows(screen: Screen[Any]) -> list[HelpRow]:
+    """Every row of the help, those active on `screen` first."""
+    # Imported here: the help lists the keys of the screens that open it.
+    from workbench.ui.screens.confirm import ChoiceScreen
+    from workbench.ui.screens.main import MainScreen
+    from workbench.ui.screens.name_prompt import NamePromptScreen
+    from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
+    from workbench.ui.widgets.body_view import BodyView
+    from workbench.ui.widgets.json_tree import JsonTree
+    from workbench.ui.widgets.private_input import PrivateInput
+    from workbench.ui.widgets.response_view import ResponseView
+    from workbench.ui.widgets.rows_editor import RowsEditor
+    from workbench.ui.widgets.workspace_tree import WorkspaceTree
+
+    sections: list[tuple[str, type[DOMNode]]] = [
+        ("Main screen", MainScreen),
+        ("Tree", WorkspaceTree),
+        ("Table rows", RowsEditor),
+        ("Private field", PrivateInput),
+        ("Response", ResponseView),
+        ("JSON tree", JsonTree),
+        ("Body", BodyView),
+        ("Questions", ChoiceScreen),
+        ("Name dialog", NamePromptScreen),
+        ("Secret dialog", PrivateValuePromptScreen),
+        ("Help", HelpScreen),
+    ]
+    # The app's keys, then the workbench's own keys by part of the screen, then what
+    # else the focused widget understands (cursor and editing keys of Textual's widgets).
+    active = active_rows(screen)
+    rows = [row for row in active if row.section == EVERYWHERE]
+    for section, owner in sections:
+        rows += class_rows(screen.app, section, owner.BINDINGS)
+    return rows + [row for row in active if row.section != EVERYWHERE]
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable table of keys; escape, F1 or q closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "close", "Close help"),
+    ]
+
+    def __init__(self, rows: Sequence[HelpRow]) -> None:
+        super().__init__(classes="dialog-screen")
+        # A key the focused widget and the screen both bind is listed once, where it acts.
+        seen: set[tuple[str, str]] = set()
+        self._rows = []
+        for row in rows:
+            if (row.keys, row.description) not in seen:
+                seen.add((row.keys, row.description))
+                self._rows.append(row)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static("Keys", classes="dialog-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield Static("escape: close   up/down, page up/down: scroll", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Where", "Key", "Action")
+        for row in self._rows:
+            table.add_row(row.section, row.keys, row.description)
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

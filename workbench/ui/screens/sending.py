@@ -1,0 +1,158 @@
+"""Sending the selected call from the main screen: confirm, send in a worker, show, cancel.
+
+The request is built and sent by `workbench.core` through the document's
+long-lived `Session`, in the screen's `send` worker; `SendFlow` decides when
+to send and hands the outcome to the response view. A missing private value
+is asked for (masked) and the call sent again; any other `WorkbenchError`
+is shown as a problem, without a traceback and without touching the workspace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.worker import Worker, WorkerState
+
+from workbench.core.errors import SecretMissing, SecretStoreError, WorkbenchError
+from workbench.core.exchange import Exchange
+from workbench.core.model import Call, Provider, UseAs, value_for
+from workbench.core.private_values import PrivateValue, private_values
+from workbench.core.url import join
+from workbench.ui.document import WorkspaceDocument
+from workbench.ui.screens.confirm import confirm
+from workbench.ui.screens.secret_prompt import PrivateValueAnswer, PrivateValuePromptScreen
+
+if TYPE_CHECKING:
+    from workbench.ui.screens.main import MainScreen
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A call on its way: what is sent, from which document, to which environment."""
+
+    document: WorkspaceDocument
+    provider: Provider
+    call: Call
+    environment: str
+
+    @property
+    def url(self) -> str:
+        """The URL as written (placeholders unfilled): the exchange shows the real one."""
+        base = self.document.base_url or value_for(self.provider.base_url, self.environment)
+        return join(base or "", self.call.url)
+
+    async def send(self) -> Exchange:
+        session = self.document.session()
+        return await session.send(self.provider, self.call, environment=self.environment)
+
+
+def missing_value(document: WorkspaceDocument, error: SecretMissing) -> PrivateValue | None:
+    """The private value a `SecretMissing` is about (it names it, quoted, in its label)."""
+    return next(
+        (v for v in private_values(document.workspace) if f"'{v.address}'" == error.label),
+        None,
+    )
+
+
+class SendFlow:
+    """What happens around one send: the confirmation, the worker, the outcome."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self._worker: Worker[Exchange] | None = None
+        self._sending: Sending | None = None
+
+    @property
+    def in_flight(self) -> bool:
+        return self._worker is not None
+
+    def send_selected(self) -> None:
+        """Send the selected call as edited (unsaved edits included)."""
+        screen = self.screen
+        screen.sync_editor()
+        item = screen.selected
+        provider = item.provider_model if item else None
+        call = item.call_model if item else None
+        if item is None or provider is None or call is None:
+            screen.notify("Select a call in the tree to send it.", severity="warning")
+            return
+        sending = Sending(item.document, provider, call, screen.environment_of(item.document))
+        if call.use_as is UseAs.ACTION and item.document.workspace.settings.confirm_actions:
+            question = (
+                f"{provider.name}/{call.name} is an action: {call.method} {sending.url} "
+                f"changes things on the server. Send it to {sending.environment}?"
+            )
+
+            def answered(answer: str | None) -> None:
+                if answer == "yes":
+                    self.start(sending)
+
+            screen.app.push_screen(confirm("Send an action call?", question), answered)
+            return
+        self.start(sending)
+
+    def start(self, sending: Sending) -> None:
+        self._sending = sending
+        self.screen.response_view.show_sending(
+            sending.call.method.value, sending.url, sending.environment
+        )
+        self._worker = self.screen.send_in_worker(sending)
+        self.screen.refresh_bindings()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """Show how the send worker ended; other workers (a superseded send) are ignored."""
+        worker, sending = event.worker, self._sending
+        if worker is not self._worker or sending is None:
+            return
+        view = self.screen.response_view
+        if event.state is WorkerState.SUCCESS:
+            assert isinstance(worker.result, Exchange)
+            view.show_exchange(
+                worker.result,
+                environment=sending.environment,
+                response_type=sending.call.response_type,
+            )
+        elif event.state is WorkerState.CANCELLED:
+            view.show_cancelled(sending.environment)
+        elif event.state is WorkerState.ERROR:
+            self._failed(sending, worker.error)
+        else:
+            return
+        self._worker = None
+        self.screen.refresh_bindings()
+
+    def _failed(self, sending: Sending, error: BaseException | None) -> None:
+        view = self.screen.response_view
+        if isinstance(error, SecretMissing):
+            value = missing_value(sending.document, error)
+            if value is not None:
+                view.show_problem(
+                    f"The private value {value.address} is not set for {sending.environment}."
+                )
+                self._ask_private_value(sending, value)
+                return
+        if isinstance(error, WorkbenchError):
+            view.show_problem(str(error))
+        else:
+            # A bug, not a user error: say so plainly; the log has the details.
+            self.screen.log.error(error)
+            view.show_problem(f"Unexpected error while sending: {error!r}")
+
+    def _ask_private_value(self, sending: Sending, value: PrivateValue) -> None:
+        def answered(answer: PrivateValueAnswer | None) -> None:
+            if answer is None:
+                return
+            try:
+                sending.document.secrets.set(value.address, answer.value, answer.environment)
+            except SecretStoreError as error:
+                self.screen.response_view.show_problem(str(error))
+                return
+            self.start(sending)
+
+        prompt = PrivateValuePromptScreen(value.address, value.description, sending.environment)
+        self.screen.app.push_screen(prompt, answered)

@@ -1,0 +1,149 @@
+"""A masked input for a private value, which lives only in the secret store.
+
+What is typed is read from the input once, to store it (on enter, or when
+focus leaves); the input then shows the mask and whether a value is set.
+ctrl+r is the one explicit way to see a value, typed or stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import rich.repr
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+from workbench.core.secrets import MASK, Secret, SecretAddress, SecretResolver
+
+
+class PrivateValueStored(Message):
+    """A private value typed into a masked input was saved to the secret store."""
+
+    def __init__(self, address: SecretAddress) -> None:
+        super().__init__()
+        self.address = address
+
+
+class _WithoutValue:
+    """For the input's own messages: a repr without the text, so it never reaches a log."""
+
+    input: Input
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}({self.input!r})"
+
+    def __rich_repr__(self) -> rich.repr.Result:
+        yield self.input
+
+
+class PrivateInput(Input):
+    """A masked `Input` that stores what is typed under one secret address."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "toggle_reveal", "Reveal or hide the private value"),
+    ]
+
+    class Changed(_WithoutValue, Input.Changed):
+        """The text changed (repr without the text)."""
+
+    class Submitted(_WithoutValue, Input.Submitted):
+        """Enter was pressed (repr without the text)."""
+
+    class Blurred(_WithoutValue, Input.Blurred):
+        """Focus left (repr without the text)."""
+
+    def __init__(
+        self,
+        address: SecretAddress | None,
+        *,
+        secrets: SecretResolver,
+        environment: str,
+        multiline: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(password=True, **kwargs)
+        self._address = address
+        self._secrets = secrets
+        self._environment = environment
+        self._multiline = multiline
+        # The stored value that a reveal put into the input: storing it again would be noise.
+        self._revealed_text = ""
+        self._show_state()
+
+    @property
+    def address(self) -> SecretAddress | None:
+        """Where the value is stored; None while it has nowhere to go (a row without a name)."""
+        return self._address
+
+    @address.setter
+    def address(self, address: SecretAddress | None) -> None:
+        self._address = address
+        self._show_state()
+
+    @property
+    def is_set(self) -> bool:
+        """Whether a value is set for the current environment (in the store or the environment)."""
+        return self._stored() is not None
+
+    def store(self) -> None:
+        """Save the typed text to the secret store; an empty input leaves the stored value as is."""
+        text = self.value
+        if text and text != self._revealed_text and self._address is not None:
+            self._secrets.set(self._address, text, environment=None)
+            self._revealed_text = text
+            self.post_message(PrivateValueStored(self._address))
+        self._show_state()
+
+    def action_toggle_reveal(self) -> None:
+        """Show the value (the typed one, else the stored one), or mask it again."""
+        if not self.password:
+            self._store_and_mask()
+            return
+        if not self.value and (secret := self._stored()) is not None:
+            self._revealed_text = secret.reveal()
+            self.value = self._revealed_text
+        self.password = False
+
+    async def action_submit(self) -> None:
+        self._store_and_mask()
+        await super().action_submit()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._store_and_mask()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # `Input` keeps only the first line of a paste; a PEM key needs all of them.
+        if self._multiline and event.text:
+            event.prevent_default()
+            event.stop()
+            self.insert_text_at_cursor(event.text)
+
+    @property
+    def _value(self) -> Text:
+        # `Input` draws its value on one line; a revealed PEM key shows its line breaks as ⏎
+        # (one cell for one character, so the cursor stays where it is).
+        if self.password or "\n" not in self.value:
+            return super()._value
+        return Text(self.value.replace("\n", "⏎"), no_wrap=True, overflow="ignore", end="")
+
+    def _store_and_mask(self) -> None:
+        self.store()
+        self.password = True
+        self.value = ""
+        self._revealed_text = ""
+
+    def _stored(self) -> Secret | None:
+        if self._address is None:
+            return None
+        return self._secrets.get(self._address, self._environment)
+
+    def _show_state(self) -> None:
+        is_set = self.is_set
+        self.set_class(is_set, "-set")
+        if self._address is None:
+            self.placeholder = "name it first"
+        else:
+            self.placeholder = f"{MASK} set" if is_set else "not set"

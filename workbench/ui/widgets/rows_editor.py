@@ -1,0 +1,244 @@
+"""An editable list of headers or parameters, one line per row.
+
+`RowsEditor` and `RowEditor` hold everything both tables share: the rows,
+adding, deleting and moving them, name, value and private flag. The
+parameter table adds its own columns; the header table only names its
+columns and its secret field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalGroup
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label
+
+from workbench.core.model import Header, Parameter
+from workbench.core.secrets import SecretAddress, SecretResolver
+from workbench.ui.widgets.private_input import PrivateInput
+from workbench.ui.widgets.value_input import ValueInput
+
+RowModel = TypeVar("RowModel", Header, Parameter)
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What the rows of one table share: where private values live, which environment is shown."""
+
+    provider: str
+    call: str | None  # None for a provider's shared headers and parameters
+    environment: str
+    secrets: SecretResolver
+    field: Callable[[str, str | None], str]  # `parameter_field` or `header_field`
+
+    def address(self, name: str) -> SecretAddress | None:
+        """The secret address of the row called `name`; None while it has no name."""
+        return SecretAddress(self.provider, self.field(name, self.call)) if name else None
+
+
+class RowEditor(Horizontal, Generic[RowModel]):
+    """One row: name, value (masked when private) and the private flag; a header is just that."""
+
+    def __init__(self, model: RowModel, context: RowContext) -> None:
+        super().__init__(classes="row")
+        self._model: RowModel = model
+        self._row_context = context
+        # Made here and kept, so the row reads its fields without querying the DOM.
+        self._name_input = Input(model.name, placeholder="name", compact=True, classes="row-name")
+        self._value_input = ValueInput(
+            model.value,
+            environment=context.environment,
+            placeholder="value",
+            compact=True,
+            classes="row-value",
+        )
+        self._private_input = PrivateInput(
+            context.address(model.name),
+            secrets=context.secrets,
+            environment=context.environment,
+            compact=True,
+            classes="row-private-value",
+        )
+        self._private_checkbox = Checkbox(
+            value=model.private,
+            compact=True,
+            classes="row-private",
+            tooltip="Private: the value is kept in the secret store, never in the workspace",
+        )
+        self.set_class(model.private, "-private")
+
+    def compose(self) -> ComposeResult:
+        yield self._name_input
+        yield self._value_input
+        yield self._private_input
+        yield self._private_checkbox
+        yield from self.compose_flags()
+
+    def compose_flags(self) -> ComposeResult:
+        """The columns after the private flag (none for headers)."""
+        yield from ()
+
+    def flags(self) -> dict[str, Any]:
+        """The model fields of the columns after the private flag, as edited."""
+        return {}
+
+    def to_model(self) -> RowModel:
+        """The row as edited (a private row has no value); fields it does not show pass through."""
+        if not self.is_mounted:
+            # Until its inputs are on screen, nobody can have changed them.
+            return self._model
+        private = self._private_checkbox.value
+        return replace(
+            self._model,
+            name=self._name_input.value,
+            value="" if private else self._value_input.to_model(),
+            private=private,
+            **self.flags(),
+        )
+
+    def focus_name(self) -> None:
+        """Put the focus on the row's name."""
+        self._name_input.focus()
+
+    @on(Checkbox.Changed, ".row-private")
+    def _private_changed(self, event: Checkbox.Changed) -> None:
+        self.set_class(event.value, "-private")
+
+    @on(Input.Changed, ".row-name")
+    def _renamed(self, event: Input.Changed) -> None:
+        # The private value follows the name it is stored under.
+        self._private_input.address = self._row_context.address(event.value)
+
+
+class RowsEditor(Widget, Generic[RowModel]):
+    """An editable list of rows, kept in the order the user gives them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority, so that they win over the keys of the input that has focus (ctrl+d).
+        Binding("ctrl+n", "add_row", "Add a row", priority=True),
+        Binding("ctrl+d", "delete_row", "Delete the row", priority=True),
+        Binding("alt+up", "move_row(-1)", "Move the row up", priority=True),
+        Binding("alt+down", "move_row(1)", "Move the row down", priority=True),
+    ]
+
+    # (heading, CSS class of the column), in the order of the row's widgets.
+    COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    NOUN: ClassVar[str] = "row"
+    FIELD: ClassVar[Callable[[str, str | None], str]]
+
+    class RowsChanged(Message):
+        """Rows were added, deleted or moved."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[RowEditor[RowModel]] = []
+        self._row_context: RowContext | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="rows-heading"):
+            for heading, column in self.COLUMNS:
+                yield Label(heading, classes=column)
+        yield VerticalGroup(classes="rows")
+        yield Button(f"+ Add {self.NOUN}", compact=True, classes="rows-add")
+
+    def new_row(self, model: RowModel, context: RowContext) -> RowEditor[RowModel]:
+        """A row editor for `model`."""
+        raise NotImplementedError
+
+    def empty_model(self) -> RowModel:
+        """The model of a freshly added row."""
+        raise NotImplementedError
+
+    def load(
+        self,
+        rows: Iterable[RowModel],
+        *,
+        provider: str,
+        call: str | None,
+        environment: str,
+        secrets: SecretResolver,
+    ) -> None:
+        """Show `rows`; `call` None for a provider's shared rows."""
+        # The class attribute is a plain function: read it from the class, not bound to self.
+        field = type(self).FIELD
+        self._row_context = RowContext(provider, call, environment, secrets, field)
+        self._rows = [self.new_row(model, self._row_context) for model in rows]
+        # Through the message queue, one load after the other: removing rows
+        # that are still being mounted would break them.
+        self.call_later(self._show_rows, self._rows)
+
+    async def _show_rows(self, rows: list[RowEditor[RowModel]]) -> None:
+        if rows is not self._rows:
+            return  # a later load replaced them before they were shown
+        box = self.query_one(".rows", VerticalGroup)
+        # A row added meanwhile (ctrl+n) is already shown: keep it.
+        await box.remove_children([child for child in box.children if child not in rows])
+        await box.mount_all([row for row in rows if row.parent is None])
+
+    def to_model(self) -> tuple[RowModel, ...]:
+        """The rows as edited; a row without a name is not a header or parameter yet."""
+        models = (row.to_model() for row in self._rows)
+        return tuple(model for model in models if model.name)
+
+    async def action_add_row(self) -> None:
+        if self._row_context is None:
+            return
+        row = self.new_row(self.empty_model(), self._row_context)
+        current = self._focused_row()
+        if current is None:
+            self._rows.append(row)
+            await self.query_one(".rows", VerticalGroup).mount(row)
+        else:
+            self._rows.insert(self._rows.index(current) + 1, row)
+            await self.query_one(".rows", VerticalGroup).mount(row, after=current)
+        row.focus_name()
+        self.post_message(self.RowsChanged())
+
+    def action_delete_row(self) -> None:
+        row = self._focused_row()
+        if row is None:
+            return
+        index = self._rows.index(row)
+        self._rows.remove(row)
+        row.remove()
+        if self._rows:
+            self._rows[min(index, len(self._rows) - 1)].focus_name()
+        else:
+            self.query_one(".rows-add", Button).focus()
+        self.post_message(self.RowsChanged())
+
+    def action_move_row(self, offset: int) -> None:
+        row = self._focused_row()
+        if row is None:
+            return
+        index = self._rows.index(row)
+        target = index + offset
+        if not 0 <= target < len(self._rows):
+            return
+        neighbour = self._rows[target]
+        self._rows[index], self._rows[target] = neighbour, row
+        box = self.query_one(".rows", VerticalGroup)
+        if offset < 0:
+            box.move_child(row, before=neighbour)
+        else:
+            box.move_child(row, after=neighbour)
+        row.scroll_visible()
+        self.post_message(self.RowsChanged())
+
+    @on(Button.Pressed, ".rows-add")
+    async def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.action_add_row()
+
+    def _focused_row(self) -> RowEditor[RowModel] | None:
+        focused = self.screen.focused
+        if focused is None:
+            return None
+        return next((row for row in self._rows if row in focused.ancestors_with_self), None)

@@ -1,0 +1,246 @@
+"""The workspace tree: workspaces > providers > calls, with each call's method and kind.
+
+A call line reads `○· GET  List users`: the first mark is filled (`●`) once
+the call is initialized (its response shape learned), the second is `·` for
+a data call and `!` for an action call (one that changes things on the
+server). A workspace with unsaved edits ends with `*`.
+
+The tree only shows documents and reports which item the cursor is on; the
+editing keys bound here run actions of the screen, which owns the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from workbench.core.model import Call, Method, Provider, UseAs
+from workbench.ui.document import WorkspaceDocument
+
+METHOD_LABELS = {
+    Method.GET: "GET ",
+    Method.POST: "POST",
+    Method.PUT: "PUT ",
+    Method.PATCH: "PTCH",
+    Method.DELETE: "DEL ",
+    Method.HEAD: "HEAD",
+    Method.OPTIONS: "OPTS",
+}
+ACTION_MARK = "!"
+DATA_MARK = "·"
+INITIALIZED_MARK = "●"
+UNINITIALIZED_MARK = "○"
+UNSAVED_MARK = " *"
+
+
+@dataclass(frozen=True)
+class TreeItem:
+    """What a line of the tree stands for: a workspace, one of its providers, or a call."""
+
+    document: WorkspaceDocument
+    provider: str | None = None
+    call: str | None = None
+
+    @property
+    def is_call(self) -> bool:
+        return self.call is not None
+
+    @property
+    def is_provider(self) -> bool:
+        return self.provider is not None and self.call is None
+
+    @property
+    def provider_model(self) -> Provider | None:
+        """The provider in the document's current workspace (None if gone or not a provider)."""
+        return self.document.workspace.provider(self.provider) if self.provider else None
+
+    @property
+    def call_model(self) -> Call | None:
+        """The call in the document's current workspace (None if gone or not a call)."""
+        provider = self.provider_model
+        return provider.call(self.call) if provider and self.call else None
+
+    @property
+    def path(self) -> str:
+        """`Provider/Call` (or the provider's or workspace's name) as the user types it."""
+        if self.provider is None:
+            return self.document.workspace.name
+        return self.provider if self.call is None else f"{self.provider}/{self.call}"
+
+
+# A label is a few parts, each with the component class that styles it (None: plain).
+_Parts = list[tuple[str, str | None]]
+
+
+def _call_parts(call: Call) -> _Parts:
+    action = call.use_as is UseAs.ACTION
+    initialized = call.shape is not None
+    return [
+        (INITIALIZED_MARK, "workspace-tree--initialized")
+        if initialized
+        else (UNINITIALIZED_MARK, "workspace-tree--uninitialized"),
+        (ACTION_MARK if action else DATA_MARK, f"workspace-tree--{call.use_as.value}"),
+        (" ", None),
+        (METHOD_LABELS[call.method], "workspace-tree--method"),
+        (" ", None),
+        (call.name, None),
+    ]
+
+
+def label_parts(item: TreeItem) -> _Parts:
+    """The parts of an item's label, from the document's current model."""
+    document = item.document
+    if item.provider is None:
+        return [(document.workspace.name, None)] + (
+            [(UNSAVED_MARK, "workspace-tree--unsaved")] if document.dirty else []
+        )
+    call = item.call_model
+    return _call_parts(call) if call else [(item.call or item.provider, None)]
+
+
+def tree_items(documents: Sequence[WorkspaceDocument]) -> list[TreeItem]:
+    """Every item of the documents, in the order the tree shows them."""
+    items: list[TreeItem] = []
+    for document in documents:
+        items.append(TreeItem(document))
+        for provider in document.workspace.providers:
+            items.append(TreeItem(document, provider.name))
+            items.extend(TreeItem(document, provider.name, c.name) for c in provider.calls)
+    return items
+
+
+class WorkspaceTree(Tree[TreeItem]):
+    """The workspaces, their providers and calls; the cursor picks what the editor shows."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "workspace-tree--action",
+        "workspace-tree--data",
+        "workspace-tree--initialized",
+        "workspace-tree--method",
+        "workspace-tree--uninitialized",
+        "workspace-tree--unsaved",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "screen.new_call", "New call", show=False),
+        Binding("N", "screen.new_provider", "New provider", show=False),
+        Binding("r,f2", "screen.rename", "Rename", show=False),
+        Binding("d", "screen.duplicate", "Duplicate", show=False),
+        Binding("delete,x", "screen.delete", "Delete", show=False),
+        Binding("ctrl+up,K", "screen.move_up", "Move up", show=False),
+        Binding("ctrl+down,J", "screen.move_down", "Move down", show=False),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved to `item`."""
+
+        def __init__(self, item: TreeItem) -> None:
+            super().__init__()
+            self.item = item
+
+    class CallChosen(Message):
+        """Enter was pressed on a call: the user wants to edit it."""
+
+        def __init__(self, item: TreeItem) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("workspaces", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+
+    def show(self, documents: Sequence[WorkspaceDocument], cursor: TreeItem | None) -> None:
+        """Show the documents' current models and put the cursor on `cursor` (when given).
+
+        Only labels are updated when the items are the same, so the cursor,
+        the scroll position and what the user has collapsed stay put.
+        """
+        items = tree_items(documents)
+        nodes = self._item_nodes()
+        if [node.data for node in nodes] == items:
+            for node in nodes:
+                assert node.data is not None
+                label = self._plain(node.data)
+                if str(node.label) != label:  # every keystroke in the editor comes here
+                    node.set_label(label)
+            if cursor is not None and cursor != self._cursor_item():
+                self._move_to(cursor)
+            return
+        collapsed = {node.data for node in nodes if node.allow_expand and not node.is_expanded}
+        self.clear()
+        parents: dict[tuple[WorkspaceDocument, str | None], TreeNode[TreeItem]] = {}
+        for item in items:
+            if item.call is not None:
+                parent = parents[(item.document, item.provider)]
+                parent.add_leaf(self._plain(item), data=item)
+                continue
+            parent = self.root if item.provider is None else parents[(item.document, None)]
+            parents[(item.document, item.provider)] = parent.add(
+                self._plain(item), data=item, expand=item not in collapsed
+            )
+        if cursor is not None:
+            self._move_to(cursor)
+
+    def _item_nodes(self) -> list[TreeNode[TreeItem]]:
+        nodes: list[TreeNode[TreeItem]] = []
+
+        def walk(node: TreeNode[TreeItem]) -> None:
+            for child in node.children:
+                nodes.append(child)
+                walk(child)
+
+        walk(self.root)
+        return nodes
+
+    def _cursor_item(self) -> TreeItem | None:
+        return self.cursor_node.data if self.cursor_node is not None else None
+
+    def _move_to(self, item: TreeItem) -> None:
+        node = next((n for n in self._item_nodes() if n.data == item), None)
+        if node is None:
+            return
+        for ancestor in (node.parent, node.parent.parent if node.parent else None):
+            if ancestor is not None and ancestor is not self.root:
+                ancestor.expand()
+        # `last_line` lays out the (new) lines, which gives the node its line number now:
+        # a key pressed right after start-up or an edit moves from this node.
+        if self.last_line >= 0:
+            self.move_cursor(node)
+
+    @staticmethod
+    def _plain(item: TreeItem) -> str:
+        return "".join(text for text, _ in label_parts(item))
+
+    def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:
+        if node.data is None:
+            return super().render_label(node, base_style, style)
+        label = Text.assemble(
+            *(
+                (text, self.get_component_rich_style(part, partial=True)) if part else text
+                for text, part in label_parts(node.data)
+            )
+        )
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style), label)
+        return label
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Highlighted(event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[TreeItem]) -> None:
+        event.stop()
+        if event.node.data is not None and event.node.data.is_call:
+            self.post_message(self.CallChosen(event.node.data))
