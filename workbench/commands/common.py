@@ -4,6 +4,7 @@ tracebacks."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -200,3 +201,16 @@ def ask(question: str) -> bool:
     print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline()
     return answer.strip().lower() in ("y", "yes")
+
+
+def add_sending_options(parser: argparse.ArgumentParser, param_help: str) -> None:
+    """The options every command that sends calls shares: --env, --param, --base-url."""
+    parser.add_argument(
+        "--env", metavar="NAME", help="environment to use (default: the workspace's first)"
+    )
+    parser.add_argument(
+        "--param", "-p", metavar="NAME=VALUE", action="append", default=[], help=param_help
+    )
+    parser.add_argument(
+        "--base-url", metavar="URL", help="send to this base URL instead of the provider's"
+    )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from workbench.commands.common import (
     CommandFailed,
+    add_sending_options,
     ask,
     check_environment,
     exit_code,
@@ -78,20 +79,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="report drift of the calls' saved shapes without writing anything (exit 8 on drift)",
     )
-    parser.add_argument(
-        "--env", metavar="NAME", help="environment to use (default: the workspace's first)"
-    )
-    parser.add_argument(
-        "--param",
-        "-p",
-        metavar="NAME=VALUE",
-        action="append",
-        default=[],
-        help="a parameter value (repeatable); wins over the test value and a chained value. "
+    add_sending_options(
+        parser,
+        "a parameter value (repeatable); wins over the test value and a chained value. "
         "With --check it applies to every call that has that parameter",
-    )
-    parser.add_argument(
-        "--base-url", metavar="URL", help="send to this base URL instead of the provider's"
     )
     parser.add_argument(
         "--yes",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.commands.common import (
     CommandFailed,
+    add_sending_options,
     check_environment,
     exit_code,
     find,
@@ -44,20 +45,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace .toml file")
     parser.add_argument("call", metavar="PROVIDER/CALL", help='the call, e.g. "Demo/List users"')
-    parser.add_argument(
-        "--env", metavar="NAME", help="environment to use (default: the workspace's first)"
-    )
-    parser.add_argument(
-        "--param",
-        "-p",
-        metavar="NAME=VALUE",
-        action="append",
-        default=[],
-        help="a parameter value for this run (repeatable); wins over the workspace's test "
+    add_sending_options(
+        parser,
+        "a parameter value for this run (repeatable); wins over the workspace's test "
         "value and over a chained value",
-    )
-    parser.add_argument(
-        "--base-url", metavar="URL", help="send to this base URL instead of the provider's"
     )
     parser.add_argument(
         "--max-bytes",
