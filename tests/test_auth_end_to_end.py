@@ -22,9 +22,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from workbench.core.auth import METHODS
 from workbench.core.auth.tokens import Token
+from workbench.core.chaining import find_call
 from workbench.core.model import CallOptions
 from workbench.core.secrets import MASK, SecretAddress, SecretStore
-from workbench.core.session import Session, find_call
+from workbench.core.session import Session
 from workbench.core.workspace import load_workspace, save_workspace
 from workbench.demo.credentials import (
     AUTH_WORKSPACE_ID,

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.chaining import chain_parameter, chained_from, retarget_sources
+from workbench.core.chaining import (
+    chain_parameter,
+    chained_from,
+    retarget_provider_sources,
+    retarget_sources,
+)
 from workbench.core.errors import ChainError
 from workbench.core.json_path import PathError
 from workbench.core.model import (
@@ -310,3 +315,25 @@ def test_renaming_a_source_call_can_carry_its_chained_parameters_along() -> None
         "All users", "data[0].id"
     )
     assert chained_from(workspace, "Demo", "Get user") == []
+    assert retarget_sources(workspace, "Demo", "Get user", "Fetch user") is workspace
+
+
+def test_renaming_a_source_provider_can_carry_its_chained_parameters_along() -> None:
+    demo = load_workspace(DEMO)
+    billing = Provider(
+        "Billing",
+        calls=(
+            Call(
+                "Invoices", parameters=(Parameter("user", source=ValueSource("Demo/List users")),)
+            ),
+        ),
+    )
+    workspace = replace(demo, providers=(*demo.providers, billing))
+
+    retargeted = retarget_provider_sources(workspace, "Demo", "Service")
+    invoices = retargeted.providers[1].calls[0]
+    assert invoices.parameters[0].source == ValueSource("Service/List users")
+    own = retargeted.providers[0].call("Rename first user")
+    assert own is not None and own.parameters[0].source == ValueSource("List users", "data[0].id")
+    assert retargeted.providers[0] is workspace.providers[0]  # nothing of its own changed
+    assert retarget_provider_sources(workspace, "Billing", "Invoicing") is workspace

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core import editing
-from workbench.core.secrets import SecretAddress
+from workbench.core.secrets import SecretAddress, SecretResolver
 from workbench.ui.document import ChangedOnDisk, WorkspaceDocument
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +101,76 @@ def test_saving_keeps_moved_private_values(path: Path) -> None:
     document.save()
     document.discard()  # nothing left to undo
     assert document.secrets.get(replace(old, provider="Service"), "development") is not None
+
+
+CHECK_KEY = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+
+
+def stored(document: WorkspaceDocument, address: SecretAddress) -> bool:
+    """Whether the address has a value, both in the document's resolver and in the store file."""
+    fresh = SecretResolver(document.workspace.id, document.secrets.store, environ={})
+    in_memory = document.secrets.get(address, "development") is not None
+    assert in_memory == (fresh.get(address, "development") is not None)
+    return in_memory
+
+
+def test_duplicating_copies_private_values_at_once_and_discarding_drops_them(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    document.secrets.set(CHECK_KEY, "k")
+    duplicated, name = editing.duplicate_call(document.workspace, "Demo", "Check API key")
+    document.update(duplicated.workspace, duplicated.moves)
+    copy = SecretAddress("Demo", f"{name}/param.X-Api-Key")
+    assert stored(document, copy)  # the copy can be sent before saving
+    document.discard()
+    assert not stored(document, copy) and stored(document, CHECK_KEY)
+
+    duplicated, _ = editing.duplicate_provider(document.workspace, "Demo")
+    document.update(duplicated.workspace, duplicated.moves)
+    document.save()
+    document.discard()  # nothing left to undo
+    assert stored(document, replace(CHECK_KEY, provider="Demo copy"))
+    assert stored(document, CHECK_KEY)
+
+
+def test_deleting_forgets_private_values_when_saved(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    document.secrets.set(CHECK_KEY, "k")
+    deleted = editing.delete_call(document.workspace, "Demo", "Check API key")
+    document.update(deleted.workspace, deleted.moves)
+    assert stored(document, CHECK_KEY)  # until saved
+    document.save()
+    assert not stored(document, CHECK_KEY)
+
+
+def test_discarding_a_delete_keeps_private_values(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    document.secrets.set(CHECK_KEY, "k")
+    deleted = editing.delete_provider(document.workspace, "Demo")
+    document.update(deleted.workspace, deleted.moves)
+    document.discard()
+    document.save()
+    assert stored(document, CHECK_KEY)
+
+
+def test_deleting_a_provider_forgets_its_token_too(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    token = SecretAddress("Demo", "auth.token")
+    document.secrets.set(token, '{"access_token": "t"}', "development")
+    deleted = editing.delete_provider(document.workspace, "Demo")
+    document.update(deleted.workspace, deleted.moves)
+    document.save()
+    assert not stored(document, token)
+
+
+def test_values_the_saved_workspace_uses_again_are_kept(path: Path) -> None:
+    document = WorkspaceDocument.load(path)
+    original = document.workspace
+    document.secrets.set(CHECK_KEY, "k")
+    deleted = editing.delete_call(original, "Demo", "Check API key")
+    document.update(deleted.workspace, deleted.moves)
+    document.update(original)  # the call is back, say by undoing the delete by hand
+    document.save()
+    assert stored(document, CHECK_KEY)
 
 
 def test_create_empty_workspace(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import pytest
 from workbench.core.initialize import learn, manual_data, shape_lines, with_call_shape
 from workbench.core.model import CallOptions
 from workbench.core.session import Session
-from workbench.core.shape import shape_from_toml_data, shape_to_toml_data
+from workbench.core.shape_toml import shape_from_toml_data, shape_to_toml_data
 from workbench.core.workspace import load_workspace, save_workspace
 from workbench.demo.server import DemoServer
 

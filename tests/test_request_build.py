@@ -556,8 +556,22 @@ def test_header_auth_from_an_environment_variable() -> None:
 
 def test_missing_secret_names_the_set_command() -> None:
     call = Call("List", url="/users")
-    with pytest.raises(SecretMissing, match="workbench secret set .*Demo/auth.value"):
+    with pytest.raises(SecretMissing, match="workbench secret set .*Demo/auth.value") as caught:
         build(call, header_auth(call))
+    assert caught.value.address == SecretAddress("Demo", "auth.value")
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (Call("List", parameters=(Parameter("token", private=True),)), "List/param.token"),
+        (Call("List", headers=(Header("X-Key", private=True),)), "List/header.X-Key"),
+    ],
+)
+def test_a_missing_private_value_carries_its_address(call: Call, field: str) -> None:
+    with pytest.raises(SecretMissing) as caught:
+        build(call)
+    assert caught.value.address == SecretAddress("Demo", field)
 
 
 def test_unknown_auth_method_is_an_error() -> None:

@@ -3,6 +3,8 @@ capture-headers options, and pasted samples."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -15,7 +17,8 @@ from workbench.core.response_data import (
     exchange_data,
     parse_manual_response,
 )
-from workbench.core.shape import infer_shape, shape_to_toml_data
+from workbench.core.shape_infer import infer_shape
+from workbench.core.shape_toml import shape_to_toml_data
 
 JSON, XML, TEXT, BINARY = (
     ResponseType.JSON,
@@ -395,3 +398,26 @@ def test_manual_errors() -> None:
         parse_manual_response('{"a": }', JSON)
     with pytest.raises(ResponseDataError, match="binary response cannot be pasted"):
         parse_manual_response("x", BINARY)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32"])
+def test_json_bodies_in_any_unicode_encoding_json_allows(encoding: str) -> None:
+    body = '{"name": "Zoë", "tags": ["ü"]}'.encode(encoding)
+    data = body_data(body, ResponseType.JSON, "application/json")
+    assert data == {"name": "Zoë", "tags": ["ü"]}
+
+
+def test_a_large_json_body_is_read_in_steps_with_the_same_result() -> None:
+    items = [
+        {"id": n, "name": f"user {n}", "nested": {"deep": [n, None, True]}} for n in range(9000)
+    ]
+    body = json.dumps({"items": items, "count": len(items)}).encode()
+    assert len(body) > 512 * 1024  # bigger than what one step parses
+    assert body_data(body, ResponseType.JSON) == json.loads(body)
+
+
+def test_invalid_json_deep_in_a_large_body_names_its_line_and_column() -> None:
+    body = b'{\n"items": [' + b"1, " * 100_000 + b"oops]}"
+    # `"items": [` is 10 characters, then 100,000 times `1, `: the error is at column 300,011.
+    with pytest.raises(ResponseDataError, match=r"Expecting value at line 2, column 300011$"):
+        body_data(body, ResponseType.JSON)

@@ -69,7 +69,9 @@ def test_missing_value_names_the_command_that_sets_it(tmp_path: Path) -> None:
     )
     with pytest.raises(SecretMissing) as caught:
         resolver.require(ADDRESS, "development")
+    assert caught.value.address == ADDRESS
     message = str(caught.value)
+    assert message.startswith("The private value 'Demo/auth.value' is not set.")
     assert 'workbench secret set workspaces/demo.toml "Demo/auth.value"' in message
     assert "WORKBENCH_SECRET__DEMO__AUTH_VALUE" in message
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import tomllib
 from typing import Any
@@ -26,26 +27,45 @@ from workbench.core.json_path import (
 )
 from workbench.core.model import ResponseType
 from workbench.core.response_data import body_data
-from workbench.core.shape import (
-    Drift,
-    Field,
-    FieldType,
-    Shape,
-    ShapeError,
-    TypeChange,
-    diff_shapes,
-    format_drift,
-    infer_shape,
-    reconcile,
-    shape_from_toml_data,
-    shape_to_toml_data,
-)
+from workbench.core.shape import Field, FieldType, Shape, ShapeError
+from workbench.core.shape_drift import Drift, TypeChange, diff_shapes, format_drift, reconcile
+from workbench.core.shape_infer import infer_shape
+from workbench.core.shape_toml import shape_from_toml_data, shape_to_toml_data
 
 T = FieldType
 
 
 def table(shape: Shape) -> dict[str, str]:
     return shape_to_toml_data(shape)
+
+
+# ---- the modules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "own", "elsewhere"),
+    [
+        ("shape", {"Shape", "Field", "FieldType", "ShapeError"}, {"infer_shape", "reconcile"}),
+        ("shape_infer", {"infer_shape"}, {"reconcile", "diff_shapes", "shape_to_toml_data"}),
+        (
+            "shape_drift",
+            {"reconcile", "TypeChange", "Drift", "diff_shapes", "format_drift"},
+            {"infer_shape", "shape_from_toml_data"},
+        ),
+        (
+            "shape_toml",
+            {"shape_to_toml_data", "shape_from_toml_data"},
+            {"infer_shape", "reconcile", "diff_shapes"},
+        ),
+    ],
+)
+def test_each_shape_module_has_one_job(name: str, own: set[str], elsewhere: set[str]) -> None:
+    """No module re-exports another's names: callers import from where a name is defined."""
+    module = importlib.import_module(f"workbench.core.{name}")
+    assert (module.__doc__ or "").strip(), f"{module.__name__} has no docstring saying its job"
+    for defined in own:
+        assert getattr(module, defined).__module__ == module.__name__, defined
+    assert not {other for other in elsewhere if hasattr(module, other)}
 
 
 # ---- learning ---------------------------------------------------------------------------------

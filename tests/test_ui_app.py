@@ -31,6 +31,7 @@ from workbench.ui.screens.help import HelpScreen
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.screens.name_prompt import NamePromptScreen
 from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
+from workbench.ui.widgets import response_view
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
 
@@ -149,6 +150,26 @@ async def test_select_and_send_shows_status_and_data(workspace: Path, demo_url: 
         text = screen_text(app)
         assert "200 OK" in text
         assert "total: 25" in text  # a field of the body, in the JSON tree
+
+
+async def test_the_tree_shows_the_sessions_data_without_parsing_again(
+    workspace: Path, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body is parsed once, by the session, not again by the response view (14 MB: 0.5 s)."""
+
+    def parse_again(*args: object) -> object:
+        raise AssertionError("the response view parsed the body again")
+
+    monkeypatch.setattr(response_view, "parse_json", parse_again)
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/List users")
+        await send(pilot, app)
+        text = screen_text(app)
+        assert "200 OK" in text and "total: 25" in text
+        # ... and kept as the call's latest data, where chained parameters find it.
+        session = main_screen(app).documents[0].session()
+        assert session.latest_data("Demo", "List users")["total"] == 25  # type: ignore[index]
 
 
 async def test_not_found_shows_status_and_body(workspace: Path, demo_url: str) -> None:
@@ -354,6 +375,32 @@ async def test_rename_duplicate_move_delete_update_tree_and_file(
     assert call_names(workspace) == ["List users", "Fetch user", *original[2:]]
 
 
+async def test_renaming_a_source_call_keeps_the_calls_chained_from_it(
+    workspace: Path, demo_url: str
+) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/List users")
+        await tree_keys(pilot, app, "r")
+        await answer_name(pilot, app, "All users")
+        await save(pilot, app)
+    assert '{ name = "id", from = "All users", path = "data[0].id" }' in workspace.read_text()
+
+
+async def test_deleting_a_source_call_is_refused_naming_its_chained_parameters(
+    workspace: Path, demo_url: str
+) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await go_to(pilot, app, "Demo/List users")
+        await tree_keys(pilot, app, "delete")
+        assert isinstance(app.screen, MainScreen)  # not asked: it cannot be deleted
+        text = screen_text(app)  # the notification, wrapped
+        assert "Cannot delete the call 'Demo/List" in text
+        assert "'Demo/Rename first user' takes its" in text
+        assert not main_screen(app).documents[0].dirty
+
+
 async def test_new_provider_and_call(workspace: Path, demo_url: str) -> None:
     app = open_app(workspace, demo_url)
     async with app.run_test(size=SIZE) as pilot:
@@ -478,6 +525,71 @@ async def test_reload_after_an_external_change(workspace: Path, demo_url: str) -
     assert workspace.read_text() == external
 
 
+async def test_ctrl_l_reloads_from_disk_wherever_the_focus_is(
+    workspace: Path, demo_url: str
+) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Get user")
+        main_screen(app).query_one("#url", Input).focus()
+        workspace.write_text(workspace.read_text().replace('name = "Echo"', 'name = "Echo back"'))
+        await pilot.press("ctrl+l")  # no unsaved edits: nothing to ask
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert "Echo back" in screen_text(app)
+
+        # The palette offers it by name, with its key.
+        workspace.write_text(workspace.read_text().replace("Echo back", "Echo again"))
+        await pilot.press("ctrl+p", *"reload from disk")
+        await pilot.pause(0.3)
+        assert "key: ^l" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Echo again" in screen_text(app)
+
+
+async def test_ctrl_r_in_a_private_field_only_reveals(workspace: Path, demo_url: str) -> None:
+    value = f"key-{secrets.token_hex(4)}"
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Check API key")
+        main_screen(app).query_one("#call-editor .row.-private PrivateInput").focus()
+        await pilot.press(*value)
+        workspace.write_text(workspace.read_text().replace('name = "Echo"', 'name = "Echo back"'))
+        assert value not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert value in screen_text(app)
+        assert isinstance(app.screen, MainScreen)
+        assert "Echo back" not in screen_text(app)  # not reloaded
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "Echo back" in screen_text(app)
+
+
+def test_reveal_and_reload_have_keys_of_their_own() -> None:
+    """ctrl+r only ever reveals a private value; reloading has a key nothing else uses."""
+    from textual.binding import Binding
+    from textual.widgets import DataTable, Select, TextArea, Tree
+
+    from workbench.ui.widgets.body_view import BodyView
+    from workbench.ui.widgets.json_tree import JsonTree
+    from workbench.ui.widgets.private_input import PrivateInput
+    from workbench.ui.widgets.response_view import ResponseView
+    from workbench.ui.widgets.rows_editor import RowsEditor
+
+    owners = [WorkbenchApp, MainScreen, WorkspaceTree, RowsEditor, PrivateInput, ResponseView]
+    owners += [BodyView, JsonTree, ChoiceScreen, NamePromptScreen, PrivateValuePromptScreen]
+    owners += [HelpScreen, Input, TextArea, Select, Tree, DataTable]
+    actions: dict[str, set[str]] = {}
+    for owner in owners:
+        for binding in Binding.make_bindings(owner.BINDINGS):
+            actions.setdefault(binding.key, set()).add(binding.action)
+    assert actions["ctrl+r"] == {"toggle_reveal", "reveal"}
+    assert [key for key, bound in actions.items() if "reload" in bound] == ["ctrl+l"]
+    assert actions["ctrl+l"] == {"reload"}
+
+
 # --- keys, help and palette ------------------------------------------------------------------
 
 
@@ -492,6 +604,7 @@ async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
             ("esc", "Cancel the call in flight"),
             ("^s", "Save the workspace files"),
             ("^e", "Next environment (development, live...)"),
+            ("^l", "Reload from disk"),
             ("r, f2", "Rename"),
             ("del, x", "Delete"),
             ("^↑, K", "Move up"),
@@ -523,6 +636,14 @@ async def test_palette_offers_actions_and_calls(workspace: Path, demo_url: str) 
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).query_one(EnvironmentBadge).environment == "live"
+
+
+async def test_go_to_call_shows_urls_as_written(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o", *"get user")
+        await pilot.pause(0.3)
+        assert "GET /users/[id]" in screen_text(app)  # not read as markup
 
 
 async def test_tree_can_be_hidden_for_a_wide_editor(workspace: Path, demo_url: str) -> None:
@@ -640,7 +761,7 @@ async def test_initialized_calls_are_marked(workspace: Path, demo_url: str) -> N
     from dataclasses import replace
 
     from workbench.core.editing import replace_call
-    from workbench.core.shape import infer_shape
+    from workbench.core.shape_infer import infer_shape
 
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
     provider = document.workspace.providers[0]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events, on
 from textual.app import App, ComposeResult
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -32,11 +37,17 @@ from workbench.core.model import (
 )
 from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore
 from workbench.core.workspace import load_workspace
+from workbench.ui.app import WorkbenchApp
+from workbench.ui.document import WorkspaceDocument
+from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets.call_editor import CallEditor
+from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.parameter_table import ParameterTable
 from workbench.ui.widgets.private_input import PrivateInput, PrivateValueStored
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.rows_editor import RowsEditor
+from workbench.ui.widgets.value_input import shown_text
+from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITOR_CSS = ROOT / "workbench" / "ui" / "editor.tcss"
@@ -558,3 +569,134 @@ def test_table_bindings_are_described_for_the_help_screen() -> None:
     assert set(keys) == {"ctrl+n", "ctrl+d", "alt+up", "alt+down"}
     assert all(keys.values())
     assert all(binding.description for binding in PrivateInput.BINDINGS)  # type: ignore[union-attr]
+
+
+# --- in the main screen, moving through the tree -------------------------------------------
+
+
+def open_workbench(tmp_path: Path, workspace: Path) -> WorkbenchApp:
+    """The whole app on a copy of `workspace`."""
+    path = tmp_path / workspace.name
+    shutil.copy(workspace, path)
+    return WorkbenchApp([WorkspaceDocument.load(path)])
+
+
+def main_screen(app: App[None]) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def type_fast(app: App[None], *keys: str) -> None:
+    """Queue `keys` the way a fast typist (or a held key) does: all before the app handles one.
+
+    `pilot.press` waits for the app to be idle after each key, which hides
+    what happens when the tree moves again before the screen has heard of its
+    previous move.
+    """
+    for key in keys:
+        app.post_message(events.Key(key, None))
+
+
+def shown_rows(table: RowsEditor[Any]) -> list[tuple[str, str]]:
+    """The rows the table has on screen: name and value ("private" for a private row)."""
+    return [
+        (
+            row.query_one(".row-name", Input).value,
+            "private" if row.has_class("-private") else row.query_one(".row-value", Input).value,
+        )
+        for row in table.query(".row")
+    ]
+
+
+def model_rows(rows: tuple[Header, ...] | tuple[Parameter, ...]) -> list[tuple[str, str]]:
+    return [
+        (row.name, "private" if row.private else shown_text(row.value, "development"))
+        for row in rows
+    ]
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 5
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)
+
+
+async def arrive(pilot: Pilot[None], path: str, editor: type[Widget]) -> MainScreen:
+    """Wait until `path` is selected, under the tree's cursor, and its editor shows it; then
+    check that the screen stays still (nothing keeps reloading the editor)."""
+    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    tree = screen.query_one(WorkspaceTree)
+
+    def shown() -> bool:
+        item = screen.selected
+        if item is None or item.path != path or tree.cursor_item != item:
+            return False
+        model = item.call_model or item.provider_model
+        assert model is not None
+        try:
+            shown_editor = screen.query_one(editor)
+            headers = shown_rows(shown_editor.query_one(HeaderTable))
+            parameters = shown_rows(shown_editor.query_one(ParameterTable))
+        except NoMatches:
+            return False  # the editor is still being composed
+        return headers == model_rows(model.headers) and parameters == model_rows(model.parameters)
+
+    await wait_until(pilot, shown)
+    rows = list(screen.query_one(editor).query(".row"))
+    await pilot.pause(0.2)
+    assert shown(), "the selection or its rows changed after they were shown"
+    assert list(screen.query_one(editor).query(".row")) == rows, "the editor keeps reloading"
+    return screen
+
+
+async def test_moving_quickly_through_the_tree_shows_the_rows_of_each_call(
+    tmp_path: Path,
+) -> None:
+    app = open_workbench(tmp_path, ROOT / "workspaces" / "demo.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        type_fast(app, "down", "down")
+        await arrive(pilot, "Demo/List users", CallEditor)
+        # Seen, not only present: the Params tab lists both parameters under its headings.
+        lines = [line.split("▕")[-1] for line in screen_text(app).splitlines() if "▐X▌" in line]
+        assert [line.split("▐")[0].replace(" ", "") for line in lines] == ["page1", "per_page10"]
+
+        type_fast(app, *["down"] * 5)
+        await arrive(pilot, "Demo/Rename user", CallEditor)
+        type_fast(app, "up", "up", "up")
+        await arrive(pilot, "Demo/Get user (versioned)", CallEditor)
+        type_fast(app, "up", "up", "up")
+        await arrive(pilot, "Demo", ProviderEditor)
+        for key, path in [("down", "Demo/List users"), ("down", "Demo/Get user")]:
+            await pilot.press(key)  # slowly, one key at a time
+            await arrive(pilot, path, CallEditor)
+
+
+async def test_moving_quickly_shows_headers_body_options_and_provider_tables(
+    tmp_path: Path,
+) -> None:
+    app = open_workbench(tmp_path, ROOT / "tests" / "data" / "rich.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        type_fast(app, "down", "down", "up")
+        screen = await arrive(pilot, "Demo", ProviderEditor)
+        provider = RICH.providers[0]
+        assert screen.query_one(ProviderEditor).to_model() == provider
+        screen.query_one("#provider-tabs", TabbedContent).active = "provider-headers"
+        await pilot.pause()
+        assert "X-Sig" in screen_text(app)
+
+        type_fast(app, "down", "down", "down")
+        screen = await arrive(pilot, "Demo/Create user", CallEditor)
+        editor = screen.query_one(CallEditor)
+        # Body, options and notes come back exactly as loaded.
+        assert editor.to_model() == provider.call("Create user")
+        editor.query_one("#call-tabs", TabbedContent).active = "call-headers"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "X-Request-Id" in text and "X-Token" in text
+
+        type_fast(app, "down", "down", "down", "down")
+        await arrive(pilot, "Billing/Invoices", CallEditor)
+        type_fast(app, *["up"] * 5)
+        await arrive(pilot, "Demo/Get user", CallEditor)

@@ -14,20 +14,12 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
+from workbench.core import large_bodies
 from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest
+from workbench.core.large_bodies import Owned, decode_text, discard, parse_json, release_discarded
 from workbench.core.model import ResponseType
 from workbench.core.secrets import MASK
-from workbench.ui import response_model
-from workbench.ui.response_model import (
-    Owned,
-    decode_text,
-    discard,
-    parse_json,
-    path_text,
-    pretty_json,
-    release_discarded,
-    search_json,
-)
+from workbench.ui.response_model import path_text, pretty_json, search_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument, find_text
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary
 from workbench.ui.widgets.json_tree import (
@@ -209,6 +201,11 @@ async def test_sending_problem_and_cancelled() -> None:
         assert status.has_class("-sending") and "Sending…" in status.text
         assert "/users/[id]" in status.text and "env: live" in status.text
         assert not app.query_one(JsonTree).root.children
+
+        view.show_problem("Connection refused by 127.0.0.1:9: nothing is listening there.")
+        await pilot.pause()
+        note = str(app.query_one("#response-note", Static).content)
+        assert note == "Not sent: Connection refused by 127.0.0.1:9: nothing is listening there."
 
         view.show_cancelled("live")
         await pilot.pause()
@@ -609,12 +606,12 @@ def test_release_frees_a_document_but_keeps_what_others_hold() -> None:
     assert document.value is None
     release_discarded()
     assert kept == {"still": ["here"]}
-    assert not response_model._Collector.discarded
+    assert not large_bodies._Collector.discarded
 
 
 def test_long_lived_data_restores_the_collector() -> None:
     assert gc.isenabled()
-    with response_model.long_lived_data():
+    with large_bodies.long_lived_data():
         assert not gc.isenabled()
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0

@@ -32,7 +32,7 @@ from workbench.core.model import (
     Workspace,
     WorkspaceSettings,
 )
-from workbench.core.shape import shape_from_toml_data
+from workbench.core.shape_toml import shape_from_toml_data
 from workbench.core.workspace import (
     dumps_workspace,
     load_workspace,
@@ -325,6 +325,17 @@ def test_hand_written_file_is_accepted_and_canonicalised() -> None:
     canonical = dumps_workspace(workspace)
     assert "timeout = 5.0" in canonical
     assert dumps_workspace(loads_workspace(canonical, "c.toml")) == canonical
+
+
+def test_auth_choice_settings_accept_their_choices_and_empty_for_the_default() -> None:
+    text = (
+        'format = 1\nid = "a1"\nname = "W"\n\n[[providers]]\nname = "Signed"\n\n'
+        '[providers.auth]\nmethod = "jwt"\nmode = { development = "bearer", live = "exchange" }\n'
+        'algorithm = ""\n'
+    )
+    settings = loads_workspace(text, "w.toml").providers[0].auth.settings
+    assert settings["mode"] == PerEnvironment({"development": "bearer", "live": "exchange"})
+    assert settings["algorithm"] == ""
 
 
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def check_environment(workspace: Workspace, environment: str | None) -> None:
 def find(workspace: Workspace, name: str) -> tuple[Provider, Call]:
     """The call named `Provider/Call`; exit 3 listing the calls when there is none."""
     from workbench.cli import EXIT_NOT_SENT
-    from workbench.core.session import CallNotFound, find_call
+    from workbench.core.chaining import CallNotFound, find_call
 
     try:
         return find_call(workspace, name)
@@ -180,7 +180,7 @@ def refused_hint(exchange: Exchange, provider: Provider, workspace_path: str) ->
 
 
 def status_line(exchange: Exchange) -> str:
-    from workbench.core.client import format_size
+    from workbench.core.exchange import format_size
 
     timing = f"{exchange.total_time * 1000:.0f} ms"
     if exchange.status is None:

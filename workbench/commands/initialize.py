@@ -209,7 +209,7 @@ def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool
     from workbench.cli import EXIT_DRIFT, EXIT_OK
     from workbench.core.chaining import full_name
     from workbench.core.initialize import learn, shape_lines
-    from workbench.core.shape import format_drift
+    from workbench.core.shape_drift import format_drift
 
     learned = learn(call, data)
     for line in shape_lines(learned.shape):
@@ -260,7 +260,7 @@ async def _check(args: argparse.Namespace) -> int:
     from workbench.cli import EXIT_DRIFT, EXIT_NOT_SENT, EXIT_OK, EXIT_USAGE
     from workbench.core.chaining import full_name
     from workbench.core.initialize import learn
-    from workbench.core.shape import format_drift
+    from workbench.core.shape_drift import format_drift
 
     if args.accept or args.manual is not None:
         raise CommandFailed(

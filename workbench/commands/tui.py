@@ -166,7 +166,7 @@ def run_tui(
     a single broken file stops here with its message.
     """
     from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-    from workbench.core.editing import locate_call
+    from workbench.core.chaining import locate_call
     from workbench.core.errors import WorkspaceError
     from workbench.core.secrets import SecretStore
     from workbench.ui.document import WorkspaceDocument

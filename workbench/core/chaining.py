@@ -17,10 +17,10 @@ saves) follows them. `Session.run_call` resolves the values at send time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from workbench.core.editing import replace_call
-from workbench.core.errors import ChainError
+from workbench.core.errors import ChainError, WorkbenchError
 from workbench.core.json_path import Item, PathError, parse_path
 from workbench.core.model import Call, Parameter, Provider, UseAs, ValueSource, Workspace
 from workbench.core.workspace_values import did_you_mean
@@ -34,6 +34,29 @@ def full_name(provider: Provider | str, call: Call | str) -> str:
     provider_name = provider if isinstance(provider, str) else provider.name
     call_name = call if isinstance(call, str) else call.name
     return f"{provider_name}/{call_name}"
+
+
+class CallNotFound(WorkbenchError):
+    """A `Provider/Call` name that names nothing in the workspace."""
+
+
+def locate_call(workspace: Workspace, name: str) -> tuple[Provider, Call] | None:
+    """The provider and call `full_name` gives `name`, or None. Provider names hold no `/`
+    (the loader and `editing` refuse it), so the first `/` ends the provider's name."""
+    provider_name, _, call_name = name.partition("/")
+    provider = workspace.provider(provider_name)
+    call = provider.call(call_name) if provider else None
+    return (provider, call) if provider and call else None
+
+
+def find_call(workspace: Workspace, name: str) -> tuple[Provider, Call]:
+    """`locate_call`, or `CallNotFound` listing the workspace's calls."""
+    found = locate_call(workspace, name)
+    if found is not None:
+        return found
+    known = [full_name(p, c) for p in workspace.providers for c in p.calls]
+    listing = "\n  ".join(known) if known else "(the workspace has no calls)"
+    raise CallNotFound(f"No call {name!r} in workspace {workspace.name!r}. Calls:\n  {listing}")
 
 
 def resolve_source(
@@ -116,7 +139,9 @@ def chain_parameter(
         parameters = tuple(parameter if p is existing else p for p in call.parameters)
     check_source(workspace, provider, call, parameter)
     edited = replace(call, parameters=parameters)
-    return replace_call(workspace, provider.name, call.name, edited).workspace
+    calls = tuple(edited if c is call else c for c in provider.calls)
+    providers = tuple(replace(p, calls=calls) if p is provider else p for p in workspace.providers)
+    return replace(workspace, providers=providers)
 
 
 def check_source_path(path: str) -> None:
@@ -150,32 +175,50 @@ def retarget_sources(
 ) -> Workspace:
     """`workspace` with every parameter chained from `provider_name/old_call` naming
     `new_call` instead: call this with the workspace *before* renaming the call."""
-    moved = {
-        (p.name, c.name, parameter.name)
-        for p, c, parameter in chained_from(workspace, provider_name, old_call)
-    }
-    if not moved:
-        return workspace
+    renamed = (provider_name, old_call)
+    return _retarget(workspace, lambda key: (provider_name, new_call) if key == renamed else None)
 
-    def retargeted(provider: Provider, call: Call, parameter: Parameter) -> Parameter:
-        if parameter.source is None or (provider.name, call.name, parameter.name) not in moved:
+
+def retarget_provider_sources(workspace: Workspace, old: str, new: str) -> Workspace:
+    """`workspace` with every parameter chained from a call of the provider `old` naming
+    that call as one of `new`: call this with the workspace *before* renaming the provider.
+
+    Parameters of other providers name it `new/Call`; the provider's own use the
+    short name, even those that spelled out `old/Call`.
+    """
+    return _retarget(workspace, lambda key: (new, key[1]) if key[0] == old else None)
+
+
+def _retarget(workspace: Workspace, renamed: Callable[[CallKey], CallKey | None]) -> Workspace:
+    """`workspace` with every chained parameter whose source call `renamed` gives a new
+    `(provider, call)` naming that instead; untouched providers and calls stay the same objects.
+
+    A source of the parameter's own provider is written with the call's short name,
+    another provider's as `Provider/Call` (see `resolve_source`).
+    """
+
+    def retargeted(provider: Provider, parameter: Parameter) -> Parameter:
+        key = _resolved(workspace, provider, parameter)
+        new = None if key is None else renamed(key)
+        if parameter.source is None or key is None or new is None:
             return parameter
-        name = new_call if provider.name == provider_name else full_name(provider_name, new_call)
+        # Renaming never moves a call to another provider: "same provider" stays true.
+        name = new[1] if key[0] == provider.name else full_name(*new)
         return replace(parameter, source=replace(parameter.source, call=name))
 
-    return replace(
-        workspace,
-        providers=tuple(
-            replace(
-                provider,
-                calls=tuple(
-                    replace(c, parameters=tuple(retargeted(provider, c, p) for p in c.parameters))
-                    for c in provider.calls
-                ),
-            )
-            for provider in workspace.providers
-        ),
-    )
+    def call_of(provider: Provider, call: Call) -> Call:
+        parameters = tuple(retargeted(provider, p) for p in call.parameters)
+        return call if parameters == call.parameters else replace(call, parameters=parameters)
+
+    def provider_of(provider: Provider) -> Provider:
+        calls = tuple(call_of(provider, c) for c in provider.calls)
+        unchanged = all(new is old for new, old in zip(calls, provider.calls, strict=True))
+        return provider if unchanged else replace(provider, calls=calls)
+
+    providers = tuple(provider_of(p) for p in workspace.providers)
+    if all(new is old for new, old in zip(providers, workspace.providers, strict=True)):
+        return workspace
+    return replace(workspace, providers=providers)
 
 
 def _chained_parameters(workspace: Workspace) -> list[tuple[Provider, Call, Parameter]]:

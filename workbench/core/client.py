@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest
+from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest, format_size
 from workbench.core.request import BuiltRequest
 from workbench.core.transport import TransportConfig
 
@@ -143,16 +143,6 @@ def too_large_message(max_bytes: int) -> str:
         f"{format_size(max_bytes)} were kept. Raise max_response_bytes in the workspace "
         "[settings] (or pass --max-bytes) to receive it all."
     )
-
-
-def format_size(size: int) -> str:
-    """Bytes as a short human figure: 512 B, 1.5 KB, 50 MB."""
-    value = float(size)
-    for unit in ("B", "KB", "MB"):
-        if value < 1024 or unit == "MB":
-            return f"{value:.0f} {unit}" if unit == "B" or value >= 100 else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def describe_transport_error(

@@ -2,8 +2,14 @@
 
 The TUI's tree and command palette call these; nothing here touches files or
 the secret store. Private values are stored under the provider's and the
-call's names, so a rename also returns the `SecretMove`s that let the caller
-carry the stored values along.
+call's names, so an edit that renames, duplicates or deletes one also returns
+what the caller has to do in the store: `SecretMove`s to carry the values
+along with a rename, `SecretCopy`s to give a duplicate the original's values,
+`SecretRemoval`s to forget a deleted one's.
+
+Chained parameters (`chaining`) name their source call, so renaming a call or
+a provider renames it in the parameters that take a value from it too, and a
+call that other calls take values from cannot be deleted.
 """
 
 from __future__ import annotations
@@ -12,22 +18,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from workbench.core.auth.tokens import TOKEN_FIELD
+from workbench.core.chaining import (
+    chained_from,
+    full_name,
+    retarget_provider_sources,
+    retarget_sources,
+)
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import Call, Provider, Workspace
+from workbench.core.model import Call, Parameter, Provider, Workspace
 from workbench.core.private_values import provider_private_values
 from workbench.core.secrets import SecretAddress, header_field, parameter_field
 
 __all__ = [
     "EditError",
     "Renamed",
+    "SecretChange",
+    "SecretCopy",
     "SecretMove",
+    "SecretRemoval",
     "add_call",
     "add_provider",
     "delete_call",
     "delete_provider",
     "duplicate_call",
     "duplicate_provider",
-    "locate_call",
     "move_call",
     "move_provider",
     "rename_call",
@@ -41,7 +56,8 @@ _Item = TypeVar("_Item", Provider, Call)
 
 
 class EditError(WorkbenchError):
-    """An edit that would break the workspace: an empty, invalid or duplicate name."""
+    """An edit that would break the workspace: an empty, invalid or duplicate name, or
+    deleting a call that chained parameters take their values from."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +69,34 @@ class SecretMove:
 
 
 @dataclass(frozen=True)
+class SecretCopy:
+    """A stored private value to copy because its provider or call was duplicated."""
+
+    source: SecretAddress
+    copy: SecretAddress
+
+
+@dataclass(frozen=True)
+class SecretRemoval:
+    """A stored private value to forget because its provider or call was deleted."""
+
+    address: SecretAddress
+
+
+# What an edit does to one stored private value.
+SecretChange = SecretMove | SecretCopy | SecretRemoval
+
+
+@dataclass(frozen=True)
 class Renamed:
-    """The workspace after an edit that may rename something, and the private values to move."""
+    """The workspace after an edit, and what it does to stored private values.
+
+    `moves` holds the changes in the order they are to be made: moves for a
+    rename, copies for a duplicate, removals for a delete (empty for other edits).
+    """
 
     workspace: Workspace
-    moves: tuple[SecretMove, ...] = ()
+    moves: tuple[SecretChange, ...] = ()
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -111,18 +150,6 @@ def _call(provider: Provider, name: str) -> Call:
     return call
 
 
-def locate_call(workspace: Workspace, name: str) -> tuple[Provider, Call] | None:
-    """The provider and call named `Provider/Call`; names may hold `/`, so every split is tried."""
-    for index, char in enumerate(name):
-        if char != "/":
-            continue
-        provider = workspace.provider(name[:index])
-        call = provider.call(name[index + 1 :]) if provider else None
-        if provider and call:
-            return provider, call
-    return None
-
-
 # --- sequence helpers --------------------------------------------------------------------------
 
 
@@ -166,22 +193,45 @@ def add_provider(workspace: Workspace, name: str, *, after: str | None = None) -
 
 
 def rename_provider(workspace: Workspace, old: str, new: str) -> Renamed:
-    """Rename a provider; its stored private values move with it."""
+    """Rename a provider; its stored private values, and the parameters chained from its
+    calls, move with it."""
     provider = _provider(workspace, old)
     return replace_provider(workspace, old, replace(provider, name=new))
 
 
-def duplicate_provider(workspace: Workspace, name: str) -> tuple[Workspace, str]:
-    """A copy of the provider right after it, named "NAME copy"; returns the copy's name."""
+def duplicate_provider(workspace: Workspace, name: str) -> tuple[Renamed, str]:
+    """A copy of the provider right after it, named "NAME copy", with copies of its stored
+    private values; returns the copy's name too."""
     provider = _provider(workspace, name)
     copy_name = unique_name(f"{name} copy", [p.name for p in workspace.providers])
     copy = replace(provider, name=copy_name)
-    return replace(workspace, providers=_insert_after(workspace.providers, copy, name)), copy_name
+    copies = tuple(
+        SecretCopy(value.address, SecretAddress(copy_name, value.address.field))
+        for value in provider_private_values(provider)
+    )
+    edited = replace(workspace, providers=_insert_after(workspace.providers, copy, name))
+    return Renamed(edited, copies), copy_name
 
 
-def delete_provider(workspace: Workspace, name: str) -> Workspace:
-    _provider(workspace, name)
-    return replace(workspace, providers=tuple(p for p in workspace.providers if p.name != name))
+def delete_provider(workspace: Workspace, name: str) -> Renamed:
+    """Delete a provider and its calls; its stored private values (and cached token) go too.
+
+    EditError when a call of another provider takes a value from one of its calls.
+    """
+    provider = _provider(workspace, name)
+    _refuse_if_chained(
+        f"the provider {name!r}",
+        [
+            (dependent, call, parameter)
+            for source in provider.calls
+            for dependent, call, parameter in chained_from(workspace, name, source.name)
+            if dependent.name != name
+        ],
+    )
+    addresses = [value.address for value in provider_private_values(provider)]
+    removals = tuple(SecretRemoval(a) for a in (*addresses, SecretAddress(name, TOKEN_FIELD)))
+    edited = replace(workspace, providers=tuple(p for p in workspace.providers if p.name != name))
+    return Renamed(edited, removals)
 
 
 def move_provider(workspace: Workspace, name: str, offset: int) -> Workspace:
@@ -196,8 +246,11 @@ def replace_provider(workspace: Workspace, old_name: str, provider: Provider) ->
     The provider editor does not edit calls; keeping the workspace's calls means
     an editor that loaded the provider earlier can never undo a call edit.
     """
-    current = _provider(workspace, old_name)
+    _provider(workspace, old_name)
     new_name = _provider_name(workspace, provider.name, current=old_name)
+    if new_name != old_name:
+        workspace = retarget_provider_sources(workspace, old_name, new_name)
+    current = _provider(workspace, old_name)
     edited = replace(provider, name=new_name, calls=current.calls)
     moves = tuple(
         SecretMove(value.address, SecretAddress(new_name, value.address.field))
@@ -224,13 +277,15 @@ def add_call(
 
 
 def rename_call(workspace: Workspace, provider_name: str, old: str, new: str) -> Renamed:
-    """Rename a call; its own stored private values move with it."""
+    """Rename a call; its own stored private values, and the parameters chained from it,
+    move with it."""
     call = _call(_provider(workspace, provider_name), old)
     return replace_call(workspace, provider_name, old, replace(call, name=new))
 
 
-def duplicate_call(workspace: Workspace, provider_name: str, name: str) -> tuple[Workspace, str]:
-    """A copy of the call right after it, named "NAME copy"; returns the copy's name."""
+def duplicate_call(workspace: Workspace, provider_name: str, name: str) -> tuple[Renamed, str]:
+    """A copy of the call right after it, named "NAME copy", with copies of its own stored
+    private values; returns the copy's name too."""
     provider = _provider(workspace, provider_name)
     call = _call(provider, name)
     copy_name = unique_name(f"{name} copy", [c.name for c in provider.calls])
@@ -238,16 +293,30 @@ def duplicate_call(workspace: Workspace, provider_name: str, name: str) -> tuple
     edited = _with_provider(
         workspace, provider_name, lambda p: replace(p, calls=_insert_after(p.calls, copy, name))
     )
-    return edited, copy_name
+    copies = tuple(
+        SecretCopy(SecretAddress(provider_name, old), SecretAddress(provider_name, new))
+        for old, new in zip(_call_fields(call, name), _call_fields(call, copy_name), strict=True)
+    )
+    return Renamed(edited, copies), copy_name
 
 
-def delete_call(workspace: Workspace, provider_name: str, name: str) -> Workspace:
-    _call(_provider(workspace, provider_name), name)
-    return _with_provider(
+def delete_call(workspace: Workspace, provider_name: str, name: str) -> Renamed:
+    """Delete a call; its own stored private values go too.
+
+    EditError when another call takes a value from it.
+    """
+    call = _call(_provider(workspace, provider_name), name)
+    dependents = chained_from(workspace, provider_name, name)
+    _refuse_if_chained(f"the call {full_name(provider_name, name)!r}", dependents)
+    edited = _with_provider(
         workspace,
         provider_name,
         lambda p: replace(p, calls=tuple(c for c in p.calls if c.name != name)),
     )
+    removals = tuple(
+        SecretRemoval(SecretAddress(provider_name, field)) for field in _call_fields(call, name)
+    )
+    return Renamed(edited, removals)
 
 
 def move_call(workspace: Workspace, provider_name: str, name: str, offset: int) -> Workspace:
@@ -263,6 +332,8 @@ def replace_call(workspace: Workspace, provider_name: str, old_name: str, call: 
     provider = _provider(workspace, provider_name)
     current = _call(provider, old_name)
     new_name = _call_name(provider, call.name, current=old_name)
+    if new_name != old_name:
+        workspace = retarget_sources(workspace, provider_name, old_name, new_name)
     edited = replace(call, name=new_name)
     moves = () if new_name == old_name else _call_moves(provider.name, current, new_name)
     return Renamed(
@@ -276,16 +347,40 @@ def replace_call(workspace: Workspace, provider_name: str, old_name: str, call: 
 
 
 def _call_moves(provider: str, call: Call, new_name: str) -> tuple[SecretMove, ...]:
-    fields = [
-        (header_field(h.name, call.name), header_field(h.name, new_name))
-        for h in call.headers
-        if h.private
-    ] + [
-        (parameter_field(p.name, call.name), parameter_field(p.name, new_name))
-        for p in call.parameters
-        if p.private
-    ]
+    fields = zip(_call_fields(call, call.name), _call_fields(call, new_name), strict=True)
     return tuple(
         SecretMove(SecretAddress(provider, old), SecretAddress(provider, new))
         for old, new in fields
     )
+
+
+def _call_fields(call: Call, name: str) -> list[str]:
+    """The secret store fields of the call's own private values, were it named `name`."""
+    return [header_field(h.name, name) for h in call.headers if h.private] + [
+        parameter_field(p.name, name) for p in call.parameters if p.private
+    ]
+
+
+# --- chains ------------------------------------------------------------------------------------
+
+_LISTED_DEPENDENTS = 3
+
+
+def _refuse_if_chained(what: str, dependents: Sequence[tuple[Provider, Call, Parameter]]) -> None:
+    """EditError naming the chained parameters that would be left without a source."""
+    if not dependents:
+        return
+    named = [
+        f"{parameter.name!r} of {full_name(provider, call)!r}"
+        for provider, call, parameter in dependents
+    ]
+    listed = ", ".join(named[:_LISTED_DEPENDENTS])
+    if len(named) > _LISTED_DEPENDENTS:
+        listed += f" and {len(named) - _LISTED_DEPENDENTS} more"
+    if len(named) == 1:
+        problem = f"the parameter {listed} takes its value from it"
+        fix = "Chain that parameter from another call, or remove it, first."
+    else:
+        problem = f"{len(named)} parameters take their values from it: {listed}"
+        fix = "Chain them from another call, or remove them, first."
+    raise EditError(f"Cannot delete {what}: {problem}. {fix}")

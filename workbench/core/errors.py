@@ -7,7 +7,7 @@
     ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
     ├── AuthError           authentication failed (issue "Authentication")
     ├── ChainError          a chained parameter cannot get its value from its source call
-    ├── CallNotFound        a "Provider/Call" name names nothing (`session`)
+    ├── CallNotFound        a "Provider/Call" name names nothing (`chaining`)
     ├── ResponseDataError   a response cannot be turned into data (`response_data`)
     ├── PathError           a path into response data is malformed or leads nowhere
     │                       (`json_path`; also a ValueError)
@@ -23,7 +23,12 @@ timeout, too large) are not raised: they are part of the returned
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workbench.core.exchange import Exchange
+
+if TYPE_CHECKING:
+    from workbench.core.secrets import SecretAddress  # `secrets` raises these errors
 
 
 class WorkbenchError(Exception):
@@ -53,14 +58,18 @@ class WorkspaceError(WorkbenchError):
 
 
 class SecretMissing(WorkbenchError):
-    """A private value is needed to send a call but is in neither the store nor the environment."""
+    """A private value is needed to send a call but is in neither the store nor the environment.
 
-    def __init__(self, *, label: str, set_command: str, env_var: str) -> None:
-        self.label = label
+    `address` is the value's address in the secret store; `set_command` and `env_var`
+    are the two ways to set it.
+    """
+
+    def __init__(self, address: SecretAddress, *, set_command: str, env_var: str) -> None:
+        self.address = address
         self.set_command = set_command
         self.env_var = env_var
         super().__init__(
-            f"The private value {label} is not set. Set it with `{set_command}` "
+            f"The private value '{address}' is not set. Set it with `{set_command}` "
             f"(or the environment variable {env_var})."
         )
 

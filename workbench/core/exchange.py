@@ -73,3 +73,13 @@ class Exchange:
     @property
     def content_type(self) -> str:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+
+def format_size(size: int) -> str:
+    """Bytes as a short human figure: 512 B, 1.5 KB, 50 MB."""
+    value = float(size)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024 or unit == "MB":
+            return f"{value:.0f} {unit}" if unit == "B" or value >= 100 else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")

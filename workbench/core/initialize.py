@@ -20,14 +20,10 @@ from workbench.core.editing import EditError, replace_call
 from workbench.core.json_path import label
 from workbench.core.model import Call, Workspace
 from workbench.core.response_data import parse_manual_response
-from workbench.core.shape import (
-    Drift,
-    Shape,
-    diff_shapes,
-    infer_shape,
-    reconcile,
-    shape_to_toml_data,
-)
+from workbench.core.shape import Shape
+from workbench.core.shape_drift import Drift, diff_shapes, reconcile
+from workbench.core.shape_infer import infer_shape
+from workbench.core.shape_toml import shape_to_toml_data
 from workbench.core.workspace import load_workspace, save_workspace
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workbench.core import auth
+from workbench.core.auth.tokens import TOKEN_FIELD
 from workbench.core.model import Provider, Workspace
 from workbench.core.secrets import (
     SecretAddress,
@@ -28,6 +29,17 @@ def private_values(workspace: Workspace) -> Iterator[PrivateValue]:
     """Every private value of every provider, in workspace order."""
     for provider in workspace.providers:
         yield from provider_private_values(provider)
+
+
+def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
+    """Every address the workspace may keep a value under: its private values, and each
+    provider's cached token (`auth.tokens`)."""
+    return frozenset(
+        (
+            *(value.address for value in private_values(workspace)),
+            *(SecretAddress(provider.name, TOKEN_FIELD) for provider in workspace.providers),
+        )
+    )
 
 
 def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:

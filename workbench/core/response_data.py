@@ -42,9 +42,7 @@ has no data, whatever the options: `ResponseDataError` with the reason.
 
 from __future__ import annotations
 
-import codecs
 import json
-import re
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -53,9 +51,9 @@ import defusedxml.ElementTree
 from workbench.core.errors import WorkbenchError
 from workbench.core.exchange import Exchange
 from workbench.core.json_path import BinaryBody
+from workbench.core.large_bodies import charset_of, decode_text, parse_json, parse_json_bytes
 from workbench.core.model import ResponseType
 
-_CHARSET = re.compile(r";\s*charset\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 # Keys an error body commonly keeps its message under (REST, OAuth, RFC 9457), in that order.
 _MESSAGE_KEYS = ("message", "error_description", "detail", "error", "title")
 _TEXT_SAMPLE = 200  # characters of a body a message quotes
@@ -162,7 +160,8 @@ def _wrap(
 
 def _parse_json(source: str | bytes, content_type: str) -> object:
     try:
-        value: object = json.loads(source)
+        # In steps: a body of many megabytes is parsed in a thread next to the UI's event loop.
+        value = parse_json(source) if isinstance(source, str) else parse_json_bytes(source)
     except json.JSONDecodeError as error:
         raise ResponseDataError(
             f"the response is not valid JSON{_content_type_hint(content_type)}: {error.msg} "
@@ -263,13 +262,7 @@ def _local_name(name: str) -> str:
 
 
 def _decode(body: bytes, content_type: str) -> str:
-    match = _CHARSET.search(content_type)
-    charset = match.group(1) if match else "utf-8"
-    try:
-        codecs.lookup(charset)
-    except LookupError:
-        charset = "utf-8"  # an unknown charset name: UTF-8 is the best guess for today's web
-    return body.decode(charset, errors="replace")
+    return decode_text(body, charset_of(content_type))
 
 
 def _header_data(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:

@@ -206,6 +206,17 @@ class SecretStore:
         self._write(data)
         return True
 
+    def copy(self, workspace_id: str, source: SecretAddress, target: SecretAddress) -> bool:
+        """Copy every environment's value of `source` to `target` (a duplicate); True if any."""
+        data = self._read()
+        entries = data["workspaces"].get(workspace_id, {})
+        per_env = entries.get(str(source))
+        if not per_env:
+            return False
+        entries.setdefault(str(target), {}).update(per_env)
+        self._write(data)
+        return True
+
 
 class SecretResolver:
     """Looks up the private values of one workspace from the environment and the store.
@@ -246,7 +257,7 @@ class SecretResolver:
         secret = self.get(address, environment)
         if secret is None:
             raise SecretMissing(
-                label=f"'{address}'",
+                address,
                 set_command=f'workbench secret set {self.workspace_path} "{address}"',
                 env_var=environment_variable(address),
             )
@@ -287,6 +298,17 @@ class SecretResolver:
             self._stored.setdefault(str(new), {}).update(per_env)
         if self.store is not None:
             self.store.rename(self.workspace_id, old, new)
+
+    def copy(self, source: SecretAddress, target: SecretAddress) -> None:
+        """Copy the stored values of `source` to `target`, e.g. when a call is duplicated.
+
+        Environment variables are the user's own and are not copied.
+        """
+        per_env = self._stored.get(str(source))
+        if per_env:
+            self._stored.setdefault(str(target), {}).update(per_env)
+        if self.store is not None:
+            self.store.copy(self.workspace_id, source, target)
 
     def stored_addresses(self) -> Iterator[tuple[str, list[str]]]:
         """Addresses that have a value in the store, with the environments they are set for."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,32 +19,15 @@ from workbench.core.auth.settings import method_of, resolve_settings
 from workbench.core.auth.tokens import Token, TokenContext, TokenManager
 from workbench.core.chaining import check_source, full_name
 from workbench.core.client import ClientPool, send
-from workbench.core.errors import ChainError, WorkbenchError
+from workbench.core.errors import ChainError
 from workbench.core.exchange import Exchange
 from workbench.core.json_path import PathError, lookup, value_text
+from workbench.core.large_bodies import LARGE_BODY, long_lived_data
 from workbench.core.model import Call, Parameter, Provider, Workspace, value_for
 from workbench.core.request import build_request
 from workbench.core.response_data import ResponseDataError, exchange_data
 from workbench.core.secrets import SecretResolver, SecretStore
-from workbench.core.transport import TransportConfig
-
-
-class CallNotFound(WorkbenchError):
-    """A `Provider/Call` name that names nothing in the workspace."""
-
-
-def find_call(workspace: Workspace, name: str) -> tuple[Provider, Call]:
-    """Look up `Provider/Call`. Names may contain `/`, so every split point is tried."""
-    for index, char in enumerate(name):
-        if char != "/":
-            continue
-        provider = workspace.provider(name[:index])
-        call = provider.call(name[index + 1 :]) if provider else None
-        if provider and call:
-            return provider, call
-    known = [f"{p.name}/{c.name}" for p in workspace.providers for c in p.calls]
-    listing = "\n  ".join(known) if known else "(the workspace has no calls)"
-    raise CallNotFound(f"No call {name!r} in workspace {workspace.name!r}. Calls:\n  {listing}")
+from workbench.core.transport import TransportConfig, default_context
 
 
 @dataclass(frozen=True)
@@ -73,6 +57,17 @@ class CallResult:
     def name(self) -> str:
         """`Provider/Call`."""
         return full_name(self.provider, self.call)
+
+    @property
+    def body_data(self) -> object:
+        """The body's part of `data`: `data` itself unless the call's options wrapped it (see
+        `response_data`). None when there is no data, as for an empty body."""
+        if not self.has_data:
+            return None
+        options = self.call.options
+        if (options.include_errors or options.capture_headers) and isinstance(self.data, dict):
+            return self.data.get("body")
+        return self.data
 
 
 @dataclass
@@ -297,20 +292,31 @@ class Session:
 async def _data(call: Call, exchange: Exchange) -> tuple[object, ResponseDataError | None]:
     """The exchange's data as the call reads it, or why there is none.
 
-    Parsed in a thread: a body of many megabytes would otherwise hold up the
-    event loop (and with it the TUI) while it is read.
+    Parsed in a thread, in short steps: a body of many megabytes would otherwise
+    hold up the event loop (and with it the TUI) while it is read.
     """
+
+    def read() -> object:
+        large = len(exchange.body) >= LARGE_BODY
+        with long_lived_data() if large else nullcontext():
+            return exchange_data(
+                exchange,
+                call.response_type,
+                include_errors=call.options.include_errors,
+                capture_headers=call.options.capture_headers,
+            )
+
     try:
-        data = await asyncio.to_thread(
-            exchange_data,
-            exchange,
-            call.response_type,
-            include_errors=call.options.include_errors,
-            capture_headers=call.options.capture_headers,
-        )
+        data = await asyncio.to_thread(read)
     except ResponseDataError as error:
         return None, error
     return data, None
+
+
+def warm_up() -> None:
+    """Take the slow steps of a process's first send ahead, in a thread of the caller's:
+    importing this module (httpx and its stack) and loading the CA bundle."""
+    default_context()
 
 
 def _shell_path(path: Path) -> str:

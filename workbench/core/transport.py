@@ -12,6 +12,7 @@ import os
 import ssl
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from workbench.core.errors import AuthError
@@ -44,10 +45,10 @@ class TransportConfig:
                 raise AuthError(
                     f"The CA bundle is not a valid PEM certificate: {error.reason or error}."
                 ) from None
+        elif self.client_cert_pem is None:
+            return default_context()
         else:
-            import certifi
-
-            context = ssl.create_default_context(cafile=certifi.where())
+            context = _certifi_context()
         if self.client_cert_pem:
             self._load_client_certificate(context)
         return context
@@ -72,3 +73,19 @@ class TransportConfig:
                     f"({error.reason or error}). Check that both are PEM, that they belong "
                     "together, and the passphrase."
                 ) from None
+
+
+@cache
+def default_context() -> ssl.SSLContext:
+    """The TLS context of every client that verifies servers against the usual CAs.
+
+    Made once and shared (clients do not change it): loading the CA bundle
+    takes tens of milliseconds, which `warm_up` can spend ahead in a thread.
+    """
+    return _certifi_context()
+
+
+def _certifi_context() -> ssl.SSLContext:
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from workbench.core.auth import METHODS
+from workbench.core.auth import METHODS, AuthSetting
 from workbench.core.chaining import check_source, check_source_path
 from workbench.core.errors import ChainError
 from workbench.core.json_path import PathError
@@ -27,6 +27,7 @@ from workbench.core.model import (
     Location,
     Method,
     Parameter,
+    PerEnvironment,
     Provider,
     ResponseType,
     UseAs,
@@ -42,7 +43,8 @@ from workbench.core.secrets import (
     header_field,
     parameter_field,
 )
-from workbench.core.shape import Shape, ShapeError, shape_from_toml_data
+from workbench.core.shape import Shape, ShapeError
+from workbench.core.shape_toml import shape_from_toml_data
 from workbench.core.workspace_encode import (
     AUTH_METHOD_KEY,
     CALL_KEYS,
@@ -251,7 +253,26 @@ class _Reader(TableReader):
                     f'`workbench secret set {self.source} "{address}"`',
                 )
             settings[key] = self._value(auth, key, path)
+            if setting.choices:
+                self._check_choice(settings[key], setting, method.name, path.key(key))
         return Auth(method=method.name, settings=settings)
+
+    def _check_choice(self, value: Value, setting: AuthSetting, method: str, path: KeyPath) -> None:
+        """An error unless every environment's value is one of the setting's choices; an
+        empty one stands for the default, as when sending."""
+        if isinstance(value, PerEnvironment):
+            texts = [(path.key(environment), text) for environment, text in value.values.items()]
+        else:
+            texts = [(path, value)]
+        for where, text in texts:
+            if text and text not in setting.choices:
+                hint = did_you_mean(text, setting.choices)
+                raise self.error(
+                    where,
+                    f'"{text}" is not a choice of the "{setting.name}" setting of the '
+                    f'"{method}" method; expected one of: {", ".join(setting.choices)}'
+                    + (f"; {hint}" if hint else ""),
+                )
 
     def _call(self, table: Mapping[str, Any], path: KeyPath, provider: str, name: str) -> Call:
         self._check_keys(table, CALL_KEYS, path)

@@ -25,7 +25,7 @@ from workbench.core.model import (
     Workspace,
     WorkspaceSettings,
 )
-from workbench.core.shape import shape_to_toml_data
+from workbench.core.shape_toml import shape_to_toml_data
 
 WORKSPACE_KEYS = ("format", "id", "name", "environments", "settings", "providers")
 SETTINGS_KEYS = ("confirm_actions", "max_response_bytes")

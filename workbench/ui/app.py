@@ -6,6 +6,7 @@ Kept small on purpose: the main screen and its dialogs do the work, and
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import PurePath
 from typing import ClassVar
@@ -25,6 +26,10 @@ class WorkbenchApp(App[None]):
     """A keyboard-driven API workbench on one or more workspace files."""
 
     TITLE = "workbench"
+    # How long a thread may keep the GIL while another waits for it. Workers parse and
+    # pretty-print big bodies next to the event loop; with Python's default of 5 ms the
+    # loop waited up to 60 ms for its turn (measured by tests/bench/bench_app_send.py).
+    SWITCH_INTERVAL = 0.001
     # One sheet per part of the screen, beside this file: the shell, the editors, the response.
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "editor.tcss", "response.tcss"]
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
@@ -48,6 +53,7 @@ class WorkbenchApp(App[None]):
         self._problems = tuple(problems)
 
     async def on_mount(self) -> None:
+        sys.setswitchinterval(self.SWITCH_INTERVAL)
         await self.push_screen(self._main)
         for problem in self._problems:
             self.notify(problem, title="Not opened", severity="error", timeout=30)

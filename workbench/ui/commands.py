@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.dom import DOMNode
+from textual.markup import escape
 
+from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
 
 if TYPE_CHECKING:
@@ -55,7 +58,9 @@ class GoToCallCommands(Provider):
     async def discover(self) -> Hits:
         screen = self.main_screen()
         for candidate in self.candidates(screen) if screen else ():
-            yield DiscoveryHit(candidate.text, candidate.run, help=candidate.help)
+            # Content and escape: names and URLs are not markup (`/users/[id]` would lose `[id]`).
+            help = escape(candidate.help)
+            yield DiscoveryHit(Content(candidate.text), candidate.run, help=help)
 
     async def search(self, query: str) -> Hits:
         screen = self.main_screen()
@@ -63,9 +68,8 @@ class GoToCallCommands(Provider):
         for candidate in self.candidates(screen) if screen else ():
             score = matcher.match(candidate.text)
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(candidate.text), candidate.run, help=candidate.help
-                )
+                help = escape(candidate.help)
+                yield Hit(score, matcher.highlight(candidate.text), candidate.run, help=help)
 
 
 class WorkbenchCommands(GoToCallCommands):
@@ -78,6 +82,10 @@ class WorkbenchCommands(GoToCallCommands):
             (tree, Binding.make_bindings(WorkspaceTree.BINDINGS)),
             (self.app, Binding.make_bindings(type(self.app).BINDINGS)),
         ]
+        # Of the JSON tree's keys, the one that edits the workspace: it acts on the cursor's value.
+        json_tree = screen.query_one(JsonTree)
+        chaining = [b for b in Binding.make_bindings(JsonTree.BINDINGS) if b.action == "use_value"]
+        owners.append((json_tree, chaining))
         seen: set[str] = set()
         for owner, bindings in owners:
             keys: dict[str, list[Binding]] = {}

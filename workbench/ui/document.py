@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.editing import SecretMove
+from workbench.core.editing import SecretChange, SecretCopy, SecretMove, SecretRemoval
 from workbench.core.model import Workspace, new_workspace_id
-from workbench.core.secrets import SecretResolver, SecretStore
+from workbench.core.private_values import addresses_in_use
+from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore
 from workbench.core.workspace import load_workspace, save_workspace
 
 if TYPE_CHECKING:
@@ -72,9 +73,11 @@ class WorkspaceDocument:
 
     `workspace` is the current (possibly unsaved) model; `saved` the one the
     file holds. Private values move in the secret store as soon as a provider
-    or call is renamed (so a renamed call can be sent before saving); the
-    moves are remembered until the next save so that discarding or reloading
-    puts them back.
+    or call is renamed, and are copied as soon as one is duplicated (so a
+    renamed or duplicated call can be sent before saving); the moves and
+    copies are remembered until the next save so that discarding or reloading
+    undoes them. The values of a deleted provider or call are removed only
+    when the workspace is saved, so discarding the delete keeps them.
     """
 
     def __init__(
@@ -86,7 +89,8 @@ class WorkspaceDocument:
         self.secrets = secrets
         self.base_url = base_url  # replaces every provider's base URL when sending
         self._fingerprint = Fingerprint.of(path)
-        self._moves: list[SecretMove] = []
+        self._moves: list[SecretMove | SecretCopy] = []  # made, undone by `discard`
+        self._removals: list[SecretAddress] = []  # made by `save`
         self._session: Session | None = None
 
     @classmethod
@@ -116,11 +120,19 @@ class WorkspaceDocument:
         """The workspace's name, marked when unsaved."""
         return f"{self.workspace.name} *" if self.dirty else self.workspace.name
 
-    def update(self, workspace: Workspace, moves: Iterable[SecretMove] = ()) -> None:
-        """Take an edited workspace; `moves` carry stored private values along with renames."""
+    def update(self, workspace: Workspace, moves: Iterable[SecretChange] = ()) -> None:
+        """Take an edited workspace; `moves` carry stored private values along with renames,
+        copy them for duplicates and forget them (at the next save) for deletes."""
         for move in moves:
-            self.secrets.rename(move.old, move.new)
-            self._moves.append(move)
+            match move:
+                case SecretMove(old, new):
+                    self.secrets.rename(old, new)
+                    self._moves.append(move)
+                case SecretCopy(source, copy):
+                    self.secrets.copy(source, copy)
+                    self._moves.append(move)
+                case SecretRemoval(address):
+                    self._removals.append(address)
         self.workspace = workspace
 
     def changed_on_disk(self) -> bool:
@@ -141,6 +153,13 @@ class WorkspaceDocument:
         self.saved = self.workspace
         self._fingerprint = Fingerprint.of(self.path)
         self._moves.clear()
+        # A later edit may have put values back at a removed address (a new call of the
+        # deleted one's name, a rename onto it): those belong to the saved workspace.
+        in_use = addresses_in_use(self.workspace)
+        for address in dict.fromkeys(self._removals):
+            if address not in in_use:
+                self.secrets.delete_all(address)
+        self._removals.clear()
 
     def reload(self) -> None:
         """Drop unsaved edits and read the file again; raises `WorkspaceError` if it is broken."""
@@ -150,10 +169,15 @@ class WorkspaceDocument:
         self._fingerprint = Fingerprint.of(self.path)
 
     def discard(self) -> None:
-        """Forget unsaved edits: put moved private values back under their saved names."""
+        """Forget unsaved edits: put moved private values back under their saved names,
+        drop copied ones, and keep those of deleted providers and calls."""
         for move in reversed(self._moves):
-            self.secrets.rename(move.new, move.old)
+            if isinstance(move, SecretMove):
+                self.secrets.rename(move.new, move.old)
+            else:
+                self.secrets.delete_all(move.copy)
         self._moves.clear()
+        self._removals.clear()
         self.workspace = self.saved
 
     def session(self) -> Session:

@@ -1,8 +1,8 @@
-"""Choice settings: the workspace file holds any text, the method needs one of its choices.
+"""Choice settings: the method needs one of a setting's choices.
 
-Loading a workspace does not check a setting's value against its choices,
-so a typo (`mode = "exchnage"`) is caught here, before anything is sent,
-with a message naming the setting and the allowed values.
+Loading a workspace file already refuses a value that is not one of them
+(`workspace_decode`); a model edited in memory is checked here, before
+anything is sent, with a message naming the setting and the allowed values.
 """
 
 from __future__ import annotations

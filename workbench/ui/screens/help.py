@@ -76,7 +76,9 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     from workbench.ui.screens.confirm import ChoiceScreen
     from workbench.ui.screens.main import MainScreen
     from workbench.ui.screens.name_prompt import NamePromptScreen
+    from workbench.ui.screens.sample_prompt import SamplePromptScreen
     from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
+    from workbench.ui.screens.shape_review import ShapeReviewScreen
     from workbench.ui.widgets.body_view import BodyView
     from workbench.ui.widgets.json_tree import JsonTree
     from workbench.ui.widgets.private_input import PrivateInput
@@ -95,6 +97,8 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
         ("Questions", ChoiceScreen),
         ("Name dialog", NamePromptScreen),
         ("Secret dialog", PrivateValuePromptScreen),
+        ("Shape dialog", ShapeReviewScreen),
+        ("Sample dialog", SamplePromptScreen),
         ("Help", HelpScreen),
     ]
     # The app's keys, then the workbench's own keys by part of the screen, then what

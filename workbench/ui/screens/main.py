@@ -11,7 +11,7 @@ Sending, editing the tree and saving are one helper each (`SendFlow`,
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,17 +22,23 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker
 
 from workbench.core.editing import EditError, Renamed, replace_call, replace_provider
-from workbench.core.exchange import Exchange
+from workbench.core.model import UseAs
 from workbench.ui.document import WorkspaceDocument
+from workbench.ui.screens.chaining import ChainFlow
+from workbench.ui.screens.initializing import InitializeFlow
 from workbench.ui.screens.saving import SaveFlow
 from workbench.ui.screens.sending import SendFlow, Sending
 from workbench.ui.screens.tree_editing import TreeEditing
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
+from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.private_input import PrivateValueStored
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView
 from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
+
+if TYPE_CHECKING:
+    from workbench.core.session import CallResult  # imports httpx: not at start
 
 EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
 
@@ -40,6 +46,7 @@ HINT = """\
 Tree keys: n new call · N new provider · r rename
 d duplicate · del delete · K / J move up / down
 ctrl+j send · ctrl+e environment · ctrl+s save
+F6 initialize: send, learn the response shape
 ctrl+b hide the tree · ctrl+p commands · F1 all keys"""
 
 
@@ -48,6 +55,19 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+j,f5", "send", "Send", tooltip="Send the selected call", priority=True),
+        Binding(
+            "f6",
+            "initialize",
+            "Init",
+            tooltip="Initialize: send, learn the response shape",
+        ),
+        Binding(
+            "shift+f6",
+            "initialize_from_sample",
+            "Init from sample",
+            tooltip="Initialize from a pasted response",
+            show=False,
+        ),
         Binding("escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight"),
         Binding("ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True),
         Binding(
@@ -64,9 +84,18 @@ class MainScreen(Screen[None]):
             tooltip="Show or hide the workspace tree",
             show=False,  # the footer keeps room for "esc Cancel" at 80 columns
         ),
+        Binding(
+            "f7",
+            "refresh_data",
+            "Refresh",
+            tooltip="Refresh: send the selected data call again",
+            show=False,
+        ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
         Binding("ctrl+o", "go_to_call", "Go to call", show=False),
-        Binding("ctrl+r", "reload", "Reload from disk", show=False),
+        # Not ctrl+r: in a private field that reveals the value, and a key that did both
+        # would reload the workspace whenever the focus was one field off.
+        Binding("ctrl+l", "reload", "Reload from disk", show=False),
     ]
 
     def __init__(
@@ -88,6 +117,8 @@ class MainScreen(Screen[None]):
         self.sender = SendFlow(self)
         self.tree_editing = TreeEditing(self)
         self.saving = SaveFlow(self)
+        self.chaining = ChainFlow(self)
+        self.initializing = InitializeFlow(self)
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -131,6 +162,12 @@ class MainScreen(Screen[None]):
 
     @on(WorkspaceTree.Highlighted)
     def _highlighted(self, event: WorkspaceTree.Highlighted) -> None:
+        if event.item != self.workspace_tree.cursor_item:
+            # The cursor moved on (keys pressed faster than the screen handles them) and
+            # a newer `Highlighted` is queued. Selecting this item would move the cursor
+            # back to it, which posts one more; the two would then chase each other for
+            # ever, reloading the editor so often that its tables never show their rows.
+            return
         if event.item != self.selected:
             self.sync_editor()
             self.select(event.item)
@@ -261,17 +298,46 @@ class MainScreen(Screen[None]):
     def action_send(self) -> None:
         self.sender.send_selected()
 
+    def action_refresh_data(self) -> None:
+        """Data calls are safe to send again at any time; an action is sent with ctrl+j."""
+        self.sync_editor()
+        item = self.selected
+        call = item.call_model if item else None
+        if item is not None and call is not None and call.use_as is UseAs.ACTION:
+            asks = " (it asks first)" if item.document.workspace.settings.confirm_actions else ""
+            self.notify(
+                f"{item.path} is an action call: F7 sends data calls only. "
+                f"Send it with ctrl+j{asks}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.sender.send_selected()
+
+    @on(JsonTree.UseValueRequested)
+    def _use_value(self, event: JsonTree.UseValueRequested) -> None:
+        self.chaining.use_value(event.path)
+
     def action_cancel_send(self) -> None:
         self.sender.cancel()
+
+    def action_initialize(self) -> None:
+        self.initializing.initialize()
+
+    def action_initialize_from_sample(self) -> None:
+        self.initializing.initialize_from_sample()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_send":
             # Hidden, and escape passed on to others, unless a call is in flight.
             return self.sender.in_flight
+        if action == "initialize":
+            # Hidden while a call is in flight: the footer has room for "esc Cancel" then.
+            return not self.sender.in_flight
         return True
 
     @work(exclusive=True, group="send", exit_on_error=False)
-    async def send_in_worker(self, sending: Sending) -> Exchange:
+    async def send_in_worker(self, sending: Sending) -> CallResult:
         return await sending.send()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -32,7 +32,7 @@ UNSAVED_CHOICES = (
 
 
 class SaveFlow:
-    """Save (ctrl+s), reload (ctrl+r) and quit (ctrl+q) for the screen's documents."""
+    """Save (ctrl+s), reload (ctrl+l) and quit (ctrl+q) for the screen's documents."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen

@@ -1,40 +1,47 @@
 """Sending the selected call from the main screen: confirm, send in a worker, show, cancel.
 
-The request is built and sent by `workbench.core` through the document's
-long-lived `Session`, in the screen's `send` worker; `SendFlow` decides when
-to send and hands the outcome to the response view. A missing private value
-is asked for (masked) and the call sent again; any other `WorkbenchError`
-is shown as a problem, without a traceback and without touching the workspace.
+The call is run by `workbench.core` through the document's long-lived
+`Session` (`run_call`: chained parameters, sending, reading the answer
+into data), in the screen's `send` worker; `SendFlow` decides when to send
+and hands the outcome to the response view, then to the sending's `then`
+(initializing learns the shape there). A missing private value is asked
+for (masked) and the call sent again; any other `WorkbenchError` is shown
+as a problem, without a traceback and without touching the workspace.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
 from workbench.core.errors import SecretMissing, SecretStoreError, WorkbenchError
-from workbench.core.exchange import Exchange
-from workbench.core.model import Call, Provider, UseAs, value_for
+from workbench.core.model import Call, Provider, ResponseType, UseAs, value_for
 from workbench.core.private_values import PrivateValue, private_values
 from workbench.core.url import join
 from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.confirm import confirm
 from workbench.ui.screens.secret_prompt import PrivateValueAnswer, PrivateValuePromptScreen
+from workbench.ui.widgets.response_view import UNPARSED
 
 if TYPE_CHECKING:
+    from workbench.core.session import CallResult  # imports httpx: not at start
     from workbench.ui.screens.main import MainScreen
 
 
 @dataclass(frozen=True)
 class Sending:
-    """A call on its way: what is sent, from which document, to which environment."""
+    """A call on its way: what is sent, from which document, to which environment, and what
+    to do with its result once it is shown (`then`)."""
 
     document: WorkspaceDocument
     provider: Provider
     call: Call
     environment: str
+    then: Callable[[CallResult], None] | None = None
 
     @property
     def url(self) -> str:
@@ -42,17 +49,33 @@ class Sending:
         base = self.document.base_url or value_for(self.provider.base_url, self.environment)
         return join(base or "", self.call.url)
 
-    async def send(self) -> Exchange:
+    async def send(self) -> CallResult:
+        # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a
+        # thread, so the screen stays live.
+        await asyncio.to_thread(_warm_up)
         session = self.document.session()
-        return await session.send(self.provider, self.call, environment=self.environment)
+        return await session.run_call(self.provider, self.call, environment=self.environment)
+
+
+def _warm_up() -> None:
+    from workbench.core.session import warm_up
+
+    warm_up()
+
+
+def parsed_json(result: CallResult) -> object:
+    """The body as the session parsed it into data, when it parsed it as JSON; otherwise
+    `UNPARSED` and the response view parses what it shows itself."""
+    body = result.body_data
+    if not result.has_data or result.call.response_type is not ResponseType.JSON:
+        return UNPARSED
+    # A text here may also be an error body kept as text (include_errors): parse it again.
+    return UNPARSED if isinstance(body, str) else body
 
 
 def missing_value(document: WorkspaceDocument, error: SecretMissing) -> PrivateValue | None:
-    """The private value a `SecretMissing` is about (it names it, quoted, in its label)."""
-    return next(
-        (v for v in private_values(document.workspace) if f"'{v.address}'" == error.label),
-        None,
-    )
+    """The private value a `SecretMissing` is about."""
+    return next((v for v in private_values(document.workspace) if v.address == error.address), None)
 
 
 class SendFlow:
@@ -60,15 +83,20 @@ class SendFlow:
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
-        self._worker: Worker[Exchange] | None = None
+        self._worker: Worker[CallResult] | None = None
         self._sending: Sending | None = None
+        # The document and result whose answer the response view shows (chaining reads it).
+        self.shown: tuple[WorkspaceDocument, CallResult] | None = None
 
     @property
     def in_flight(self) -> bool:
         return self._worker is not None
 
-    def send_selected(self) -> None:
-        """Send the selected call as edited (unsaved edits included)."""
+    def send_selected(
+        self, then: Callable[[CallResult], None] | None = None, *, verb: str = "Send"
+    ) -> None:
+        """Send the selected call as edited (unsaved edits included), then show the result
+        and hand it to `then`. `verb` names what sending is for in the confirmation."""
         screen = self.screen
         screen.sync_editor()
         item = screen.selected
@@ -77,23 +105,26 @@ class SendFlow:
         if item is None or provider is None or call is None:
             screen.notify("Select a call in the tree to send it.", severity="warning")
             return
-        sending = Sending(item.document, provider, call, screen.environment_of(item.document))
+        environment = screen.environment_of(item.document)
+        sending = Sending(item.document, provider, call, environment, then)
         if call.use_as is UseAs.ACTION and item.document.workspace.settings.confirm_actions:
             question = (
                 f"{provider.name}/{call.name} is an action: {call.method} {sending.url} "
-                f"changes things on the server. Send it to {sending.environment}?"
+                f"changes things on the server. {verb} it in {sending.environment}?"
             )
 
             def answered(answer: str | None) -> None:
                 if answer == "yes":
                     self.start(sending)
 
-            screen.app.push_screen(confirm("Send an action call?", question), answered)
+            title = f"{verb} an action call?"
+            screen.app.push_screen(confirm(title, question), answered)
             return
         self.start(sending)
 
     def start(self, sending: Sending) -> None:
         self._sending = sending
+        self.shown = None
         self.screen.response_view.show_sending(
             sending.call.method.value, sending.url, sending.environment
         )
@@ -111,12 +142,17 @@ class SendFlow:
             return
         view = self.screen.response_view
         if event.state is WorkerState.SUCCESS:
-            assert isinstance(worker.result, Exchange)
+            result = worker.result
+            assert result is not None
+            self.shown = (sending.document, result)
             view.show_exchange(
-                worker.result,
+                result.exchange,
                 environment=sending.environment,
                 response_type=sending.call.response_type,
+                parsed_json=parsed_json(result),
             )
+            if sending.then is not None:
+                sending.then(result)
         elif event.state is WorkerState.CANCELLED:
             view.show_cancelled(sending.environment)
         elif event.state is WorkerState.ERROR:

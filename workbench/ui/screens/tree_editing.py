@@ -111,12 +111,12 @@ class TreeEditing:
             return
         document = item.document
         if item.call is None:
-            workspace, name = editing.duplicate_provider(document.workspace, item.provider)
+            duplicated, name = editing.duplicate_provider(document.workspace, item.provider)
             selected = TreeItem(document, name)
         else:
-            workspace, name = editing.duplicate_call(document.workspace, item.provider, item.call)
+            duplicated, name = editing.duplicate_call(document.workspace, item.provider, item.call)
             selected = TreeItem(document, item.provider, name)
-        self.screen.apply_edit(document, Renamed(workspace), selected)
+        self.screen.apply_edit(document, duplicated, selected)
 
     def delete(self) -> None:
         item = self._selected("delete")
@@ -129,19 +129,26 @@ class TreeEditing:
         else:
             question = f"Delete the call {provider}/{call}?"
 
+        def delete() -> Renamed | None:
+            """The edit, or None (after saying why) when chained parameters need the item."""
+            try:
+                if call is None:
+                    return editing.delete_provider(document.workspace, provider)
+                return editing.delete_call(document.workspace, provider, call)
+            except EditError as error:
+                self.screen.notify(str(error), severity="warning")
+                return None
+
         def answered(answer: str | None) -> None:
-            if answer != "yes":
+            deleted = delete() if answer == "yes" else None
+            if deleted is None:
                 return
-            if call is None:
-                workspace = editing.delete_provider(document.workspace, provider)
-                selected = TreeItem(document)
-            else:
-                workspace = editing.delete_call(document.workspace, provider, call)
-                selected = TreeItem(document, provider)
-            self.screen.apply_edit(document, Renamed(workspace), selected)
+            selected = TreeItem(document) if call is None else TreeItem(document, provider)
+            self.screen.apply_edit(document, deleted, selected)
             self.screen.notify("Deleted. The file changes when you save (ctrl+s).", timeout=3)
 
-        self.screen.app.push_screen(confirm("Delete?", question), answered)
+        if delete() is not None:  # a refused delete says why at once, without asking first
+            self.screen.app.push_screen(confirm("Delete?", question), answered)
 
     def move(self, offset: int) -> None:
         """Move the selected provider or call `offset` places (negative: up)."""

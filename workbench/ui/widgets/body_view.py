@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workbench.ui.response_model import PIECE, Abandoned, IsCancelled, never
+from workbench.core.large_bodies import PIECE, Abandoned, IsCancelled, never
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,17 +22,8 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from workbench.ui.response_model import (
-    Abandoned,
-    JsonPath,
-    Owned,
-    child_keys,
-    discard,
-    path_text,
-    preview,
-    release_discarded,
-    search_json,
-)
+from workbench.core.large_bodies import Abandoned, Owned, discard, release_discarded
+from workbench.ui.response_model import JsonPath, child_keys, path_text, preview, search_json
 
 PAGE_SIZE = 500
 EXPAND_ALL_LIMIT = 2_000  # nodes one "expand all" may create: beyond that the UI would lag
@@ -69,6 +60,13 @@ class JsonTree(Tree[NodeData]):
         Binding("e", "expand_all", "Expand all"),
         Binding("E", "collapse_all", "Collapse all"),
         Binding("c", "copy_path", "Copy path"),
+        Binding(
+            "u",
+            "use_value",
+            "Use",
+            tooltip="Use as a parameter of another call (chain)",
+            show=False,  # the footer keeps room for "/ Search" at 80 columns
+        ),
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
     ]
@@ -83,6 +81,14 @@ class JsonTree(Tree[NodeData]):
             super().__init__()
             self.path = path
             self.value = value
+
+    class UseValueRequested(Message):
+        """`u`: use the value under the cursor (at `path`; None when there is none) as a
+        parameter of another call. The screen knows which call's response this is."""
+
+        def __init__(self, path: JsonPath | None) -> None:
+            super().__init__()
+            self.path = path
 
     class _SearchDone(Message, bubble=False):
         def __init__(self, query: str, document: Owned, matches: list[JsonPath]) -> None:
@@ -196,6 +202,12 @@ class JsonTree(Tree[NodeData]):
             return
         self.app.copy_to_clipboard(path)
         self.notify(f"Copied {path}", markup=False)
+
+    def action_use_value(self) -> None:
+        node = self.cursor_node
+        entry = node.data if node is not None and self._document is not None else None
+        path = entry.path if isinstance(entry, JsonEntry) else None
+        self.post_message(self.UseValueRequested(path))
 
     def action_next_match(self) -> None:
         self._step_match(+1)

@@ -24,17 +24,17 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.core.exchange import Exchange, SentRequest
-from workbench.core.model import ResponseType
-from workbench.ui.response_model import (
+from workbench.core.exchange import Exchange, SentRequest, format_size
+from workbench.core.large_bodies import (
+    LARGE_BODY,
     Abandoned,
     charset_of,
     decode_text,
-    expects_json,
     long_lived_data,
     parse_json,
-    pretty_json,
 )
+from workbench.core.model import ResponseType
+from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary
 from workbench.ui.widgets.json_tree import JsonTree
@@ -43,7 +43,8 @@ from workbench.ui.widgets.status_line import StatusLine
 # Tab names for `action_show_tab`, and the ids of their panes.
 TABS = {"json": "tab-json", "body": "tab-body", "headers": "tab-headers", "request": "tab-request"}
 NO_RESPONSE = "No response yet."
-BIG_BODY = 1024 * 1024
+# `show_exchange`'s default: the body was not parsed yet, the view parses it.
+UNPARSED: Any = object()
 
 
 class ResponseView(Widget):
@@ -73,6 +74,7 @@ class ResponseView(Widget):
         super().__init__(id=id, classes=classes)
         self._generation = 0  # bumped by every show_*: late pieces of older ones are ignored
         self._search_target: JsonTree | BodyView | None = None
+        self._showing_response = False  # an exchange is shown (or being prepared)
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="response-status")
@@ -99,17 +101,29 @@ class ResponseView(Widget):
         self.query_one(StatusLine).show_sending(method, url, environment)
 
     def show_exchange(
-        self, exchange: Exchange, *, environment: str, response_type: ResponseType
+        self,
+        exchange: Exchange,
+        *,
+        environment: str,
+        response_type: ResponseType,
+        parsed_json: object = UNPARSED,
     ) -> None:
+        """Show an answer; `parsed_json` is its body already parsed as JSON (by the session,
+        which reads every answer into data), so that a big body is not parsed twice."""
         self._start_over("Reading the response…")
+        self._showing_response = True
         self.query_one(StatusLine).show_exchange(exchange, environment)
         table = self.query_one("#response-headers", DataTable)
         table.add_rows((Text(name), Text(value)) for name, value in exchange.headers)
-        self._prepare(exchange, response_type, self._generation)
+        self._prepare(exchange, response_type, parsed_json, self._generation)
 
     def show_problem(self, message: str) -> None:
-        """The call was not sent; the last response stays in the tabs."""
+        """The call was not sent, for the reason `message`. A response shown before stays in
+        the tabs; with none, the JSON tab shows `message` in full (the status line may cut
+        it short) instead of waiting for a response that will not come."""
         self.query_one(StatusLine).show_problem(message)
+        if not self._showing_response:
+            self._note(f"Not sent: {message}")
 
     def show_cancelled(self, environment: str) -> None:
         self._start_over("Cancelled: nothing was received.")
@@ -181,7 +195,9 @@ class ResponseView(Widget):
 
     # A description of its own: by default Textual puts repr() of the arguments (the body) in it.
     @work(thread=True, exclusive=True, group="parse", exit_on_error=False, description="parse")
-    def _prepare(self, exchange: Exchange, response_type: ResponseType, generation: int) -> None:
+    def _prepare(
+        self, exchange: Exchange, response_type: ResponseType, parsed: object, generation: int
+    ) -> None:
         worker = get_current_worker()
 
         def cancelled() -> bool:
@@ -198,8 +214,6 @@ class ResponseView(Widget):
                 deliver(self._show_plain, note, TextDocument.from_text(""), "empty")
                 return
             if is_binary(body, media_type, response_type):
-                from workbench.core.client import format_size  # imports httpx: only when used
-
                 summary = f"{media_type or 'binary data'}, {format_size(len(body))}"
                 dump = f"{summary} ({len(body):,} bytes)\n\n{hex_dump(body)}"
                 note = f"The body is binary ({summary}): the Body tab shows its first bytes in hex."
@@ -213,11 +227,12 @@ class ResponseView(Widget):
                 deliver(self._show_plain, note, raw, kind, True)
                 return
             deliver(self._show_raw_json, raw)
-            # Small documents need no care from the GC (and should not wait for it).
-            with long_lived_data() if len(body) > BIG_BODY else nullcontext():
-                data = parse_json(text, cancelled)
-                deliver(self._show_json, data)
-                pretty = TextDocument.from_text(pretty_json(data, cancelled), cancelled)
+            if parsed is UNPARSED:
+                # Small documents need no care from the GC (and should not wait for it).
+                with long_lived_data() if len(body) >= LARGE_BODY else nullcontext():
+                    parsed = parse_json(text, cancelled)
+            deliver(self._show_json, parsed)
+            pretty = TextDocument.from_text(pretty_json(parsed, cancelled), cancelled)
             deliver(self._show_pretty, pretty)
         except Abandoned:
             return
@@ -257,6 +272,7 @@ class ResponseView(Widget):
 
     def _start_over(self, note: str) -> None:
         self._generation += 1
+        self._showing_response = False
         self.workers.cancel_group(self, "parse")
         self._clear_views(note)
 
@@ -269,8 +285,9 @@ class ResponseView(Widget):
 
     def _note(self, note: str) -> None:
         """Show `note` in the JSON tab instead of the tree (an empty note shows the tree)."""
-        self.query_one("#response-note", Static).update(note)
-        self.query_one("#response-note", Static).display = bool(note)
+        static = self.query_one("#response-note", Static)
+        static.update(note)
+        static.display = bool(note)
         self.query_one(JsonTree).display = not note
 
     def _content(self, pane: str) -> Widget | None:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label
 
-from workbench.core.exchange import Exchange
+from workbench.core.exchange import Exchange, format_size
 
 OUTCOME_CLASSES = (
     "-informational",
@@ -66,9 +66,6 @@ class StatusLine(Widget):
         self._show("-sending", "Sending…", f"{method} {url}", environment)
 
     def show_exchange(self, exchange: Exchange, environment: str) -> None:
-        # Imported here: `client` imports httpx, which the app loads only at the first send.
-        from workbench.core.client import format_size
-
         time_text = duration_text(exchange.total_time)
         if exchange.status is None:
             code = "No answer"

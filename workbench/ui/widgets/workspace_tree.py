@@ -172,7 +172,7 @@ class WorkspaceTree(Tree[TreeItem]):
                 label = self._plain(node.data)
                 if str(node.label) != label:  # every keystroke in the editor comes here
                     node.set_label(label)
-            if cursor is not None and cursor != self._cursor_item():
+            if cursor is not None and cursor != self.cursor_item:
                 self._move_to(cursor)
             return
         collapsed = {node.data for node in nodes if node.allow_expand and not node.is_expanded}
@@ -201,7 +201,9 @@ class WorkspaceTree(Tree[TreeItem]):
         walk(self.root)
         return nodes
 
-    def _cursor_item(self) -> TreeItem | None:
+    @property
+    def cursor_item(self) -> TreeItem | None:
+        """The item under the cursor now (a `Highlighted` still queued may name an older one)."""
         return self.cursor_node.data if self.cursor_node is not None else None
 
     def _move_to(self, item: TreeItem) -> None:
