@@ -24,7 +24,7 @@ from test_ui_app import (
 )
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from workbench.core.model import ValueSource
 from workbench.demo.server import DemoServer
@@ -216,3 +216,17 @@ async def test_f7_refreshes_a_data_call_and_refuses_an_action(
         assert isinstance(app.screen, MainScreen)
         assert fresh_demo.state.request_count("PATCH", "/users/{id}") == 0
         assert "is an action call" in notified(app) and "ctrl+j" in notified(app)
+
+
+async def test_f7_refreshes_even_from_the_body_editor(
+    workspace: Path, demo_url: str, fresh_demo: DemoServer
+) -> None:
+    """A TextArea binds F7 ("select all") itself; the screen's refresh comes first."""
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Echo")
+        main_screen(app).query_one("#body", TextArea).focus()
+        await pilot.pause()
+        await pilot.press("f7")
+        await settle(pilot, app)
+        assert fresh_demo.state.request_count("POST", "/echo") == 1

@@ -87,14 +87,10 @@ class InitializeFlow:
 
     def initialize_from_sample(self) -> None:
         """Ask for a sample response of the selected call, then learn its shape; sends nothing."""
-        screen = self.screen
-        screen.sync_editor()
-        item = screen.selected
-        provider = item.provider_model if item else None
-        call = item.call_model if item else None
-        if item is None or provider is None or call is None:
-            self._notify("Select a call in the tree to initialize it.", severity="warning")
+        selected = self.screen.selected_call("to initialize it")
+        if selected is None:
             return
+        document, provider, call = selected
         if call.response_type is ResponseType.BINARY:
             self._notify(
                 f"{full_name(provider, call)} has a binary response, which cannot be pasted: "
@@ -102,8 +98,8 @@ class InitializeFlow:
                 severity="warning",
             )
             return
-        target = Target(item.document, provider, call)
-        screen.run_dialog(lambda: self._from_sample(target))
+        target = Target(document, provider, call)
+        self.screen.run_dialog(lambda: self._from_sample(target))
 
     async def _from_sample(self, target: Target) -> None:
         text = self._samples.get(target.key, "")

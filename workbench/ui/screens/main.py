@@ -21,8 +21,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker
 
+from workbench.core.chaining import full_name
 from workbench.core.editing import EditError, Renamed, replace_call, replace_provider
-from workbench.core.model import UseAs
+from workbench.core.model import Call, Provider, UseAs
 from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.chaining import ChainFlow
 from workbench.ui.screens.initializing import InitializeFlow
@@ -60,6 +61,8 @@ class MainScreen(Screen[None]):
             "initialize",
             "Init",
             tooltip="Initialize: send, learn the response shape",
+            # Priority, as send: the body editor (a TextArea) would take F6 as "select line".
+            priority=True,
         ),
         Binding(
             "shift+f6",
@@ -67,6 +70,7 @@ class MainScreen(Screen[None]):
             "Init from sample",
             tooltip="Initialize from a pasted response",
             show=False,
+            priority=True,
         ),
         Binding("escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight"),
         Binding("ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True),
@@ -90,6 +94,7 @@ class MainScreen(Screen[None]):
             "Refresh",
             tooltip="Refresh: send the selected data call again",
             show=False,
+            priority=True,  # the body editor would take F7 as "select all"
         ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
         Binding("ctrl+o", "go_to_call", "Go to call", show=False),
@@ -182,6 +187,19 @@ class MainScreen(Screen[None]):
         self.remove_class("-tree-hidden")
         self.select(item)
         self.workspace_tree.focus()
+
+    def selected_call(self, purpose: str) -> tuple[WorkspaceDocument, Provider, Call] | None:
+        """The selected call as edited (unsaved edits taken from the editor first); None,
+        with a notice saying to select a call `purpose` (e.g. "to send it"), when the tree's
+        cursor is on a workspace or provider."""
+        self.sync_editor()
+        item = self.selected
+        provider = item.provider_model if item else None
+        call = item.call_model if item else None
+        if item is None or provider is None or call is None:
+            self.notify(f"Select a call in the tree {purpose}.", severity="warning")
+            return None
+        return item.document, provider, call
 
     def current_document(self) -> WorkspaceDocument | None:
         if self.selected is not None:
@@ -300,13 +318,14 @@ class MainScreen(Screen[None]):
 
     def action_refresh_data(self) -> None:
         """Data calls are safe to send again at any time; an action is sent with ctrl+j."""
-        self.sync_editor()
-        item = self.selected
-        call = item.call_model if item else None
-        if item is not None and call is not None and call.use_as is UseAs.ACTION:
-            asks = " (it asks first)" if item.document.workspace.settings.confirm_actions else ""
+        selected = self.selected_call("to refresh it")
+        if selected is None:
+            return
+        document, provider, call = selected
+        if call.use_as is UseAs.ACTION:
+            asks = " (it asks first)" if document.workspace.settings.confirm_actions else ""
             self.notify(
-                f"{item.path} is an action call: F7 sends data calls only. "
+                f"{full_name(provider, call)} is an action call: F7 sends data calls only. "
                 f"Send it with ctrl+j{asks}.",
                 severity="warning",
                 markup=False,

@@ -98,16 +98,12 @@ class SendFlow:
         """Send the selected call as edited (unsaved edits included), then show the result
         and hand it to `then`. `verb` names what sending is for in the confirmation."""
         screen = self.screen
-        screen.sync_editor()
-        item = screen.selected
-        provider = item.provider_model if item else None
-        call = item.call_model if item else None
-        if item is None or provider is None or call is None:
-            screen.notify("Select a call in the tree to send it.", severity="warning")
+        selected = screen.selected_call(f"to {verb.lower()} it")
+        if selected is None:
             return
-        environment = screen.environment_of(item.document)
-        sending = Sending(item.document, provider, call, environment, then)
-        if call.use_as is UseAs.ACTION and item.document.workspace.settings.confirm_actions:
+        document, provider, call = selected
+        sending = Sending(document, provider, call, screen.environment_of(document), then)
+        if call.use_as is UseAs.ACTION and document.workspace.settings.confirm_actions:
             question = (
                 f"{provider.name}/{call.name} is an action: {call.method} {sending.url} "
                 f"changes things on the server. {verb} it in {sending.environment}?"
