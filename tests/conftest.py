@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.secrets import ENV_PREFIX, HOME_VARIABLE
+from workbench.core.secrets import ENV_PREFIX, HOME_VARIABLE, forget_known_values
 from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
 
@@ -60,4 +60,5 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith(ENV_PREFIX):
             monkeypatch.delenv(name)
+    forget_known_values()  # values of earlier tests would be masked in this one's output
     return home

@@ -33,13 +33,36 @@ MASK = "••••••"
 STORE_FORMAT = 1
 
 
+# Every private value this process has held, so that any text shown or printed (an error
+# message, an echoed response) can be masked even where the `Secret` itself is out of reach.
+_KNOWN: set[str] = set()
+
+
+def known_values() -> frozenset[str]:
+    """Every private value made into a `Secret` in this process (for masking output)."""
+    return frozenset(_KNOWN)
+
+
+def forget_known_values() -> None:
+    """Forget every known private value (tests start each case clean)."""
+    _KNOWN.clear()
+
+
 class Secret:
-    """A private value at run time. `repr` and `str` never show it; `reveal()` does."""
+    """A private value at run time. `repr` and `str` never show it; `reveal()` does.
 
-    __slots__ = ("_value",)
+    `bound`: whether the value may go only to origins approved for its provider (see
+    `workbench.core.trust`). Values from the store and tokens are bound; a value given for
+    this run by whoever runs the process (an environment variable, `--param`) is not.
+    """
 
-    def __init__(self, value: str) -> None:
+    __slots__ = ("_value", "bound")
+
+    def __init__(self, value: str, *, bound: bool = True) -> None:
         self._value = value
+        self.bound = bound
+        if value:
+            _KNOWN.add(value)
 
     def reveal(self) -> str:
         """The value itself: call only where it is really sent or explicitly revealed."""
@@ -245,7 +268,7 @@ class SecretResolver:
             environment_variable(address),
         ):
             if variable in self.environ:
-                return Secret(self.environ[variable])
+                return Secret(self.environ[variable], bound=False)
         per_env = self._stored.get(str(address), {})
         for key in (environment, ALL_ENVIRONMENTS):
             if key in per_env:

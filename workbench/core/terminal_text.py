@@ -1,0 +1,41 @@
+"""Text from workspaces and servers made safe for a terminal: control characters shown, not run.
+
+A workspace may come from someone else and a server says what it likes: a name, a reason
+phrase, a header or a body may hold escape sequences that would move the cursor, retitle the
+window or rewrite the screen. Everything such text shows passes `visible` first, which
+replaces each control character with a visible escape (`\\x1b`, `\\x07`, `\\u202e`...), so the
+user sees that it was there without the terminal acting on it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (but tab and line feed, which the caller may keep), DEL, C1 controls, and the
+# Unicode format characters that reorder or hide text (bidi overrides, zero-width joiners...).
+_FORMAT = r"\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f" + _FORMAT + "]")
+_CONTROL_NO_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f" + _FORMAT + "]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group(0)
+    code = ord(character)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with every control character replaced by a visible escape.
+
+    With `keep_newlines`, line feeds and tabs stay (bodies shown over several lines);
+    otherwise they are escaped too (a name, a header value, a status line is one line).
+    """
+    pattern = _CONTROL if keep_newlines else _CONTROL_NO_NEWLINES
+    return pattern.sub(_escape, text)
+
+
+def has_control(text: str) -> bool:
+    """Whether `visible` would change `text` (its one-line form)."""
+    return _CONTROL_NO_NEWLINES.search(text) is not None
