@@ -4,8 +4,11 @@ The person opens the authorization URL in a browser on any machine (workbench
 often runs over SSH, with no browser of its own). The code comes back either
 to a loopback listener on the redirect URI's port, or pasted in by the person
 (the URL the browser landed on, or the bare code): whichever comes first. A
-`state` that does not match is refused wherever it comes from; the code is
-then exchanged, with the PKCE verifier, for a token.
+redirect whose `state` is missing or does not match is refused wherever it
+comes from; at the listener, which anything on this machine (or any web page,
+through the browser) can reach, it is also ignored, so it can neither give the
+login a code of its choosing nor end it. The code is then exchanged, with the
+PKCE verifier, for a token.
 
 The protocol pieces (PKCE and the authorization URL here, the token request
 in `workbench.core.auth.oauth`) are authlib's; this module moves them
@@ -114,8 +117,9 @@ def start_authorization(context: TokenContext, redirect_uri: str) -> Authorizati
 def accept_redirect(text: str, state: str) -> Secret | None:
     """The code in a redirect URL, a query string or a bare code; None for blank text.
 
-    A `state` other than the login's is refused (never accepted), as is an
-    `error=` answer, each with an `AuthError` naming it.
+    A redirect (URL or query string) without the login's `state`, or with
+    another, is refused (never accepted), as is an `error=` answer, each with
+    an `AuthError` naming it.
     """
     text = text.strip()
     if not text:
@@ -128,13 +132,17 @@ def accept_redirect(text: str, state: str) -> Secret | None:
     elif text.startswith("?") or "code=" in text or "error=" in text:
         query = text.removeprefix("?")
     else:
-        return Secret(unquote(text))  # copied out of an address bar, it may be %-encoded
+        # A bare code has no state to check, and needs none: the person copied it out of the
+        # browser they logged in with and typed it here themselves, which is what the state
+        # would prove. Copied out of an address bar, it may be %-encoded.
+        return Secret(unquote(text))
     params = parse_qs(query, keep_blank_values=True)
-    returned_state = params.get("state", [None])[0]
-    if returned_state is not None and not hmac.compare_digest(returned_state, state):
+    problem = state_problem(params.get("state", [None])[0], state)
+    if problem is not None:
         raise AuthError(
-            f"{LABEL}: the redirect's state does not match this login, so its code was refused. "
-            "It may belong to an older login or come from somewhere else; log in again."
+            f"{LABEL}: {problem}, so it was refused. It may belong to an older login or come "
+            "from somewhere else; log in again (or paste only the code, if you copied it from "
+            "your own browser and the server sends no state)."
         )
     if "error" in params:
         error = params["error"][0]
@@ -147,6 +155,16 @@ def accept_redirect(text: str, state: str) -> Secret | None:
             f"{LABEL}: the answer has no code; paste the whole URL you were redirected to."
         )
     return Secret(code)
+
+
+def state_problem(returned: str | None, state: str) -> str | None:
+    """Why a redirect's `state` shows it does not answer this login; None when it matches."""
+    if returned is None:
+        return "the redirect carries no state, so nothing shows it answers this login"
+    # Bytes: compare_digest refuses str with characters outside ASCII, which anyone can send.
+    if not hmac.compare_digest(returned.encode(), state.encode()):
+        return "the redirect's state does not match this login"
+    return None
 
 
 def loopback_address(redirect_uri: str) -> tuple[str, int, str] | None:
@@ -181,9 +199,11 @@ class RedirectListener:
     """A tiny HTTP server on the redirect URI's loopback port that catches the first redirect.
 
     Serves on its own thread; `wait()` resolves with the code (or raises the
-    `AuthError` of a refused redirect) on the event loop it is awaited on.
-    Requests to other paths, or without a code or error, are answered 404/400
-    and otherwise ignored (browsers also ask for /favicon.ico).
+    `AuthError` of the server's `error=` answer) on the event loop it is awaited
+    on. Requests to other paths, or without a code or error, are answered
+    404/400 and otherwise ignored (browsers also ask for /favicon.ico). So is a
+    redirect without this login's state (counted in `ignored`): anyone can send
+    one to a loopback port, and it must not end the login the person is doing.
     """
 
     def __init__(self, host: str, port: int, path: str, redirect_uri: str) -> None:
@@ -194,6 +214,7 @@ class RedirectListener:
         self._settle: Callable[[Secret | AuthError], None] | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.ignored = 0  # redirects refused for their state, for the message at a timeout
 
     async def wait(self, state: str) -> Secret:
         """The code of the first redirect carrying one, checked against `state`."""
@@ -227,13 +248,21 @@ class RedirectListener:
         parts = urlsplit(target)
         if parts.path != self.path:
             return 404, "Not the login redirect."
-        if not {"code", "error"} & {name for name, _ in parse_qsl(parts.query)}:
+        params = parse_qs(parts.query)  # blank values dropped: `?code=` is no answer
+        if not {"code", "error"} & params.keys():
             return 400, "This is not an answer to a login: it has no code and no error."
         with self._lock:
             settle, state = self._settle, self._state
             if settle is None:
                 return 409, "This login is not waiting for a redirect (any more)."
-            self._settle = None  # the first answer decides, whatever it says
+            problem = state_problem(params.get("state", [None])[0], state)
+            if problem is not None:
+                self.ignored += 1
+                return 400, (
+                    f"Login refused: {problem}. This redirect was ignored; workbench keeps "
+                    "waiting for the login's own."
+                )
+            self._settle = None  # the first answer with the right state decides
         try:
             code = accept_redirect("?" + parts.query, state)
         except AuthError as error:
@@ -329,9 +358,16 @@ async def log_in(
                 _first_code(request.state, listener, pasted), timeout=timeout
             )
         except TimeoutError:
+            ignored = listener.ignored if listener is not None else 0
+            note = (
+                f" (the listener ignored {ignored} redirect{'s' if ignored != 1 else ''} "
+                "without this login's state)"
+                if ignored
+                else ""
+            )
             raise AuthError(
-                f"{LABEL}: no redirect arrived and no code was pasted within {timeout:g} s; "
-                "run the login again."
+                f"{LABEL}: no redirect arrived and no code was pasted within {timeout:g} s"
+                f"{note}; run the login again."
             ) from None
     finally:
         if listener is not None:

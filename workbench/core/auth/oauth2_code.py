@@ -22,7 +22,10 @@ from workbench.core.errors import AuthError
 from workbench.core.secrets import Secret
 
 LABEL = "OAuth2 user-agent flow"
-DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
+# No port: the login listens on a free one and sends that in the authorization request
+# (RFC 8252 7.3: loopback redirects may use any port). A fixed port would let a program
+# that took it first receive the redirect, and two logins at once would collide.
+DEFAULT_REDIRECT_URI = "http://127.0.0.1/callback"
 DEFAULT_TOKEN_NAMES = {"header": "Authorization", "query": "access_token"}
 TOKEN_IN = AuthSetting(
     "token_in", "Send the token in", default="header", choices=tuple(DEFAULT_TOKEN_NAMES)
@@ -92,7 +95,8 @@ METHOD = AuthMethod(
             "Redirect URI",
             default=DEFAULT_REDIRECT_URI,
             help="Where the server sends the browser back. On a loopback address workbench "
-            "listens for it (port 0 or no port: a free port); otherwise paste the URL you land on.",
+            "listens for it, on a free port unless the URI names one (port 0 or no port: a "
+            "free port); otherwise paste the URL you land on.",
         ),
         TOKEN_IN,
         AuthSetting(
