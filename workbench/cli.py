@@ -45,7 +45,7 @@ private values:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.commands import auth, demo, initialize, run, secret
+    from workbench.commands import auth, check, demo, initialize, run, secret
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     secret.register(commands)
     demo.register(commands)
     auth.register(commands)
+    check.register(commands)
     return parser
 
 
