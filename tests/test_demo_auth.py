@@ -201,7 +201,7 @@ def test_password_grant_refusals(client: httpx.Client, demo_credentials: DemoCre
     assert_refused(unknown_grant, 400, "unsupported_grant_type")
 
 
-def test_refresh_grant_keeps_the_grant_and_does_not_rotate(
+def test_refresh_grant_keeps_the_grant_and_rotates_the_refresh_token(
     client: httpx.Client, demo_credentials: DemoCredentials
 ) -> None:
     client_auth = (CLIENT_ID, demo_credentials.client_secret)
@@ -209,18 +209,27 @@ def test_refresh_grant_keeps_the_grant_and_does_not_rotate(
         "/oauth/token", data=password_form(demo_credentials, scope="read write"), auth=client_auth
     ).json()
     refresh = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    wider = client.post("/oauth/token", data={**refresh, "scope": "admin"}, auth=client_auth)
+    assert_refused(wider, 400, "invalid_scope")  # a refused request does not spend the token
     renewed = client.post("/oauth/token", data=refresh, auth=client_auth)
     assert renewed.status_code == 200, renewed.text
-    assert "refresh_token" not in renewed.json()
     assert renewed.json()["access_token"] != first["access_token"]
+    assert renewed.json()["refresh_token"] not in ("", first["refresh_token"])
     body = whoami(
         client, "bearer", headers={"Authorization": f"Bearer {renewed.json()['access_token']}"}
     )
     assert (body["method"], body["scope"]) == ("password", "read write")
+    reused = client.post("/oauth/token", data=refresh, auth=client_auth)
+    assert_refused(reused, 400, "invalid_grant")
+
+    # A narrower access token; the next refresh token keeps the whole grant (RFC 6749 §6).
+    refresh = {"grant_type": "refresh_token", "refresh_token": renewed.json()["refresh_token"]}
     narrower = client.post("/oauth/token", data={**refresh, "scope": "read"}, auth=client_auth)
     assert narrower.json()["scope"] == "read"
-    wider = client.post("/oauth/token", data={**refresh, "scope": "admin"}, auth=client_auth)
-    assert_refused(wider, 400, "invalid_scope")
+    refresh = {"grant_type": "refresh_token", "refresh_token": narrower.json()["refresh_token"]}
+    assert client.post("/oauth/token", data=refresh, auth=client_auth).json()["scope"] == (
+        "read write"
+    )
     unknown = client.post(
         "/oauth/token", data={**refresh, "refresh_token": "not-issued"}, auth=client_auth
     )

@@ -32,8 +32,10 @@ def test_store_file_is_private(tmp_path: Path) -> None:
     store.set("ws1", ADDRESS, "s3cret-value")
     assert stat.S_IMODE(os.stat(store.home).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
-    leftovers = [p.name for p in store.home.iterdir() if p.name != store.FILE_NAME]
-    assert leftovers == []
+    # Only the lock file stays beside it: no temporary file, no scratch folder.
+    lock = store.path.with_name(store.FILE_NAME + ".lock")
+    assert sorted(store.home.iterdir()) == [store.path, lock]
+    assert stat.S_IMODE(os.stat(lock).st_mode) == 0o600
 
 
 def test_per_environment_value_wins_over_shared(tmp_path: Path) -> None:

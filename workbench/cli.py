@@ -8,6 +8,7 @@ response shape that drifted, so CI can tell drift from a failed call.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,7 @@ EXIT_NO_ANSWER = 6
 EXIT_AUTH = 7
 EXIT_DRIFT = 8
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # as a program killed by SIGPIPE: 128 + 13
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -35,6 +37,7 @@ exit codes:
   7    authentication failed: the token endpoint or login refused
   8    the response shape drifted from the saved one (initialize, initialize --check)
   130  interrupted (Ctrl+C)
+  141  whatever read the output stopped early (`| head`)
 
 private values:
   Private values (auth keys, private parameters and headers) are never in workspace
@@ -45,7 +48,7 @@ private values:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.commands import auth, check, demo, initialize, run, secret
+    from workbench.commands import auth, check, demo, initialize, run, secret, trust
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -60,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     secret.register(commands)
     demo.register(commands)
     auth.register(commands)
+    trust.register(commands)
     check.register(commands)
     return parser
 
@@ -76,9 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.epilog = f"{tui.HELP}\n{parser.epilog}"
         args = parser.parse_args(arguments)
         result: int = args.handler(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, as cat and grep do. Output still
+        # buffered goes nowhere instead of failing again when Python flushes it at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return result
 
 

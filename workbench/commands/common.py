@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from workbench.core.exchange import Exchange
     from workbench.core.model import Call, Provider
     from workbench.core.session import CallResult, Session
+    from workbench.core.trust import FileNotApproved, OriginNotApproved
 
 
 class CommandFailed(Exception):
@@ -40,7 +41,10 @@ def load(path: str) -> tuple[Workspace, Path]:
 
 
 def report(error: CommandFailed) -> int:
-    print(f"workbench: {error}", file=sys.stderr)
+    """Print the error (private values masked, control characters shown) and return its code."""
+    from workbench.core.masking import shown_message
+
+    print(f"workbench: {shown_message(str(error))}", file=sys.stderr)
     return error.code
 
 
@@ -53,6 +57,15 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise CommandFailed(f"--param needs NAME=VALUE, got {pair!r}", EXIT_USAGE)
+        try:
+            pair.encode("utf-8")
+        except UnicodeEncodeError:
+            # A byte the shell could not decode arrives as a lone surrogate (PEP 383).
+            raise CommandFailed(
+                f"--param {ascii(pair)} is not valid text: it holds bytes that are not UTF-8. "
+                "Give the value as UTF-8 text.",
+                EXIT_USAGE,
+            ) from None
         values[name] = value
     return values
 
@@ -102,11 +115,25 @@ async def send(
     from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT
     from workbench.core.auth.oauth import CredentialsRefused
     from workbench.core.errors import AuthError, ChainError, WorkbenchError
+    from workbench.core.masking import shown_message
+    from workbench.core.trust import FileNotApproved, OriginNotApproved
 
     try:
-        return await session.run_call(
-            provider, call, environment=environment, overrides=overrides, max_bytes=max_bytes
-        )
+        while True:
+            try:
+                return await session.run_call(
+                    provider,
+                    call,
+                    environment=environment,
+                    overrides=overrides,
+                    max_bytes=max_bytes,
+                )
+            except (OriginNotApproved, FileNotApproved) as refusal:
+                # On a terminal the person decides now; anywhere else the message names
+                # the command that approves it.
+                if not is_terminal() or not ask(shown_message(refusal.question)):
+                    raise
+                approve(session, refusal)
     except CredentialsRefused as error:
         listing = f"`workbench secret list {session.secrets.workspace_path}` shows them."
         raise CommandFailed(f"{error} {listing}", EXIT_AUTH) from None
@@ -115,32 +142,58 @@ async def send(
     except ChainError as error:
         code = EXIT_NOT_SENT
         if error.exchange is not None:
-            print(status_line(error.exchange), file=sys.stderr)
+            print(shown_message(status_line(error.exchange)), file=sys.stderr)
             code = exit_code(error.exchange) or EXIT_NOT_SENT
         raise CommandFailed(str(error), code) from None
     except WorkbenchError as error:
         raise CommandFailed(str(error), EXIT_NOT_SENT) from None
 
 
+def approve(session: Session, refusal: OriginNotApproved | FileNotApproved) -> None:
+    """Remember the user's yes to what `refusal` asked (in the user's data directory)."""
+    from workbench.core.trust import OriginNotApproved
+
+    if isinstance(refusal, OriginNotApproved):
+        session.trust.approve_origin(refusal.provider, refusal.origin)
+    else:
+        session.trust.approve_file(refusal.path)
+
+
 def report_result(
-    result: CallResult, workspace_path: str, *, headers: bool = False, label: str | None = None
+    result: CallResult,
+    workspace_path: str,
+    *,
+    headers: bool = False,
+    label: str | None = None,
+    reveal: bool = False,
 ) -> None:
     """The outcome on stderr: the calls sent first for chained values, the status line
     (after `label`, when given), the headers when asked, the transport failure, and what to
-    check when credentials were refused (`workspace_path` as the user would type it)."""
+    check when credentials were refused (`workspace_path` as the user would type it).
+
+    Every line has its control characters shown, not run; private values the server sent
+    back in its status line or headers are masked unless `reveal`, those in messages always.
+    """
+    from workbench.core.masking import Masker, shown_message
+    from workbench.core.terminal_text import visible
+
     for first in result.sent_first:
-        report_result(first, workspace_path, label=f"{first.name} (sent first for a chained value)")
+        label_first = f"{first.name} (sent first for a chained value)"
+        report_result(first, workspace_path, label=label_first, reveal=reveal)
     exchange = result.exchange
+    masker = Masker(()) if reveal else Masker.known()
     prefix = f"{label}: " if label else ""
-    print(prefix + status_line(exchange), file=sys.stderr)
+    for status, url in exchange.redirects:
+        print(visible(f"{prefix}{status} redirect from {url}"), file=sys.stderr)
+    print(visible(masker.text(prefix + status_line(exchange))), file=sys.stderr)
     if headers:
         for name, value in exchange.headers:
-            print(f"{name}: {value}", file=sys.stderr)
+            print(visible(masker.text(f"{name}: {value}")), file=sys.stderr)
     if exchange.failure is not None:
-        print(f"workbench: {exchange.failure.message}", file=sys.stderr)
+        print(f"workbench: {shown_message(exchange.failure.message)}", file=sys.stderr)
     hint = refused_hint(exchange, result.provider, workspace_path)
     if hint:
-        print(f"workbench: {hint}", file=sys.stderr)
+        print(f"workbench: {shown_message(hint)}", file=sys.stderr)
 
 
 def exit_code(exchange: Exchange) -> int:
@@ -185,9 +238,11 @@ def status_line(exchange: Exchange) -> str:
     timing = f"{exchange.total_time * 1000:.0f} ms"
     if exchange.status is None:
         return f"{exchange.request.method} {exchange.request.url}: no answer ({timing})"
+    # After redirects, say where the answer came from.
+    where = f" · from {exchange.url}" if exchange.redirects else ""
     return (
         f"{exchange.http_version} {exchange.status} {exchange.reason} · {timing} · "
-        f"{format_size(exchange.size)}"
+        f"{format_size(exchange.size)}{where}"
     )
 
 

@@ -1,8 +1,13 @@
-"""`workbench demo-server` and `workbench demo`: run the bundled demo API on loopback."""
+"""`workbench demo-server` and `workbench demo`: run the bundled demo API on loopback.
+
+A port that cannot be listened on (taken, not allowed) ends the command with a message
+saying which and what to do, exit code 3.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import shlex
 import sys
 from pathlib import Path
@@ -29,11 +34,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         f"The random credentials of this run are stored for {AUTH_WORKSPACE}.",
     )
     server.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
     )
     server.add_argument(
         "--tls-port",
-        type=int,
+        type=_port,
         default=DEFAULT_TLS_PORT,
         help=f"HTTPS port requiring a client certificate (default {DEFAULT_TLS_PORT})",
     )
@@ -79,18 +87,42 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return value
+
+
 def _serve(args: argparse.Namespace) -> int:
     from workbench.demo.server import serve_forever
 
-    serve_forever(
-        args.host,
-        args.port,
-        tls_port=args.tls_port,
-        token_lifetime=args.token_lifetime,
-        api_version=args.api_version,
-        on_ready=_store_credentials,
-    )
+    try:
+        serve_forever(
+            args.host,
+            args.port,
+            tls_port=args.tls_port,
+            token_lifetime=args.token_lifetime,
+            api_version=args.api_version,
+            on_ready=_store_credentials,
+        )
+    except OSError as error:
+        return _cannot_listen(f"{args.host}:{args.port}", error)
     return 0
+
+
+def _cannot_listen(where: str, error: OSError) -> int:
+    """Say why the demo API could not start (no traceback) and return exit code 3."""
+    from workbench.cli import EXIT_NOT_SENT
+
+    hint = ""
+    if error.errno == errno.EADDRINUSE:
+        hint = " Stop the program using it, or choose another port with --port (0: a free one)."
+    print(f"workbench: cannot listen on {where}: {error.strerror or error}.{hint}", file=sys.stderr)
+    return EXIT_NOT_SENT
 
 
 def _store_credentials(server: DemoServer) -> None:
@@ -141,7 +173,10 @@ def _demo(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    serve_forever(port=0, tls_port=0, on_ready=show_how_to_call)
+    try:
+        serve_forever(port=0, tls_port=0, on_ready=show_how_to_call)
+    except OSError as error:
+        return _cannot_listen("a free loopback port", error)
     print("Demo API stopped.", file=sys.stderr)
     return 0
 
@@ -156,8 +191,13 @@ def _open_tui(workspace: Path) -> int:
     from workbench.commands.tui import run_tui
     from workbench.demo.server import DemoServer
 
-    with DemoServer() as server:
-        try:
-            return run_tui([workspace], base_url=server.base_url)
-        except CommandFailed as error:
-            return report(error)
+    try:
+        server = DemoServer().start()
+    except OSError as error:
+        return _cannot_listen("a free loopback port", error)
+    try:
+        return run_tui([workspace], base_url=server.base_url)
+    except CommandFailed as error:
+        return report(error)
+    finally:
+        server.stop()

@@ -22,9 +22,11 @@ from workbench.commands.common import (
     report_result,
     send,
 )
+from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
     from workbench.core.exchange import Exchange
+    from workbench.core.masking import Masker
     from workbench.core.session import CallResult
 
 
@@ -40,7 +42,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "JSON instead (status_code, has_error, message, headers and body, as its options "
             "say), and with include_errors a 4xx or 5xx answer is data: it exits 0. A "
             "parameter chained from another call takes its value from that call's response, "
-            "which is sent first (only a data call is ever sent that way)."
+            "which is sent first (only a data call is ever sent that way). Private values "
+            "the server sends back (an echo, an error page) are printed masked, also when "
+            "piped: output gets pasted into tickets. On a terminal, control characters in "
+            "what the server sent are shown as escapes like \\x1b, never run."
         ),
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace .toml file")
@@ -70,7 +75,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     style.add_argument(
         "--raw",
         action="store_true",
-        help="print the body exactly as received (also for a call whose data is printed)",
+        help="print the body as received, not pretty-printed (also for a call whose data is "
+        "printed); private values in it stay masked unless --reveal",
+    )
+    parser.add_argument(
+        "--reveal",
+        action="store_true",
+        help="print private values that come back in the response (status line, headers, "
+        "body) as received instead of masked; with --raw and piped, the body is byte-exact",
     )
     parser.set_defaults(handler=handle)
 
@@ -101,7 +113,7 @@ async def _run(args: argparse.Namespace) -> int:
         )
     finally:
         await session.aclose()
-    report_result(result, session.secrets.workspace_path, headers=args.headers)
+    report_result(result, session.secrets.workspace_path, headers=args.headers, reveal=args.reveal)
     _print(result, args)
     if call.options.include_errors and result.has_data:
         return EXIT_OK  # a 4xx or 5xx answer is this call's data, not a failure
@@ -109,9 +121,14 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 def _print(result: CallResult, args: argparse.Namespace) -> None:
+    from workbench.core.large_bodies import charset_of, decode_text
+    from workbench.core.masking import Masker
+
     exchange = result.exchange
+    # Only what is printed is masked: the data chained into other calls stays as received.
+    masker = Masker(()) if args.reveal else Masker.known()
     if args.exchange:
-        print(json.dumps(exchange_as_json(exchange), indent=2, ensure_ascii=False))
+        _print_text(json.dumps(exchange_as_json(exchange), indent=2, ensure_ascii=False), masker)
         return
     pretty = args.pretty or (sys.stdout.isatty() and not args.raw)
     options = result.call.options
@@ -121,17 +138,36 @@ def _print(result: CallResult, args: argparse.Namespace) -> None:
             text = json.dumps(
                 result.data, indent=2 if pretty else None, ensure_ascii=False, default=str
             )
-            print(text)
+            _print_text(text, masker)
             return
         if exchange.status is not None:
             print(f"workbench: the answer has no data: {result.data_error}", file=sys.stderr)
     body = exchange.body
     if pretty and body:
         try:
-            body = (json.dumps(json.loads(body), indent=2, ensure_ascii=False) + "\n").encode()
+            parsed = json.loads(body)
         except ValueError:
             pass  # not JSON: print as received
-    sys.stdout.buffer.write(body)
+        else:
+            _print_text(json.dumps(parsed, indent=2, ensure_ascii=False), masker)
+            return
+    body = masker.bytes(body)
+    if sys.stdout.isatty():
+        text = decode_text(body, charset_of(exchange.header("content-type")))
+        sys.stdout.write(visible(text, keep_newlines=True))
+    else:
+        sys.stdout.buffer.write(body)  # data for a file or a program: bytes as received
+    sys.stdout.flush()
+
+
+def _print_text(text: str, masker: Masker) -> None:
+    """Print `text` masked; on a terminal, with its control characters shown, not run (JSON
+    escapes those below U+0020, but not DEL, C1 controls or bidi overrides)."""
+    text = masker.text(text) + "\n"
+    if sys.stdout.isatty():
+        sys.stdout.write(visible(text, keep_newlines=True))
+    else:
+        sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
     sys.stdout.flush()
 
 

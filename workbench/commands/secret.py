@@ -2,7 +2,9 @@
 
 Values are read from a hidden prompt or from standard input, never from the
 command line (where shell history and `ps` would see them); `list` shows
-names and where they are set, never values.
+names and where they are set, never values. A store that cannot be read
+(corrupt, or written by a newer workbench) stops every action with exit 3 and
+is left as it is.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
 from workbench.commands.common import CommandFailed, load, report
-from workbench.core.errors import SecretStoreError
+from workbench.core.errors import SecretStoreError, WorkspaceError
 from workbench.core.model import Workspace
 from workbench.core.private_values import private_values
 from workbench.core.secrets import (
@@ -22,6 +25,9 @@ from workbench.core.secrets import (
     SecretStore,
     environment_variable,
 )
+from workbench.core.terminal_text import visible
+from workbench.core.trust import Trust, TrustBook, shown_origin
+from workbench.core.workspace_id import give_id
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,28 +71,64 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _set(args: argparse.Namespace) -> int:
     try:
-        workspace, _ = load(args.workspace)
+        workspace, path = load(args.workspace)
         address = _address(workspace, args.name, args.env)
-        value = _read_value(str(address))
-        SecretStore().set(workspace.id, address, value, args.env)
+        store = SecretStore()
+        store.values(workspace.id)  # a store that cannot be read stops before anything changes
+        _give_id(workspace, path, args.workspace)
+        value = _read_value(visible(str(address)))
+        store.set(workspace.id, address, value, args.env)
+        approved = _approve_first_origins(workspace, path, store, address, args)
     except CommandFailed as error:
         return report(error)
-    except SecretStoreError as error:
+    except (SecretStoreError, WorkspaceError) as error:
         return report(CommandFailed(str(error), EXIT_NOT_SENT))
     scope = f"environment {args.env}" if args.env else "all environments"
-    print(f"Stored {address} for {scope}.", file=sys.stderr)
+    print(f"Stored {visible(str(address))} for {visible(scope)}.", file=sys.stderr)
+    if approved:
+        listed = ", ".join(shown_origin(o) for o in sorted(approved))
+        print(
+            f"{visible(address.provider)}'s private values may go to {visible(listed)} (where "
+            "the workspace points now); anywhere else asks first.",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _approve_first_origins(
+    workspace: Workspace,
+    path: Path,
+    store: SecretStore,
+    address: SecretAddress,
+    args: argparse.Namespace,
+) -> frozenset[str]:
+    """The provider's first stored value fixes where its values may go (see `core.trust`)."""
+    provider = next((p for p in workspace.providers if p.name == address.provider), None)
+    if provider is None:
+        return frozenset()
+    trust = Trust(workspace.id, path.parent, TrustBook(store.home), args.workspace)
+    return trust.record_first(provider, [args.env] if args.env else workspace.environments)
+
+
+def _give_id(workspace: Workspace, path: Path, shown: str) -> None:
+    """Write the workspace's id into a file that has none, so the value is found next time."""
+    if give_id(path, workspace):
+        print(
+            f"Gave {visible(shown)} the id {workspace.id}; commit this change so your "
+            "teammates' values match.",
+            file=sys.stderr,
+        )
 
 
 def _list(args: argparse.Namespace) -> int:
     try:
         workspace, _ = load(args.workspace)
         resolver = SecretResolver(workspace.id, SecretStore())
+        stored = dict(resolver.stored_addresses())
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:
         return report(CommandFailed(str(error), EXIT_NOT_SENT))
-    stored = dict(resolver.stored_addresses())
     needed = list(private_values(workspace))
     if not needed and not stored:
         print("This workspace has no private values.")
@@ -102,36 +144,41 @@ def _list(args: argparse.Namespace) -> int:
             state = f"from ${environment_variable(value.address)}"
         else:
             state = "optional, not set" if value.optional else "NOT SET"
-        print(f"{name}\t{state}\t({value.description})")
+        # Names come from workspace files, which may hold escape sequences.
+        print("\t".join(visible(part) for part in (name, state, f"({value.description})")))
     for name in stored:
-        print(f"{name}\tstored, but the workspace no longer uses it")
+        print(f"{visible(name)}\tstored, but the workspace no longer uses it")
     return 0
 
 
 def _delete(args: argparse.Namespace) -> int:
-
     try:
         workspace, _ = load(args.workspace)
-        address = SecretAddress.parse(args.name)
+        address = _parse(args.name)
+        deleted = SecretStore().delete(workspace.id, address, args.env)
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:
-        return report(CommandFailed(str(error), EXIT_USAGE))
-    if not SecretStore().delete(workspace.id, address, args.env):
+        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+    if not deleted:
         scope = f" for environment {args.env}" if args.env else ""
-        print(f"workbench: nothing stored under {address}{scope}.", file=sys.stderr)
+        print(f"workbench: nothing stored under {visible(str(address) + scope)}.", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Deleted {address}.", file=sys.stderr)
+    print(f"Deleted {visible(str(address))}.", file=sys.stderr)
     return 0
+
+
+def _parse(name: str) -> SecretAddress:
+    """NAME as an address; a usage error when it is not PROVIDER/FIELD."""
+    try:
+        return SecretAddress.parse(name)
+    except SecretStoreError as error:
+        raise CommandFailed(str(error), EXIT_USAGE) from None
 
 
 def _address(workspace: Workspace, name: str, environment: str | None) -> SecretAddress:
     """Parse NAME and check the workspace really has such a private value."""
-
-    try:
-        address = SecretAddress.parse(name)
-    except SecretStoreError as error:
-        raise CommandFailed(str(error), EXIT_USAGE) from None
+    address = _parse(name)
     if environment is not None and environment not in workspace.environments:
         known = ", ".join(workspace.environments)
         raise CommandFailed(

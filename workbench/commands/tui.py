@@ -167,7 +167,7 @@ def run_tui(
     """
     from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
     from workbench.core.chaining import locate_call
-    from workbench.core.errors import WorkspaceError
+    from workbench.core.errors import SecretStoreError, WorkspaceError
     from workbench.core.secrets import SecretStore
     from workbench.ui.document import WorkspaceDocument
     from workbench.ui.widgets.workspace_tree import TreeItem
@@ -178,7 +178,7 @@ def run_tui(
     for file in files:
         try:
             documents.append(WorkspaceDocument.load(file, store=store, base_url=base_url))
-        except WorkspaceError as error:
+        except (WorkspaceError, SecretStoreError) as error:
             problems.append(str(error))
     if not documents:
         raise CommandFailed("\n".join(problems), EXIT_NOT_SENT)

@@ -3,8 +3,10 @@
 `values` are the texts substituted for `<name>` placeholders in the
 template; `fields` are the body parameters the template does not mention,
 which become fields of their own (merged into a JSON object, form fields,
-multipart parts). Nothing here sends anything; files are read eagerly so
-the request can be shown and replayed without an open file.
+multipart parts). Nothing here sends anything; files are read eagerly (at most
+`MAX_UPLOAD_BYTES`, so a file that grows cannot exhaust memory) so the request can be shown
+and replayed without an open file. Which file a path names, and whether it may be read, is
+the caller's `UploadCheck` (the session's trust rules).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
 TEXT_TYPE = "text/plain"
 _UNKNOWN_FILE_TYPE = "application/octet-stream"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+# Resolves the text of a file parameter to the file to read, raising when it may not be read.
+UploadCheck = Callable[[Parameter, str], Path]
 
 # A body parameter not named in the template, with its value.
 Field = tuple[Parameter, str]
@@ -60,8 +66,10 @@ def encode_body(
     values: Mapping[str, str],
     fields: Sequence[Field],
     mask: Callable[[str], str],
+    upload: UploadCheck | None = None,
 ) -> Body:
-    """Encode `call`'s body. `mask` hides private values in error messages."""
+    """Encode `call`'s body. `mask` hides private values in error messages; `upload` finds
+    and checks a file to upload (None: the path as written, from the current folder)."""
     if call.body_type is BodyType.JSON:
         return _json_body(call, values, fields, mask)
     if call.body_type is BodyType.FORM:
@@ -69,7 +77,7 @@ def encode_body(
             return Body()
         return Body(urlencode(_field_items(fields)).encode(), FORM_TYPE)
     if call.body_type is BodyType.MULTIPART:
-        return _multipart_body(fields)
+        return _multipart_body(fields, upload)
     if call.body_type is BodyType.RAW:
         return _raw_body(call, values, fields)
     # No body of its own: body parameters, if any, are sent as a JSON object.
@@ -125,11 +133,11 @@ def _json_error(
     )
 
 
-def _multipart_body(fields: Sequence[Field]) -> Body:
+def _multipart_body(fields: Sequence[Field], upload: UploadCheck | None) -> Body:
     # Plain fields are parts without a filename, so the parts keep the parameters' order.
     return Body(
         parts=tuple(
-            _upload(parameter, value)
+            _upload(parameter, value, upload)
             if parameter.file
             else Part(parameter.name, None, value.encode(), None)
             for parameter, value in fields
@@ -137,12 +145,13 @@ def _multipart_body(fields: Sequence[Field]) -> Body:
     )
 
 
-def _upload(parameter: Parameter, value: str) -> Part:
-    path = Path(value).expanduser()
+def _upload(parameter: Parameter, value: str, upload: UploadCheck | None) -> Part:
+    path = upload(parameter, value) if upload is not None else Path(value).expanduser()
     # The path of a private parameter is private too, so it is not named in the error.
     shown = "" if parameter.private else f" {str(path)!r}"
     try:
-        content = path.read_bytes()
+        with path.open("rb") as handle:
+            content = handle.read(MAX_UPLOAD_BYTES + 1)
     except FileNotFoundError:
         raise RequestBuildError(
             f"The file{shown} for parameter '{parameter.name}' does not exist. "
@@ -152,6 +161,11 @@ def _upload(parameter: Parameter, value: str) -> Part:
         raise RequestBuildError(
             f"Cannot read the file{shown} for parameter '{parameter.name}': {error.strerror}."
         ) from None
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise RequestBuildError(
+            f"The file{shown} for parameter '{parameter.name}' is larger than "
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB, the most workbench uploads."
+        )
     content_type = mimetypes.guess_type(path.name)[0] or _UNKNOWN_FILE_TYPE
     return Part(parameter.name, path.name, content, content_type)
 

@@ -8,6 +8,7 @@ as asyncio expects.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import time
@@ -16,8 +17,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest, format_size
+from workbench.core.masking import Masker
 from workbench.core.request import BuiltRequest
 from workbench.core.transport import TransportConfig
+from workbench.core.trust import origin_of
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -79,62 +82,156 @@ async def send(
     max_bytes: int = DEFAULT_MAX_BYTES,
     transport: TransportConfig | None = None,
 ) -> Exchange:
-    """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`."""
-    sent = built.sent()
+    """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`.
+
+    The call's `timeout` is a deadline for the whole exchange, redirects and body included
+    (httpx's own timeouts are per read: a server dripping a byte a second never trips them).
+    Redirects are followed here, not by httpx, so that one to another origin drops every
+    credential the provider added (see `_next_hop`).
+    """
     options = built.options
     config = transport or TransportConfig(verify=options.verify_tls)
-    client = pool.client_for(config)
-    started = time.perf_counter()
+    reading = _Reading(built, pool.client_for(config), max_bytes)
+    try:
+        async with asyncio.timeout(options.timeout):
+            await reading.run()
+    except TimeoutError:
+        where = _where(reading.current_url)
+        reading.failure = Failure(
+            FailureKind.TIMEOUT,
+            f"Timed out: no complete answer from {where} within the call's {options.timeout:g} s "
+            "deadline. Raise the call's timeout option, or check that the server is up.",
+        )
+    return reading.exchange()
 
-    def failed(kind: FailureKind, message: str) -> Exchange:
+
+MAX_REDIRECTS = 20
+
+
+class _Reading:
+    """One exchange in progress: what has come back so far, kept when the deadline cuts it."""
+
+    def __init__(self, built: BuiltRequest, client: httpx.AsyncClient, max_bytes: int) -> None:
+        self.built = built
+        self.client = client
+        self.max_bytes = max_bytes
+        self.masker = Masker(built.private_values)
+        self.sent = built.sent()
+        self.started = time.perf_counter()
+        self.current_url = str(built.request.url)
+        self.response: httpx.Response | None = None
+        self.redirects: list[tuple[int, str]] = []
+        self.time_to_headers: float | None = None
+        self.chunks: list[bytes] = []
+        self.failure: Failure | None = None
+
+    async def run(self) -> None:
+        request = self.built.request
+        origin = origin_of(str(request.url))
+        timeout = self.built.options.timeout
+        for _ in range(MAX_REDIRECTS + 1):
+            self.current_url = str(request.url)
+            try:
+                response = await self.client.send(request, stream=True, follow_redirects=False)
+            except TRANSPORT_ERRORS as error:
+                kind, message = describe_transport_error(error, self.sent, timeout)
+                self.failure = Failure(kind, message)
+                return
+            self.response = response
+            self.time_to_headers = time.perf_counter() - self.started
+            hop = response.next_request if self.built.options.follow_redirects else None
+            if hop is None:
+                await self._read_body(response)
+                return
+            await response.aclose()
+            self.redirects.append((response.status_code, self.masker.text(self.current_url)))
+            request, refusal = _next_hop(self.built, hop, origin)
+            if refusal is not None:
+                # Show the redirect itself, and say why it was not followed.
+                self.failure = Failure(FailureKind.REDIRECT_REFUSED, refusal)
+                self.redirects.pop()
+                return
+        self.failure = Failure(
+            FailureKind.PROTOCOL,
+            f"Too many redirects (more than {MAX_REDIRECTS}) from {_where(self.current_url)}. "
+            "Turn off follow_redirects in the call's options to see the first answer.",
+        )
+
+    async def _read_body(self, response: httpx.Response) -> None:
+        received = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                if received + len(chunk) > self.max_bytes:
+                    self.chunks.append(chunk[: self.max_bytes - received])
+                    self.failure = Failure(FailureKind.TOO_LARGE, too_large_message(self.max_bytes))
+                    break
+                self.chunks.append(chunk)
+                received += len(chunk)
+        except TRANSPORT_ERRORS as error:
+            timeout = self.built.options.timeout
+            kind, message = describe_transport_error(error, self.sent, timeout, answered=True)
+            self.failure = Failure(kind, message)
+        finally:
+            await response.aclose()
+
+    def exchange(self) -> Exchange:
+        response = self.response
+        total = time.perf_counter() - self.started
+        if response is None:
+            return Exchange(request=self.sent, failure=self.failure, total_time=total)
+        encoding = response.headers.encoding
         return Exchange(
-            request=sent,
-            failure=Failure(kind, message),
-            total_time=time.perf_counter() - started,
+            request=self.sent,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            # `raw` keeps the header names as the server wrote them.
+            headers=tuple(
+                (name.decode(encoding), value.decode(encoding))
+                for name, value in response.headers.raw
+            ),
+            body=b"".join(self.chunks),
+            time_to_headers=self.time_to_headers,
+            total_time=total,
+            failure=self.failure,
+            redirects=tuple(self.redirects),
+            url=self.masker.text(str(response.url)),
         )
 
-    try:
-        response = await client.send(
-            built.request, stream=True, follow_redirects=options.follow_redirects
+
+def _next_hop(
+    built: BuiltRequest, hop: httpx.Request, origin: str | None
+) -> tuple[httpx.Request, str | None]:
+    """The redirect's request as it may be sent, or why it must not be.
+
+    httpx has already applied the HTTP rules (303 and POST-302 become GET without a body,
+    `Authorization` dropped across origins). To another origin, every credential the
+    provider added goes too: authentication headers and query keys, private headers and
+    query parameters, cookies; and a body holding a private value is not sent again.
+    """
+    if origin_of(str(hop.url)) == origin:
+        return hop, None
+    for name in (*built.credential_headers, "authorization", "proxy-authorization", "cookie"):
+        hop.headers.pop(name, None)
+    url = hop.url
+    for name in built.credential_query:
+        url = url.copy_remove_param(name)
+    hop.url = url
+    body = hop.read()
+    if body and any(value.encode() in body for value in built.private_values):
+        target = origin_of(str(url)) or str(url)
+        return hop, (
+            f"Not followed: the server redirected to {target}, another origin, and the "
+            "request body holds a private value that would be sent there again. The "
+            "redirect answer is shown as it came."
         )
-    except TRANSPORT_ERRORS as error:
-        kind, message = describe_transport_error(error, sent, options.timeout)
-        return failed(kind, message)
-    time_to_headers = time.perf_counter() - started
+    return hop, None
 
-    chunks: list[bytes] = []
-    received = 0
-    failure: Failure | None = None
-    try:
-        async for chunk in response.aiter_bytes():
-            if received + len(chunk) > max_bytes:
-                chunks.append(chunk[: max_bytes - received])
-                received = max_bytes
-                failure = Failure(FailureKind.TOO_LARGE, too_large_message(max_bytes))
-                break
-            chunks.append(chunk)
-            received += len(chunk)
-    except TRANSPORT_ERRORS as error:
-        kind, message = describe_transport_error(error, sent, options.timeout, answered=True)
-        failure = Failure(kind, message)
-    finally:
-        await response.aclose()
 
-    return Exchange(
-        request=sent,
-        status=response.status_code,
-        reason=response.reason_phrase,
-        http_version=response.http_version,
-        # `raw` keeps the header names as the server wrote them.
-        headers=tuple(
-            (name.decode(response.headers.encoding), value.decode(response.headers.encoding))
-            for name, value in response.headers.raw
-        ),
-        body=b"".join(chunks),
-        time_to_headers=time_to_headers,
-        total_time=time.perf_counter() - started,
-        failure=failure,
-    )
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or "the server"
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -195,11 +292,6 @@ def describe_transport_error(
             f"({_deepest_message(causes)}). Servers that require a client certificate do this "
             "when none (or one they do not accept) is sent: check the provider's "
             "'Client-side SSL certificate' authentication."
-        )
-    if isinstance(error, httpx.TooManyRedirects):
-        return FailureKind.PROTOCOL, (
-            f"Too many redirects from {where}. Turn off follow_redirects in the call's "
-            "options to see the first answer."
         )
     return FailureKind.PROTOCOL, (
         f"The connection to {where} broke: {_deepest_message(causes)}. "

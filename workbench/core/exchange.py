@@ -16,6 +16,7 @@ class FailureKind(StrEnum):
     TOO_LARGE = "too_large"
     CANCELLED = "cancelled"
     PROTOCOL = "protocol"  # the server broke the connection or spoke bad HTTP
+    REDIRECT_REFUSED = "redirect_refused"  # following it would resend a private value elsewhere
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class Exchange:
     time_to_headers: float | None = None  # seconds from sending until the status line arrived
     total_time: float = 0.0  # seconds from sending until the last byte (or the failure)
     failure: Failure | None = None
+    # Redirects followed before this answer, in order: (status, the URL that answered it,
+    # masked). `url` is where the answer came from (masked); "" when no answer came.
+    redirects: tuple[tuple[int, str], ...] = ()
+    url: str = ""
 
     @property
     def size(self) -> int:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from workbench.core.auth.base import AuthAdditions
 from workbench.core.auth.settings import method_of, resolve_settings
 from workbench.core.auth.tokens import Token
-from workbench.core.body import Body, Field, encode_body
+from workbench.core.body import Body, Field, UploadCheck, encode_body
 from workbench.core.errors import RequestBuildError
 from workbench.core.exchange import SentRequest
 from workbench.core.masking import Masker
@@ -48,18 +48,36 @@ from workbench.core.template import body_placeholders, fill_url, url_placeholder
 from workbench.core.url import append_query, is_absolute, join
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
+
+
+class FileCheck(Protocol):
+    """Resolves and checks the file a parameter uploads (`Trust.upload_path` in a session)."""
+
+    def __call__(self, text: str, parameter: str, *, given_by_user: bool) -> Path: ...
+
 
 _TEMPLATED_BODIES = frozenset({BodyType.JSON, BodyType.RAW})
 
 
 @dataclass(frozen=True)
 class BuiltRequest:
-    """A request ready to send, with what is needed to show it safely."""
+    """A request ready to send, with what is needed to show it safely.
+
+    `bound`: a stored private value or a cached token is in it, so it may go only to an
+    origin approved for the provider (`workbench.core.trust`). `credential_headers` (lower
+    case) and `credential_query` name what authentication and private headers and parameters
+    added: a redirect to another origin drops them.
+    """
 
     request: httpx.Request
     options: CallOptions
     private_values: frozenset[str]  # every private text that went into the request
+    bound: bool = False
+    credential_headers: frozenset[str] = frozenset()
+    credential_query: frozenset[str] = frozenset()
 
     def sent(self) -> SentRequest:
         """The request as sent, with every private value replaced by `secrets.MASK`."""
@@ -95,12 +113,17 @@ def build_request(
     environment: str,
     secrets: SecretResolver,
     overrides: Mapping[str, str] = {},
+    chained: Mapping[str, str] = {},
     base_url: str | None = None,
     token: Token | None = None,
+    files: FileCheck | None = None,
 ) -> BuiltRequest:
     """Build the request for `call` of `provider` in `environment`.
 
-    `overrides` are parameter values given at run time, by name; `base_url`
+    `overrides` are parameter values given at run time, by name (the user's own: files they
+    name are theirs to send); `chained` are values taken from other calls' responses (a
+    server's words: checked like the workspace's own); `files` resolves and checks the files
+    a multipart body uploads (None: paths are taken as they are, for tests); `base_url`
     replaces the provider's base URL; `token` is the current access token of a
     token-based authentication method (None: none yet, nothing is added).
     Raises `RequestBuildError` when the call cannot be built and
@@ -111,35 +134,48 @@ def build_request(
             f"The workspace has no environment '{environment}'; "
             f"it has {', '.join(workspace.environments)}."
         )
-    return _Builder(provider, call, environment, secrets).build(overrides, base_url, token)
+    builder = _Builder(provider, call, environment, secrets, files)
+    return builder.build(overrides, chained, base_url, token)
 
 
 class _Builder:
     """The state of one build: where values come from and the private values used so far."""
 
     def __init__(
-        self, provider: Provider, call: Call, environment: str, secrets: SecretResolver
+        self,
+        provider: Provider,
+        call: Call,
+        environment: str,
+        secrets: SecretResolver,
+        files: FileCheck | None,
     ) -> None:
         self.provider = provider
         self.call = call
         self.environment = environment
         self.secrets = secrets
+        self.files = files
         self.private: set[str] = set()
+        self.bound = False  # a stored value or a cached token went in
         # `<name>` in the body is substitution only for bodies that are templates.
         self.body_names = (
             body_placeholders(call.body) if call.body_type in _TEMPLATED_BODIES else set()
         )
 
     def build(
-        self, overrides: Mapping[str, str], base_url: str | None, token: Token | None
+        self,
+        overrides: Mapping[str, str],
+        chained: Mapping[str, str],
+        base_url: str | None,
+        token: Token | None,
     ) -> BuiltRequest:
         # httpx is imported on first build, not at start-up (see DESIGN.md, performance).
         import httpx
 
         additions = self._apply_auth(token)
         url_template = self._url_template(base_url)
-        parameters = self._parameters(url_template, overrides)
+        parameters = self._parameters(url_template, overrides, chained)
         values = {r.parameter.name: r.value or "" for r in parameters}
+        self._check_path_values(url_template, values)
         auth_query = [(name, self._reveal(value)) for name, value in additions.query]
         query = [(p.name, value) for p, value in _sent_in(parameters, Location.QUERY)]
         url = append_query(fill_url(url_template, values), query + auth_query)
@@ -151,7 +187,7 @@ class _Builder:
             if p.name not in self.body_names
         ]
         masker = Masker(self.private)
-        body = encode_body(self.call, values, fields, masker.text)
+        body = encode_body(self.call, values, fields, masker.text, self._upload_check(overrides))
         _set_content_type(headers, body)
         try:
             request = httpx.Request(
@@ -173,13 +209,53 @@ class _Builder:
         # Reading now turns a multipart stream into bytes, so showing the request
         # (`sent()`) and sending it both see the same, replayable content.
         request.read()
-        return BuiltRequest(request, self.call.options, frozenset(self.private))
+        return BuiltRequest(
+            request,
+            self.call.options,
+            frozenset(self.private),
+            bound=self.bound,
+            credential_headers=frozenset(
+                [name.lower() for name, _ in additions.headers]
+                + [
+                    h.name.lower()
+                    for h in (*self.provider.headers, *self.call.headers)
+                    if h.private
+                ]
+                + [p.name.lower() for p, _ in _sent_in(parameters, Location.HEADER) if p.private]
+            ),
+            credential_query=frozenset(
+                [name for name, _ in additions.query]
+                + [p.name for p, _ in _sent_in(parameters, Location.QUERY) if p.private]
+            ),
+        )
+
+    def _upload_check(self, overrides: Mapping[str, str]) -> UploadCheck | None:
+        """How the body finds an upload's file: through `files`, telling it which paths the
+        user gave themselves."""
+        files = self.files
+        if files is None:
+            return None
+        return lambda parameter, text: files(
+            text, parameter.name, given_by_user=parameter.name in overrides
+        )
+
+    def _check_path_values(self, url_template: str, values: Mapping[str, str]) -> None:
+        """Refuse a path value that would climb or stay put (`..`, `.`): percent-encoding keeps
+        slashes inside the segment, but these two are read as path steps by every server."""
+        for name in url_placeholders(url_template):
+            if values.get(name) in (".", ".."):
+                raise RequestBuildError(
+                    f"The value of [{name}] in the URL of call '{self.call.name}' is "
+                    f"{values[name]!r}, which would change the path itself (it is read as a "
+                    "step up or a no-op, not as a value). Give a real value."
+                )
 
     # -- values -----------------------------------------------------------------------------
 
     def _reveal(self, value: str | Secret) -> str:
         """The text to put into the request, recording it as private when it is a secret."""
         if isinstance(value, Secret):
+            self.bound = self.bound or value.bound
             value = value.reveal()
             self._record(value)
         return value
@@ -193,11 +269,15 @@ class _Builder:
         return f"call '{self.call.name}'" if owner else f"provider '{self.provider.name}'"
 
     def _parameter_value(
-        self, parameter: Parameter, owner: str | None, overrides: Mapping[str, str]
+        self,
+        parameter: Parameter,
+        owner: str | None,
+        overrides: Mapping[str, str],
+        chained: Mapping[str, str],
     ) -> str | None:
         name = parameter.name
-        if name in overrides:
-            value = overrides[name]
+        if name in overrides or name in chained:
+            value = overrides[name] if name in overrides else chained[name]
             if parameter.private:
                 self._record(value)
         elif parameter.private:
@@ -225,7 +305,9 @@ class _Builder:
             "(or mark it optional or allow_blank)."
         )
 
-    def _parameters(self, url: str, overrides: Mapping[str, str]) -> list[_Resolved]:
+    def _parameters(
+        self, url: str, overrides: Mapping[str, str], chained: Mapping[str, str]
+    ) -> list[_Resolved]:
         merged: dict[str, tuple[Parameter, str | None]] = {
             p.name: (p, None) for p in self.provider.parameters
         }
@@ -247,9 +329,8 @@ class _Builder:
         resolved = []
         for parameter, owner in merged.values():
             location = self._location(parameter, url_names)
-            resolved.append(
-                _Resolved(parameter, location, self._parameter_value(parameter, owner, overrides))
-            )
+            value = self._parameter_value(parameter, owner, overrides, chained)
+            resolved.append(_Resolved(parameter, location, value))
         return resolved
 
     def _location(self, parameter: Parameter, url_names: list[str]) -> Location:

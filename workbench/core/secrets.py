@@ -9,22 +9,26 @@ Values are looked up, first match wins:
 2. the environment variable for all environments, `WORKBENCH_SECRET__DEMO__AUTH_VALUE`;
 3. the store file entry for the environment, then the one for all environments.
 
-The store file is JSON in the user's data directory (or `$WORKBENCH_HOME`),
-mode 0600 inside a 0700 directory, replaced atomically on every write.
+The store file is JSON in workbench's data directory (`$WORKBENCH_HOME`, else the `workbench`
+folder of the user's data directory), mode 0600 in a folder only the user can write. Every
+change re-reads it under a lock and replaces it atomically, so parallel processes lose nothing;
+a store that cannot be read (corrupt, or written by a newer workbench) is never rewritten (see
+`workbench.core.private_files`). A resolver notices when another process changed the file and
+reads it again at its next lookup.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import SecretMissing, SecretStoreError
-from workbench.core.files import atomic_write
+from workbench.core.private_files import LockedJson, check_private_directory
 
 HOME_VARIABLE = "WORKBENCH_HOME"
 ENV_PREFIX = "WORKBENCH_SECRET"
@@ -140,6 +144,53 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("workbench", appauthor=False))
 
 
+# The values of one workspace in the store: address -> environment (or '*') -> value.
+Entries = dict[str, dict[str, str]]
+
+
+def _fresh_store() -> dict[str, Any]:
+    return {"format": STORE_FORMAT, "workspaces": {}}
+
+
+def _valid_store(data: dict[str, Any]) -> bool:
+    """Whether a format-1 document has the store's layout (workspace -> address -> env -> text)."""
+    workspaces = data.get("workspaces")
+    return isinstance(workspaces, dict) and all(
+        isinstance(entries, dict)
+        and all(
+            isinstance(per_env, dict) and all(isinstance(v, str) for v in per_env.values())
+            for per_env in entries.values()
+        )
+        for entries in workspaces.values()
+    )
+
+
+def _put(entries: Entries, address: str, environment: str, value: str) -> None:
+    entries.setdefault(address, {})[environment] = value
+
+
+def _remove(entries: Entries, address: str, environment: str | None) -> bool:
+    """Forget the address's value for one environment key, or (None) for all; True if any."""
+    per_env = entries.get(address, {})
+    if environment is None:
+        removed = bool(per_env)
+        per_env.clear()
+    else:
+        removed = per_env.pop(environment, None) is not None
+    if not per_env:
+        entries.pop(address, None)
+    return removed
+
+
+def _carry(entries: Entries, source: str, target: str, *, move: bool) -> bool:
+    """Copy (or move) every environment's value of `source` to `target`; True if any."""
+    per_env = entries.pop(source, None) if move else entries.get(source)
+    if not per_env:
+        return False
+    entries.setdefault(target, {}).update(per_env)
+    return True
+
+
 class SecretStore:
     """The secret store file: a JSON document keyed by workspace id, address and environment."""
 
@@ -148,50 +199,38 @@ class SecretStore:
     def __init__(self, home: Path | None = None) -> None:
         self.home = home if home is not None else default_home()
         self.path = self.home / self.FILE_NAME
+        self._file = LockedJson(
+            self.path,
+            what="the secret store",
+            format=STORE_FORMAT,
+            fresh=_fresh_store,
+            valid=_valid_store,
+        )
 
-    def _read(self) -> dict[str, Any]:
-        try:
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {"format": STORE_FORMAT, "workspaces": {}}
-        except OSError as error:
-            raise SecretStoreError(
-                f"Cannot read the secret store {self.path}: {error.strerror}"
-            ) from None
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            raise SecretStoreError(
-                f"The secret store {self.path} is not valid JSON. Move it aside and set the "
-                "values again with `workbench secret set`."
-            ) from None
-        if not isinstance(data, dict) or not isinstance(data.get("workspaces"), dict):
-            raise SecretStoreError(f"The secret store {self.path} has an unexpected layout.")
-        return data
+    def stamp(self) -> tuple[int, int, int] | None:
+        """What the file looks like now: when this changes, another process wrote it."""
+        return self._file.stamp()
 
-    def _write(self, data: dict[str, Any]) -> None:
-        try:
-            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(self.home, 0o700)
-            atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True).encode(), mode=0o600)
-        except OSError as error:
-            raise SecretStoreError(
-                f"Cannot write the secret store {self.path}: {error.strerror}"
-            ) from None
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the store's lock, e.g. while renewing a token that is saved in it."""
+        return self._file.locked()
 
-    def values(self, workspace_id: str) -> dict[str, dict[str, str]]:
+    def values(self, workspace_id: str) -> Entries:
         """All stored values of a workspace: address -> environment (or '*') -> value."""
-        entries = self._read()["workspaces"].get(workspace_id, {})
+        if os.path.lexists(self.home):
+            # Values from a folder others can write to could be theirs (a missing one is
+            # made, and checked, at the first write).
+            check_private_directory(self.home)
+        entries = self._file.read()["workspaces"].get(workspace_id, {})
         return {str(k): dict(v) for k, v in entries.items()}
 
     def set(
         self, workspace_id: str, address: SecretAddress, value: str, environment: str | None = None
     ) -> None:
         """Store a value, for one environment or (environment None) for all of them."""
-        data = self._read()
-        entries = data["workspaces"].setdefault(workspace_id, {})
-        entries.setdefault(str(address), {})[environment or ALL_ENVIRONMENTS] = value
-        self._write(data)
+        with self._file.update() as data:
+            entries = data["workspaces"].setdefault(workspace_id, {})
+            _put(entries, str(address), environment or ALL_ENVIRONMENTS, value)
 
     def delete(
         self,
@@ -202,50 +241,35 @@ class SecretStore:
         every_environment: bool = False,
     ) -> bool:
         """Forget a value (or, with `every_environment`, all of the address's); True if any."""
-        data = self._read()
-        entries = data["workspaces"].get(workspace_id, {})
-        per_env = entries.get(str(address), {})
-        if every_environment:
-            removed = bool(per_env)
-            per_env.clear()
-        else:
-            removed = per_env.pop(environment or ALL_ENVIRONMENTS, None) is not None
-        if not per_env:
-            entries.pop(str(address), None)
-        if not entries:
-            data["workspaces"].pop(workspace_id, None)
-        if removed:
-            self._write(data)
+        key = None if every_environment else environment or ALL_ENVIRONMENTS
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            removed = _remove(entries, str(address), key)
+            if not entries:
+                data["workspaces"].pop(workspace_id, None)
         return removed
 
     def rename(self, workspace_id: str, old: SecretAddress, new: SecretAddress) -> bool:
         """Move every environment's value of `old` to `new` (after a rename); True if any."""
-        data = self._read()
-        entries = data["workspaces"].get(workspace_id, {})
-        per_env = entries.pop(str(old), None)
-        if not per_env:
-            return False
-        entries.setdefault(str(new), {}).update(per_env)
-        self._write(data)
-        return True
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            return _carry(entries, str(old), str(new), move=True)
 
     def copy(self, workspace_id: str, source: SecretAddress, target: SecretAddress) -> bool:
         """Copy every environment's value of `source` to `target` (a duplicate); True if any."""
-        data = self._read()
-        entries = data["workspaces"].get(workspace_id, {})
-        per_env = entries.get(str(source))
-        if not per_env:
-            return False
-        entries.setdefault(str(target), {}).update(per_env)
-        self._write(data)
-        return True
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            return _carry(entries, str(source), str(target), move=False)
 
 
 class SecretResolver:
     """Looks up the private values of one workspace from the environment and the store.
 
-    The store is read once, when the resolver is made; values set later
-    through `set` are seen by this resolver too.
+    The store is read at the first lookup and again whenever the file changed on disk (a
+    cheap `lstat` per lookup), so a value set, deleted or renewed by another process (a
+    `workbench secret set` in another terminal, a parallel run's token) is used at the next
+    send. Changes made through the resolver go to the store file; without a store they are
+    kept in memory only.
     """
 
     def __init__(
@@ -259,7 +283,26 @@ class SecretResolver:
         self.store = store
         self.environ = os.environ if environ is None else environ
         self.workspace_path = workspace_path
-        self._stored = store.values(workspace_id) if store is not None else {}
+        self._stored: Entries = {}
+        self._read = False
+        self._stamp: tuple[int, int, int] | None = None
+
+    def _entries(self) -> Entries:
+        """The stored values, read again when the file changed since the last read."""
+        if self.store is not None:
+            # The stamp is taken before reading: a write in between makes the next lookup
+            # read once more, never miss it.
+            stamp = self.store.stamp()
+            if not self._read or stamp != self._stamp:
+                self._stored = self.store.values(self.workspace_id)
+                self._read, self._stamp = True, stamp
+        return self._stored
+
+    def reload(self) -> None:
+        """Read the store now, whatever the file looks like (after a change made here, or
+        holding the store's lock); `SecretStoreError` when it cannot be read."""
+        self._read = False
+        self._entries()
 
     def get(self, address: SecretAddress, environment: str) -> Secret | None:
         """The value for `environment`, or None when it is set nowhere."""
@@ -269,7 +312,7 @@ class SecretResolver:
         ):
             if variable in self.environ:
                 return Secret(self.environ[variable], bound=False)
-        per_env = self._stored.get(str(address), {})
+        per_env = self._entries().get(str(address), {})
         for key in (environment, ALL_ENVIRONMENTS):
             if key in per_env:
                 return Secret(per_env[key])
@@ -288,27 +331,20 @@ class SecretResolver:
 
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None:
         """Store a value (in the store file when there is one, else only in memory)."""
-        if self.store is not None:
-            self.store.set(self.workspace_id, address, value, environment)
-        self._stored.setdefault(str(address), {})[environment or ALL_ENVIRONMENTS] = value
+        if self.store is None:
+            _put(self._stored, str(address), environment or ALL_ENVIRONMENTS, value)
+            return
+        self.store.set(self.workspace_id, address, value, environment)
+        self.reload()
 
     def delete_all(self, address: SecretAddress, environment: str | None = None) -> bool:
         """Forget the address's value for one environment, or (None) for every environment."""
-        per_env = self._stored.get(str(address), {})
-        if environment is None:
-            removed = bool(per_env)
-            per_env.clear()
-        else:
-            removed = per_env.pop(environment, None) is not None
-        if not per_env:
-            self._stored.pop(str(address), None)
-        if self.store is not None:
-            removed = (
-                self.store.delete(
-                    self.workspace_id, address, environment, every_environment=environment is None
-                )
-                or removed
-            )
+        if self.store is None:
+            return _remove(self._stored, str(address), environment)
+        removed = self.store.delete(
+            self.workspace_id, address, environment, every_environment=environment is None
+        )
+        self.reload()
         return removed
 
     def rename(self, old: SecretAddress, new: SecretAddress) -> None:
@@ -316,24 +352,24 @@ class SecretResolver:
 
         Environment variables are the user's own and stay as they are.
         """
-        per_env = self._stored.pop(str(old), None)
-        if per_env:
-            self._stored.setdefault(str(new), {}).update(per_env)
-        if self.store is not None:
-            self.store.rename(self.workspace_id, old, new)
+        if self.store is None:
+            _carry(self._stored, str(old), str(new), move=True)
+            return
+        self.store.rename(self.workspace_id, old, new)
+        self.reload()
 
     def copy(self, source: SecretAddress, target: SecretAddress) -> None:
         """Copy the stored values of `source` to `target`, e.g. when a call is duplicated.
 
         Environment variables are the user's own and are not copied.
         """
-        per_env = self._stored.get(str(source))
-        if per_env:
-            self._stored.setdefault(str(target), {}).update(per_env)
-        if self.store is not None:
-            self.store.copy(self.workspace_id, source, target)
+        if self.store is None:
+            _carry(self._stored, str(source), str(target), move=False)
+            return
+        self.store.copy(self.workspace_id, source, target)
+        self.reload()
 
     def stored_addresses(self) -> Iterator[tuple[str, list[str]]]:
         """Addresses that have a value in the store, with the environments they are set for."""
-        for address, per_env in sorted(self._stored.items()):
+        for address, per_env in sorted(self._entries().items()):
             yield address, sorted(per_env)

@@ -26,8 +26,9 @@ from workbench.core.large_bodies import LARGE_BODY, long_lived_data
 from workbench.core.model import Call, Parameter, Provider, Workspace, value_for
 from workbench.core.request import build_request
 from workbench.core.response_data import ResponseDataError, exchange_data
-from workbench.core.secrets import SecretResolver, SecretStore
+from workbench.core.secrets import Secret, SecretResolver, SecretStore
 from workbench.core.transport import TransportConfig, default_context
+from workbench.core.trust import Trust, TrustBook
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,18 @@ class Session:
     pool: ClientPool = field(default_factory=ClientPool)
     base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
     tokens: TokenManager = field(init=False)
+    trust: Trust = field(init=False)
     _latest: dict[tuple[str, str, str], CallResult] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tokens = TokenManager(self.secrets)
+        store = self.secrets.store
+        self.trust = Trust(
+            self.workspace.id,
+            self.path.parent,
+            TrustBook(store.home) if store is not None else None,
+            self.secrets.workspace_path,
+        )
 
     @classmethod
     def open(cls, workspace: Workspace, path: Path, *, store: SecretStore | None = None) -> Session:
@@ -127,6 +136,12 @@ class Session:
         environment = environment or self.workspace.default_environment
         return await self._run(provider, call, environment, overrides or {}, max_bytes)
 
+    def record_first_origins(self, provider: Provider, environment: str | None) -> frozenset[str]:
+        """A private value of `provider` was just stored (for `environment`, None: all): when it
+        is the provider's first, approve where the workspace points now (see `trust`)."""
+        environments = [environment] if environment else self.workspace.environments
+        return self.trust.record_first(provider, environments)
+
     async def send(
         self,
         provider: Provider,
@@ -151,16 +166,16 @@ class Session:
         max_bytes: int | None,
     ) -> CallResult:
         """`run_call` for one environment."""
-        values = dict(overrides)
+        chained: dict[str, str] = {}
         sent_first: list[CallResult] = []
         for parameter in call.parameters:
-            if parameter.source is None or parameter.name in values:
+            if parameter.source is None or parameter.name in overrides:
                 continue
             value, first = await self._chained_value(provider, call, parameter, environment)
-            values[parameter.name] = value
+            chained[parameter.name] = value
             if first is not None:
                 sent_first.append(first)
-        exchange = await self._send(provider, call, environment, values, max_bytes)
+        exchange = await self._send(provider, call, environment, overrides, chained, max_bytes)
         data, error = await _data(call, exchange)
         result = CallResult(
             provider, call, environment, exchange, data, error, sent_first=tuple(sent_first)
@@ -220,6 +235,7 @@ class Session:
         call: Call,
         environment: str,
         overrides: Mapping[str, str],
+        chained: Mapping[str, str],
         max_bytes: int | None,
     ) -> Exchange:
         """Build and send one call, authenticated as its provider says.
@@ -227,12 +243,14 @@ class Session:
         A token-based method gets a valid token first; when the server answers
         401 all the same, the token is renewed once and the call sent once
         more, never in a loop. Raises `WorkbenchError` when the call cannot be
-        built or authentication fails.
+        built or authentication fails, and `OriginNotApproved` (before any byte
+        leaves) when a stored private value would go where it was not approved.
         """
         method = method_of(provider)
         settings = resolve_settings(provider, environment, self.secrets)
         transport = self.transport_for(call, method, settings)
         cap = max_bytes if max_bytes is not None else self.workspace.settings.max_response_bytes
+        self.trust.approve_run_base_url(self.base_url)
 
         async def attempt(token: Token | None) -> Exchange:
             built = build_request(
@@ -242,15 +260,25 @@ class Session:
                 environment=environment,
                 secrets=self.secrets,
                 overrides=overrides,
+                chained=chained,
                 base_url=self.base_url,
                 token=token,
+                files=self.trust.upload_path,
             )
+            if built.bound:
+                self.trust.check_origin(
+                    provider.name, str(built.request.url), _what_is_sent(provider, method)
+                )
             return await send(built, self.pool, max_bytes=cap, transport=transport)
 
         if method.token_flow is None:
             return await attempt(None)
         context = self.token_context(provider, environment, method, settings, transport)
         token = await self.tokens.current(method.token_flow, context)
+        if not _any_bound(settings):
+            # Credentials given for this run (environment variables) got this token, which
+            # is cached as a stored value: it may go where the workspace points now.
+            self.trust.record_first(provider, [environment])
         exchange = await attempt(token)
         if exchange.status == 401:
             token = await self.tokens.renew(method.token_flow, context, token)
@@ -268,6 +296,15 @@ class Session:
         """What a token flow of `provider` needs, over the pooled client of its TLS setup."""
         if transport is None:
             transport = method.transport(settings) if method.transport else TransportConfig()
+        stored = _any_bound(settings) or self.tokens.cached(provider.name, environment) is not None
+        what = f"the {method.label} credentials"
+
+        def check_endpoint(url: str) -> None:
+            # Stored credentials (or a cached refresh token) go only to approved endpoints.
+            if stored:
+                self.trust.approve_run_base_url(self.base_url)
+                self.trust.check_origin(provider.name, url, what)
+
         return TokenContext(
             provider.name,
             method.label,
@@ -276,6 +313,7 @@ class Session:
             self.pool.client_for(transport),
             base_url=self.base_url or value_for(provider.base_url, environment) or "",
             workspace_path=self.secrets.workspace_path,
+            check_endpoint=check_endpoint,
         )
 
     def transport_for(
@@ -311,6 +349,17 @@ async def _data(call: Call, exchange: Exchange) -> tuple[object, ResponseDataErr
     except ResponseDataError as error:
         return None, error
     return data, None
+
+
+def _any_bound(settings: ResolvedSettings) -> bool:
+    """Whether any private setting came from the store (not given for this run)."""
+    return any(isinstance(value, Secret) and value.bound for value in settings.values())
+
+
+def _what_is_sent(provider: Provider, method: AuthMethod) -> str:
+    """How a question names the private values of a request: by the authentication method
+    when there is one."""
+    return "the private values" if provider.auth.method == "none" else f"the {method.label} key"
 
 
 def warm_up() -> None:

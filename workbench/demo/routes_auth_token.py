@@ -2,9 +2,10 @@
 
 /oauth/token speaks the grants password, authorization_code (PKCE S256),
 refresh_token and urn:ietf:params:oauth:grant-type:jwt-bearer, with client
-authentication in the form body or by HTTP Basic. Refresh tokens are not
-rotated: a refresh answer carries no new refresh token and the old one stays
-valid, as with Google. /oauth/custom-token is the kind of home-made token
+authentication in the form body or by HTTP Basic. Refresh tokens are rotated,
+as Auth0 and Okta do when rotation is on: each is good for one refresh, whose
+answer carries the next one (of the same scope, RFC 6749 section 6).
+/oauth/custom-token is the kind of home-made token
 endpoint real APIs have: a JSON body, a custom header, no token_type.
 """
 
@@ -62,7 +63,7 @@ def _password(request: Request, form: Form) -> Response:
     if not same_secret(password, request.state.credentials.oauth_password):
         raise _invalid_grant(f"wrong password for user {username!r}")
     grant = Grant("password", username, scope_text(form.get("scope")))
-    return _token_response(request, grant, with_refresh_token=True)
+    return _token_response(request, grant, refresh_grant=grant)
 
 
 def _authorization_code(request: Request, form: Form) -> Response:
@@ -77,21 +78,27 @@ def _authorization_code(request: Request, form: Form) -> Response:
         raise _invalid_grant("redirect_uri differs from the one sent to /oauth/authorize")
     if not pkce_matches(verifier, record.code_challenge):
         raise _invalid_grant("code_verifier does not match the code_challenge (S256)")
-    return _token_response(request, record.grant, with_refresh_token=True)
+    return _token_response(request, record.grant, refresh_grant=record.grant)
 
 
 def _refresh_token(request: Request, form: Form) -> Response:
     _authenticate_client(request, form)
-    grant = request.state.refresh_grant(_required(form, "refresh_token"))
+    refresh_token = _required(form, "refresh_token")
+    grant = request.state.refresh_grant(refresh_token)
     if grant is None:
-        raise _invalid_grant("the refresh token is unknown or revoked")
+        raise _invalid_grant("the refresh token is unknown, revoked or already used")
+    access_grant = grant
     requested = form.get("scope")
     if requested:
         # A refresh may narrow the scope, never widen it (RFC 6749 section 6).
         if not set(requested.split()) <= set(grant.scope.split()):
             raise OAuthError(400, "invalid_scope", f"scope must be within {grant.scope!r}")
-        grant = dataclasses.replace(grant, scope=scope_text(requested))
-    return _token_response(request, grant, with_refresh_token=False)
+        access_grant = dataclasses.replace(grant, scope=scope_text(requested))
+    # Spent only now, so a refused request leaves it usable; of two requests racing with
+    # one token, only the first gets an answer.
+    if request.state.take_refresh_grant(refresh_token) is None:
+        raise _invalid_grant("the refresh token is unknown, revoked or already used")
+    return _token_response(request, access_grant, refresh_grant=grant)
 
 
 def _jwt_bearer(request: Request, form: Form) -> Response:
@@ -107,7 +114,7 @@ def _jwt_bearer(request: Request, form: Form) -> Response:
     # Google-style assertions carry the scope as a claim; a form parameter also works.
     claimed_scope = claims.get("scope")
     scope = scope_text(claimed_scope if isinstance(claimed_scope, str) else form.get("scope"))
-    return _token_response(request, Grant("jwt-bearer", user, scope), with_refresh_token=False)
+    return _token_response(request, Grant("jwt-bearer", user, scope), refresh_grant=None)
 
 
 _GRANTS: dict[str, Callable[[Request, Form], Response]] = {
@@ -166,7 +173,8 @@ def _authenticate_client(request: Request, form: Form, *, required: bool = True)
         raise _invalid_client(problem)
 
 
-def _token_response(request: Request, grant: Grant, *, with_refresh_token: bool) -> Response:
+def _token_response(request: Request, grant: Grant, *, refresh_grant: Grant | None) -> Response:
+    """The token answer for `grant`, with a refresh token for `refresh_grant` when given."""
     access_token, lifetime = request.state.issue_access_token(grant)
     body: dict[str, str | int] = {
         "access_token": access_token,
@@ -174,8 +182,8 @@ def _token_response(request: Request, grant: Grant, *, with_refresh_token: bool)
         "expires_in": lifetime,
         "scope": grant.scope,
     }
-    if with_refresh_token:
-        body["refresh_token"] = request.state.issue_refresh_token(grant)
+    if refresh_grant is not None:
+        body["refresh_token"] = request.state.issue_refresh_token(refresh_grant)
     # RFC 6749 section 5.1: token responses must not be cached.
     return json_response(body, headers=[("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 

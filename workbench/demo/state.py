@@ -109,7 +109,7 @@ class DemoState:
         return token, lifetime
 
     def issue_refresh_token(self, grant: Grant) -> str:
-        """A refresh token for `grant`; it stays valid until `reset()` (it is not rotated)."""
+        """A refresh token for `grant`, good for one refresh (`take_refresh_grant`)."""
         token = secrets.token_urlsafe(32)
         with self._lock:
             self._refresh_tokens[token] = grant
@@ -124,9 +124,14 @@ class DemoState:
         return entry[0]
 
     def refresh_grant(self, token: str) -> Grant | None:
-        """The grant of a refresh token issued here; None otherwise."""
+        """The grant of a refresh token issued here and not used yet; None otherwise."""
         with self._lock:
             return self._refresh_tokens.get(token)
+
+    def take_refresh_grant(self, token: str) -> Grant | None:
+        """The grant of a refresh token, which is spent (rotation); None if unknown or used."""
+        with self._lock:
+            return self._refresh_tokens.pop(token, None)
 
     def revoke_tokens(self) -> None:
         """Forget every access token, so the next call with one gets 401 (refresh tokens stay)."""

@@ -14,7 +14,9 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 
+from workbench.core.masking import shown_message
 from workbench.ui.commands import WorkbenchCommands
 from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.help import HelpScreen, help_rows
@@ -51,6 +53,27 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self._main = MainScreen(documents, selected, environment)
         self._problems = tuple(problems)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification of the app (widgets' and screens' `notify` come here) as plain
+        text: names and messages come from workspaces and servers, so they are not markup,
+        their control characters are shown, not run, and known private values are masked
+        (`markup` is accepted, as Textual's callers pass it, and not used)."""
+        super().notify(
+            shown_message(message),
+            title=shown_message(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     async def on_mount(self) -> None:
         sys.setswitchinterval(self.SWITCH_INTERVAL)

@@ -97,11 +97,13 @@ class WorkspaceDocument:
     def load(
         cls, path: Path, *, store: SecretStore | None = None, base_url: str | None = None
     ) -> WorkspaceDocument:
-        """Load a workspace file; raises `WorkspaceError` naming what is wrong with it."""
+        """Load a workspace file; raises `WorkspaceError` naming what is wrong with it, and
+        `SecretStoreError` when the secret store cannot be read (before any screen shows)."""
         workspace = load_workspace(path)
         resolver = SecretResolver(
             workspace.id, store or SecretStore(), workspace_path=shlex.quote(str(path))
         )
+        resolver.reload()
         return cls(path, workspace, resolver, base_url=base_url)
 
     @staticmethod

@@ -113,11 +113,12 @@ class JwtFlow:
             )
         now = int(time.time())
         lifetime = _lifetime(settings)
-        assertion = sign(settings, key, audience=audience, now=now, lifetime=lifetime)
+        # A Secret in both modes: the signed JWT is a credential (masked wherever it shows).
+        assertion = Secret(sign(settings, key, audience=audience, now=now, lifetime=lifetime))
         if mode == "bearer":
-            return Token(Secret(assertion), obtained_at=now, expires_in=lifetime)
+            return Token(assertion, obtained_at=now, expires_in=lifetime)
         return await oauth.request_form_token(
-            context, token_url, JWT_BEARER_GRANT, assertion=assertion
+            context, token_url, JWT_BEARER_GRANT, assertion=assertion.reveal()
         )
 
     async def refresh(self, context: TokenContext, token: Token) -> Token | None:

@@ -87,7 +87,16 @@ async def request_form_token(
     client = _client_auth(context)
     if client is not None:
         url, headers, body = client.prepare("POST", url, headers, body)
+        _remember_basic_credential(headers)
     return await request_token(context, url, body.encode(), headers)
+
+
+def _remember_basic_credential(headers: Mapping[str, str]) -> None:
+    """client_secret_basic sends base64 of `client_id:client_secret`: made a `Secret`, that
+    credential is known, so it is masked wherever it shows up (an endpoint's error page)."""
+    scheme, _, credential = headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "basic" and credential:
+        Secret(credential)
 
 
 async def refresh_token(context: TokenContext, token: Token) -> Token | None:
@@ -124,6 +133,7 @@ async def request_token(
 
     from workbench.core.client import TRANSPORT_ERRORS
 
+    context.check_endpoint(url)
     try:
         response = await context.http.post(
             url,
@@ -181,10 +191,10 @@ def _refused(
         description = data.get("error_description")
         if isinstance(description, str) and description:
             answer += f": {description[:MAX_DESCRIPTION]}"
-        # The server's own words are the one part of the message we do not
-        # write: a careless server may echo what it was sent.
-        private = [v.reveal() for v in context.settings.values() if isinstance(v, Secret)]
-        answer = Masker(private).text(answer)
+        # The server's own words are the one part of the message we do not write: a
+        # careless server may echo what it was sent, in any encoding (the settings' values
+        # and the credentials made from them are all known).
+        answer = Masker.known().text(answer)
     else:
         answer = _status(response)
     label = context.method_label

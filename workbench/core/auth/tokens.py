@@ -5,14 +5,17 @@ and environment, under the field `auth.token`) with the moment it was
 obtained and its lifetime, so separate runs reuse it. `TokenManager` hands
 out a valid token, renewing it shortly before it expires (with the refresh
 token when the server gave one, else by obtaining a new one), and renews it
-once more on request after a 401.
+once more on request after a 401. Renewal holds the store's lock and reads the
+cached token again first, so parallel processes sharing a refresh token that the
+server accepts only once (rotation) spend it once and all get a token.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,6 +24,8 @@ from workbench.core.secrets import Secret, SecretAddress, SecretResolver, auth_f
 from workbench.core.url import is_absolute, join
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 
     from workbench.core.auth.base import ResolvedSettings
@@ -123,6 +128,9 @@ class TokenContext:
     http: httpx.AsyncClient
     base_url: str = ""
     workspace_path: str = "WORKSPACE"  # as the user would type it, for commands in messages
+    # Called with each URL credentials are about to be posted to; raises to stop it (the
+    # session's origin rules, `workbench.core.trust`).
+    check_endpoint: Callable[[str], None] = lambda url: None
 
     def endpoint(self, setting: str) -> str:
         """The URL in `setting`, made absolute against the base URL when it is relative."""
@@ -151,6 +159,9 @@ class TokenManager:
     def __init__(self, secrets: SecretResolver) -> None:
         self.secrets = secrets
         self.requests = 0  # token endpoint requests made by this manager (obtain + refresh)
+        # One renewal at a time per provider and environment in this process too: the store's
+        # file lock keeps other processes out, but a process re-enters its own lock.
+        self._renewing: dict[tuple[str, str], asyncio.Lock] = {}
 
     def cached(self, provider: str, environment: str) -> Token | None:
         stored = self.secrets.get(SecretAddress(provider, TOKEN_FIELD), environment)
@@ -171,7 +182,26 @@ class TokenManager:
         return await self.renew(flow, context, token)
 
     async def renew(self, flow: TokenFlow, context: TokenContext, stale: Token | None) -> Token:
-        """A new token: refreshed from `stale` when possible, else obtained afresh."""
+        """A token other than `stale` (expiring, or refused by the server): the one another
+        process saved meanwhile, else one refreshed or obtained afresh, saved before the
+        store's lock is released."""
+        import asyncio  # not at module level: it imports ssl, which loading a workspace avoids
+
+        key = (context.provider, context.environment)
+        async with self._renewing.setdefault(key, asyncio.Lock()), self._store_locked():
+            latest = self.cached(context.provider, context.environment)
+            if (
+                latest is not None
+                and not latest.needs_renewal()
+                and (stale is None or latest.access_token != stale.access_token)
+            ):
+                return latest  # renewed by another process (or task) while this one waited
+            token = await self._fetch(flow, context, latest)
+            self.save(context.provider, context.environment, token)
+            return token
+
+    async def _fetch(self, flow: TokenFlow, context: TokenContext, stale: Token | None) -> Token:
+        """A new token from the server: refreshed from `stale` when possible, else obtained."""
         token: Token | None = None
         if stale is not None and stale.refresh_token is not None:
             self.requests += 1
@@ -192,5 +222,39 @@ class TokenManager:
                 stale.refresh_token,
                 token.scope,
             )
-        self.save(context.provider, context.environment, token)
         return token
+
+    @asynccontextmanager
+    async def _store_locked(self) -> AsyncIterator[None]:
+        """Hold the secret store's lock (when there is a store file) with its latest values."""
+        store = self.secrets.store
+        if store is None:
+            yield
+            return
+        async with _held(store.locked()):
+            self.secrets.reload()
+            yield
+
+
+@asynccontextmanager
+async def _held(lock: AbstractContextManager[None]) -> AsyncIterator[None]:
+    """Hold a blocking lock, waiting for it in a thread so that the event loop runs meanwhile
+    (another process may hold it for a token request's round trip)."""
+    import asyncio
+
+    entering = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
+    try:
+        await asyncio.shield(entering)
+    except asyncio.CancelledError:
+
+        def give_back(done: asyncio.Future[None]) -> None:
+            # The waiting thread may still get the lock after this task was cancelled.
+            if not done.cancelled() and done.exception() is None:
+                lock.__exit__(None, None, None)
+
+        entering.add_done_callback(give_back)
+        raise
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)

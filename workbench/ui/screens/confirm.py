@@ -20,6 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
+from workbench.core.terminal_text import visible
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -52,8 +54,11 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._title, classes="dialog-title")
-            yield Static(self._question, classes="dialog-text", markup=False)
+            # Questions name workspaces, calls and hosts: plain text, control characters shown.
+            yield Static(visible(self._title), classes="dialog-title", markup=False)
+            yield Static(
+                visible(self._question, keep_newlines=True), classes="dialog-text", markup=False
+            )
             with Horizontal(classes="dialog-buttons"):
                 for choice in self._choices:
                     yield Button(

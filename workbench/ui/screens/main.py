@@ -24,6 +24,7 @@ from textual.worker import Worker
 from workbench.core.chaining import full_name
 from workbench.core.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.model import Call, Provider, UseAs
+from workbench.core.terminal_text import visible
 from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.chaining import ChainFlow
 from workbench.ui.screens.initializing import InitializeFlow
@@ -214,7 +215,7 @@ class MainScreen(Screen[None]):
         if document is None:
             title.update("workbench: no workspace")
             return
-        title.update(f"workbench · {document.title} · {document.path}")
+        title.update(visible(f"workbench · {document.title} · {document.path}"))
         badge = self.query_one(EnvironmentBadge)
         badge.environment = self.environment_of(document)
         badge.is_default = badge.environment == document.workspace.default_environment

@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from workbench.core.terminal_text import visible
+
 
 class NamePromptScreen(ModalScreen[str | None]):
     """Dismisses with the accepted name, or None on escape."""
@@ -30,7 +32,7 @@ class NamePromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._title, classes="dialog-title", markup=False)
+            yield Static(visible(self._title), classes="dialog-title", markup=False)
             yield Input(self._value, select_on_focus=True, id="name")
             yield Static("", classes="dialog-error", id="problem", markup=False)
             yield Static("enter: OK   escape: cancel", classes="dialog-hint")
@@ -41,7 +43,7 @@ class NamePromptScreen(ModalScreen[str | None]):
         if problem is None:
             self.dismiss(event.value.strip())
         else:
-            self.query_one("#problem", Static).update(problem)
+            self.query_one("#problem", Static).update(visible(problem))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

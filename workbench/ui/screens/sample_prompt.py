@@ -21,6 +21,7 @@ from textual.widgets import Button, Static, TextArea
 from workbench.core.initialize import manual_data
 from workbench.core.model import Call
 from workbench.core.response_data import ResponseDataError
+from workbench.core.terminal_text import visible
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,11 @@ class SamplePromptScreen(ModalScreen[Sample | None]):
     def compose(self) -> ComposeResult:
         kind = self._call.response_type.value.upper()
         with Vertical(classes="dialog sample-prompt"):
-            yield Static(f"Initialize {self._call_name} from a sample", classes="dialog-title")
+            yield Static(
+                visible(f"Initialize {self._call_name} from a sample"),
+                classes="dialog-title",
+                markup=False,
+            )
             yield Static(
                 f"Paste a sample {kind} response (your terminal's paste). Nothing is sent.",
                 classes="dialog-text",

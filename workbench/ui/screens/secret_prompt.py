@@ -13,10 +13,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
 from workbench.core.secrets import SecretAddress
+from workbench.core.terminal_text import visible
 
 
 @dataclass(frozen=True)
@@ -45,13 +47,17 @@ class PrivateValuePromptScreen(ModalScreen[PrivateValueAnswer | None]):
         with Vertical(classes="dialog"):
             yield Static("Private value needed", classes="dialog-title")
             yield Static(
-                f"{self._address} ({self._description}) is not set. It is kept in the "
-                "secret store, never in the workspace file.",
+                visible(
+                    f"{self._address} ({self._description}) is not set. It is kept in the "
+                    "secret store, never in the workspace file."
+                ),
                 classes="dialog-text",
                 markup=False,
             )
             yield Input(password=True, placeholder="value", id="value")
-            yield Checkbox(f"only for environment {self._environment}", id="only-this")
+            # Content: a Checkbox reads a str as markup, and the name is the workspace's.
+            only_this = Content(visible(f"only for environment {self._environment}"))
+            yield Checkbox(only_this, id="only-this")
             yield Static("", classes="dialog-error", id="problem")
             yield Static(
                 "enter: store and send   ctrl+r: show   escape: cancel", classes="dialog-hint"

@@ -21,9 +21,10 @@ from textual.worker import Worker, WorkerState
 from workbench.core.errors import SecretMissing, SecretStoreError, WorkbenchError
 from workbench.core.model import Call, Provider, ResponseType, UseAs, value_for
 from workbench.core.private_values import PrivateValue, private_values
+from workbench.core.trust import FileNotApproved, OriginNotApproved
 from workbench.core.url import join
 from workbench.ui.document import WorkspaceDocument
-from workbench.ui.screens.confirm import confirm
+from workbench.ui.screens.confirm import NO, Choice, ChoiceScreen, confirm
 from workbench.ui.screens.secret_prompt import PrivateValueAnswer, PrivateValuePromptScreen
 from workbench.ui.widgets.response_view import UNPARSED
 
@@ -160,6 +161,10 @@ class SendFlow:
 
     def _failed(self, sending: Sending, error: BaseException | None) -> None:
         view = self.screen.response_view
+        if isinstance(error, OriginNotApproved | FileNotApproved):
+            view.show_problem(str(error))
+            self._ask_approval(sending, error)
+            return
         if isinstance(error, SecretMissing):
             value = missing_value(sending.document, error)
             if value is not None:
@@ -175,12 +180,40 @@ class SendFlow:
             self.screen.log.error(error)
             view.show_problem(f"Unexpected error while sending: {error!r}")
 
+    def _ask_approval(self, sending: Sending, refusal: OriginNotApproved | FileNotApproved) -> None:
+        """Ask whether to send where the workspace now points (or upload the file); a yes is
+        remembered in the user's data directory and the call sent again."""
+
+        def answered(answer: str | None) -> None:
+            if answer != "yes":
+                return
+            trust = sending.document.session().trust
+            try:
+                if isinstance(refusal, OriginNotApproved):
+                    trust.approve_origin(refusal.provider, refusal.origin)
+                else:
+                    trust.approve_file(refusal.path)
+            except SecretStoreError as error:
+                self.screen.response_view.show_problem(str(error))
+                return
+            self.start(sending)
+
+        # "No" comes first, so Enter pressed out of habit does not send.
+        choices = (NO, Choice("y", "Yes, send it", "yes", "warning"))
+        title = "Send to a new place?" if isinstance(refusal, OriginNotApproved) else "Upload?"
+        self.screen.app.push_screen(ChoiceScreen(title, refusal.question, choices), answered)
+
     def _ask_private_value(self, sending: Sending, value: PrivateValue) -> None:
         def answered(answer: PrivateValueAnswer | None) -> None:
             if answer is None:
                 return
             try:
                 sending.document.secrets.set(value.address, answer.value, answer.environment)
+                # The user typed it for the workspace they see: its first value fixes where
+                # the provider's values may go.
+                sending.document.session().record_first_origins(
+                    sending.provider, answer.environment
+                )
             except SecretStoreError as error:
                 self.screen.response_view.show_problem(str(error))
                 return

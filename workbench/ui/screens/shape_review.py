@@ -24,6 +24,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from workbench.core.initialize import Learned
 from workbench.core.shape import Field, FieldType, Shape
 from workbench.core.shape_drift import Drift, format_drift
+from workbench.core.terminal_text import visible
 
 TYPES = tuple(FieldType)
 COLUMNS = ("mark", "field", "type", "note")
@@ -59,7 +60,7 @@ def field_cells(shape: Shape, f: Field, mark: str) -> tuple[Text, Text, Text, Te
     style = "strike dim" if f.excluded else "dim" if shape.is_excluded(f.path) else ""
     return (
         Text(mark, style="bold"),
-        Text(f.label, style=style),
+        Text(visible(f.label), style=style),  # the server's keys: control characters shown
         Text(f.type_text, style=style),
         Text(field_note(shape, f), style="italic"),
     )
@@ -115,7 +116,7 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog shape-review"):
-            yield Static(self.heading, classes="dialog-title", markup=False)
+            yield Static(visible(self.heading), classes="dialog-title", markup=False)
             yield Static(self.summary(), id="shape-summary", markup=False)
             if self.learned.drifted:
                 with VerticalScroll(id="shape-drift"):
@@ -127,7 +128,7 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         colours = {"+": "green", "-": "red", "~": "yellow", "?": "cyan"}
         text = Text()
         for index, line in enumerate(format_drift(self.learned.drift)):
-            text.append(("\n" if index else "") + line, style=colours.get(line[:1], ""))
+            text.append(("\n" if index else "") + visible(line), style=colours.get(line[:1], ""))
         return text
 
     def on_mount(self) -> None:

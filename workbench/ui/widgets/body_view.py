@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, islice, repeat
 from operator import add
@@ -20,12 +21,14 @@ from operator import add
 from rich.segment import Segment
 from textual import on, work
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.core.large_bodies import PIECE, Abandoned, IsCancelled, never
+from workbench.core.terminal_text import visible
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,12 +105,18 @@ def find_text(text: str, query: str, start: int, *, backwards: bool = False) -> 
     return -1
 
 
-# Control characters would act on the terminal if written out: show them as U+FFFD.
-_VISIBLE = {code: "\ufffd" for code in [*range(0x20), *range(0x7F, 0xA0)]} | {ord("\t"): " "}
+def _shown(text: str) -> str:
+    """A piece of a line as drawn: a tab is a space, control characters are visible escapes
+    (a body may hold escape sequences that would act on the terminal)."""
+    return visible(text.replace("\t", " "))
 
 
 class BodyView(ScrollView, can_focus=True):
-    """Shows a `TextDocument` (and, for JSON, its pretty form) with line numbers."""
+    """Shows a `TextDocument` (and, for JSON, its pretty form) with line numbers.
+
+    Each form may come twice: with the private values it holds masked, and (`revealed`, only
+    when it differs) as received; `revealing` chooses, masked by default.
+    """
 
     BINDINGS = [
         Binding("p", "toggle_pretty", "Pretty/raw"),
@@ -125,6 +134,9 @@ class BodyView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._raw: TextDocument | None = None
         self._pretty: TextDocument | None = None
+        self._raw_revealed: TextDocument | None = None
+        self._pretty_revealed: TextDocument | None = None
+        self._revealing = False
         self._formatting = False  # a pretty form is being made
         self.show_pretty = True  # the user's choice, kept from one response to the next
         self._description = ""
@@ -135,27 +147,53 @@ class BodyView(ScrollView, can_focus=True):
 
     @property
     def document(self) -> TextDocument | None:
-        """What is shown: the pretty form when chosen and ready, else the raw text."""
-        if self.show_pretty and self._pretty is not None:
-            return self._pretty
-        return self._raw
+        """What is shown: the pretty form when chosen and ready, else the raw text; revealed
+        when `revealing` and it holds private values."""
+        pretty = self.show_pretty and self._pretty is not None
+        masked = self._pretty if pretty else self._raw
+        revealed = self._pretty_revealed if pretty else self._raw_revealed
+        return revealed if self._revealing and revealed is not None else masked
+
+    @property
+    def holds_private_values(self) -> bool:
+        """Whether some form of the text had private values masked."""
+        return self._raw_revealed is not None or self._pretty_revealed is not None
+
+    @property
+    def revealing(self) -> bool:
+        return self._revealing
+
+    @revealing.setter
+    def revealing(self, revealing: bool) -> None:
+        x, y = self.scroll_offset
+        self._replace(lambda: setattr(self, "_revealing", revealing))
+        self.scroll_to(x, y, animate=False, immediate=True)  # the same place, now (un)masked
 
     def show(
-        self, document: TextDocument | None, *, description: str = "", formatting: bool = False
+        self,
+        document: TextDocument | None,
+        *,
+        revealed: TextDocument | None = None,
+        description: str = "",
+        formatting: bool = False,
     ) -> None:
-        """Show `document`; `formatting` says a pretty form will follow (`set_pretty`)."""
-        self._raw, self._pretty, self._formatting = document, None, formatting
+        """Show `document` (`revealed`: the same as received, when private values were masked
+        in it); `formatting` says a pretty form will follow (`set_pretty`)."""
+        self._raw, self._raw_revealed = document, revealed
+        self._pretty = self._pretty_revealed = None
+        self._formatting = formatting
         self._description = description
         self._reset()
 
-    def set_pretty(self, document: TextDocument | None) -> None:
+    def set_pretty(
+        self, document: TextDocument | None, revealed: TextDocument | None = None
+    ) -> None:
         """The pretty form is ready (or, with None, will not come)."""
-        shown = self.document
-        self._pretty, self._formatting = document, False
-        if self.document is not shown:
-            self._reset()
-        else:
-            self._describe()
+
+        def take() -> None:
+            self._pretty, self._pretty_revealed, self._formatting = document, revealed, False
+
+        self._replace(take)
 
     def clear(self) -> None:
         self.show(None)
@@ -176,12 +214,7 @@ class BodyView(ScrollView, can_focus=True):
         if self._pretty is None and not self._formatting:
             self.notify("Only a JSON body has a pretty form.")
             return
-        shown = self.document
-        self.show_pretty = not self.show_pretty
-        if self.document is not shown:
-            self._reset()
-        else:
-            self._describe()
+        self._replace(lambda: setattr(self, "show_pretty", not self.show_pretty))
 
     def action_next_match(self) -> None:
         self._step(backwards=False)
@@ -200,17 +233,17 @@ class BodyView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         gutter = self.get_component_rich_style("body-view--gutter")
         segments = [Segment(f"{index + 1:>{self._gutter - 1}} ", gutter)]
-        text = document.line(index, scroll_x, scroll_x + width - self._gutter).translate(_VISIBLE)
+        text = document.line(index, scroll_x, scroll_x + width - self._gutter)
         start, end = self._match_columns(document, index, scroll_x, len(text))
         if start < end:
             found = self.get_component_rich_style("body-view--match")
             segments += [
-                Segment(text[:start], base),
-                Segment(text[start:end], found),
-                Segment(text[end:], base),
+                Segment(_shown(text[:start]), base),
+                Segment(_shown(text[start:end]), found),
+                Segment(_shown(text[end:]), base),
             ]
         else:
-            segments.append(Segment(text, base))
+            segments.append(Segment(_shown(text), base))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _match_columns(
@@ -226,6 +259,16 @@ class BodyView(ScrollView, can_focus=True):
         return start, min(column + len(self._query) - scroll_x, length)
 
     # Internals -----------------------------------------------------------------------------
+
+    def _replace(self, change: Callable[[], None]) -> None:
+        """Make `change` to what may be shown: start over at the top if another document is
+        shown after it, else only update the description."""
+        shown = self.document
+        change()
+        if self.document is not shown:
+            self._reset()
+        else:
+            self._describe()
 
     def _reset(self) -> None:
         self._match, self._searching = -1, False
@@ -250,10 +293,13 @@ class BodyView(ScrollView, can_focus=True):
             mode = "pretty" if document is self._pretty else "raw"
             parts.append(f"{mode} (formatting…)" if self._formatting else mode)
         parts.append(f"{document.line_count:,} line{'s' if document.line_count != 1 else ''}")
+        if self.holds_private_values:
+            parts.append("private values shown" if self._revealing else "private values masked")
         if self._query:
             state = "…" if self._searching else "" if self._match >= 0 else ": no match"
             parts.append(f"/{self._query}{state}")
-        self.border_subtitle = " · ".join(parts)
+        # Plain text, not markup: the description is the server's media type, the query typed.
+        self.border_subtitle = Content(visible(" · ".join(parts)))
 
     def _step(self, *, backwards: bool) -> None:
         document = self.document

@@ -17,12 +17,15 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from workbench.core.large_bodies import Abandoned, Owned, discard, release_discarded
+from workbench.core.masking import Masker
+from workbench.core.terminal_text import visible
 from workbench.ui.response_model import JsonPath, child_keys, path_text, preview, search_json
 
 PAGE_SIZE = 500
@@ -51,8 +54,18 @@ NodeData = JsonEntry | MoreEntry
 JsonNode = TreeNode[NodeData]
 
 
+def _plain(text: str) -> Content:
+    """A border text that quotes the query typed: plain text, not markup."""
+    return Content(visible(text))
+
+
 class JsonTree(Tree[NodeData]):
-    """A lazily expanded view of parsed JSON, with path copying and search."""
+    """A lazily expanded view of parsed JSON, with path copying and search.
+
+    Labels show keys and values with private values masked (unless `revealing`) and control
+    characters as visible escapes; each label is made so when its node is, so a big document
+    costs nothing more. The data itself (for chaining, `u`) stays as received.
+    """
 
     BINDINGS = [
         Binding("right", "expand_node", "Expand", show=False),
@@ -103,10 +116,14 @@ class JsonTree(Tree[NodeData]):
         self._matches: list[JsonPath] = []
         self._match = -1
         self._styles: dict[str, Style] = {}  # component styles, looked up once per theme
+        self._masker = Masker(())
+        self._revealing = False
 
-    def load(self, data: object) -> None:
-        """Show `data`: the root and its first page of children, nothing deeper."""
+    def load(self, data: object, masker: Masker | None = None) -> None:
+        """Show `data`: the root and its first page of children, nothing deeper; `masker`
+        masks the private values in labels."""
         self.unload()
+        self._masker = masker or Masker(())
         self._document = Owned(data)  # workers and messages hold this box, not the data
         self.border_subtitle = ""
         self.reset(self._label(None, data), JsonEntry((), data))
@@ -139,8 +156,24 @@ class JsonTree(Tree[NodeData]):
         if not query or self._document is None:
             self.border_subtitle = ""
             return
-        self.border_subtitle = f"searching for {query!r}…"
+        self.border_subtitle = _plain(f"searching for {query!r}…")
         self._run_search(query, self._document)
+
+    @property
+    def revealing(self) -> bool:
+        return self._revealing
+
+    @revealing.setter
+    def revealing(self, revealing: bool) -> None:
+        """Show private values as received (True) or masked: the labels made so far change."""
+        self._revealing = revealing
+        nodes = [self.root]
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.children)
+            if isinstance(node.data, JsonEntry):
+                path = node.data.path
+                node.set_label(self._label(path[-1] if path else None, node.data.value))
 
     def select_path(self, path: JsonPath) -> JsonNode:
         """Expand down to the value at `path`, loading only the pages on the way, and select it."""
@@ -242,7 +275,7 @@ class JsonTree(Tree[NodeData]):
             return  # the data or the query changed while the search ran
         self._matches = message.matches
         if not self._matches:
-            self.border_subtitle = f"no match for {message.query!r}"
+            self.border_subtitle = _plain(f"no match for {message.query!r}")
             return
         self._match = -1
         self._step_match(+1)
@@ -279,7 +312,7 @@ class JsonTree(Tree[NodeData]):
         self._match = (self._match + step) % len(self._matches)
         self.select_path(self._matches[self._match])
         total = f"{len(self._matches):,}{'+' if len(self._matches) == MAX_MATCHES else ''}"
-        self.border_subtitle = f"match {self._match + 1:,} of {total} for {self._query!r}"
+        self.border_subtitle = _plain(f"match {self._match + 1:,} of {total} for {self._query!r}")
 
     def _fill(self, node: JsonNode) -> int:
         """Make the first page of a container's children, once; returns how many were made."""
@@ -364,16 +397,19 @@ class JsonTree(Tree[NodeData]):
         return style
 
     def _label(self, key: str | int | None, value: object) -> Text:
-        kind, shown = preview(value)
+        # The whole text is masked before the preview cuts it, so no part of a value shows.
+        mask = self._masker.text if self._masker and not self._revealing else str
+        kind, shown = preview(mask(value) if isinstance(value, str) else value)
         label = Text(no_wrap=True)
         if isinstance(key, int):
             label.append(str(key), self._style("index"))
             label.append(": ")
         elif key is not None:
-            # A key may hold control characters; escaped, they cannot reach the terminal.
-            label.append(key if key.isprintable() else repr(key)[1:-1], self._style("key"))
+            # Keys and texts may hold control characters: escaped, they cannot reach the
+            # terminal (JSON's quoting escapes some, not DEL, C1 or bidi controls).
+            label.append(visible(mask(key)), self._style("key"))
             label.append(": ")
-        label.append(shown, self._style(kind))
+        label.append(visible(shown), self._style(kind))
         return label
 
     def _more_label(self, start: int, end: int) -> Text:

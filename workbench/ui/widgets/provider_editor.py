@@ -17,6 +17,7 @@ from textual.widgets import Label, Select, Static, TabbedContent, TabPane, TextA
 from workbench.core import auth as auth_methods
 from workbench.core.model import PerEnvironment, Provider
 from workbench.core.secrets import SecretResolver
+from workbench.core.terminal_text import visible
 from workbench.ui.widgets.auth_form import AuthForm
 from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.model_editor import ModelEditor
@@ -113,7 +114,7 @@ class ProviderEditor(ModelEditor[Provider]):
         return self.ProviderEdited(model)
 
     def _show(self, provider: Provider, environment: str, secrets: SecretResolver) -> None:
-        self.query_one("#provider-name", Static).update(provider.name)
+        self.query_one("#provider-name", Static).update(visible(provider.name))
         self.query_one("#base-url", ValueInput).load(provider.base_url, environment)
         self._show_base_url_hint()
         self.query_one(AuthForm).load(

@@ -5,6 +5,12 @@ The shell calls `show_sending`, `show_exchange`, `show_problem`,
 printing, indexing lines) happens in one thread worker that hands each
 finished piece back with a message, so the screen stays responsive while
 a big response renders. Results of a replaced response are dropped.
+
+Private values known to the process that come back in a response (an echo, an error page)
+are masked in the body, the JSON tree and the headers: the worker masks each text once (and
+keeps it as received only when that differs), tree labels are masked as they are made.
+ctrl+r shows them as received, until the next response. Text from the server reaches the
+screen with its control characters shown as escapes.
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ from workbench.core.large_bodies import (
     long_lived_data,
     parse_json,
 )
+from workbench.core.masking import Masker
 from workbench.core.model import ResponseType
+from workbench.core.terminal_text import visible
 from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary
@@ -53,6 +61,13 @@ class ResponseView(Widget):
     BINDINGS = [
         Binding("slash", "start_search", "Search"),
         Binding("escape", "close_search", "Close search", show=False),
+        Binding(
+            "ctrl+r",
+            "toggle_reveal",
+            "Reveal",
+            tooltip="Show or hide private values that came back in the response",
+            show=False,  # the footer keeps room for "/ Search" at 80 columns
+        ),
     ]
 
     class NodeSelected(Message):
@@ -75,6 +90,9 @@ class ResponseView(Widget):
         self._generation = 0  # bumped by every show_*: late pieces of older ones are ignored
         self._search_target: JsonTree | BodyView | None = None
         self._showing_response = False  # an exchange is shown (or being prepared)
+        self._headers: tuple[tuple[str, str], ...] = ()
+        self._masker = Masker(())  # the private values masked in the response shown
+        self._revealing = False
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="response-status")
@@ -112,18 +130,20 @@ class ResponseView(Widget):
         which reads every answer into data), so that a big body is not parsed twice."""
         self._start_over("Reading the response…")
         self._showing_response = True
+        self._masker = Masker.known()
         self.query_one(StatusLine).show_exchange(exchange, environment)
-        table = self.query_one("#response-headers", DataTable)
-        table.add_rows((Text(name), Text(value)) for name, value in exchange.headers)
-        self._prepare(exchange, response_type, parsed_json, self._generation)
+        self._headers = exchange.headers
+        self._show_headers()
+        self._prepare(exchange, response_type, parsed_json, self._masker, self._generation)
 
     def show_problem(self, message: str) -> None:
         """The call was not sent, for the reason `message`. A response shown before stays in
         the tabs; with none, the JSON tab shows `message` in full (the status line may cut
-        it short) instead of waiting for a response that will not come."""
+        it short) instead of waiting for a response that will not come. Known private
+        values in the message are masked, its control characters shown."""
         self.query_one(StatusLine).show_problem(message)
         if not self._showing_response:
-            self._note(f"Not sent: {message}")
+            self._note(f"Not sent: {Masker.known().text(message)}")
 
     def show_cancelled(self, environment: str) -> None:
         self._start_over("Cancelled: nothing was received.")
@@ -142,6 +162,21 @@ class ResponseView(Widget):
         target = self._content(pane)
         if target is not None:
             self.call_after_refresh(target.focus)
+
+    def action_toggle_reveal(self) -> None:
+        """Show the private values that came back in the response as received, or mask them."""
+        body = self.query_one("#response-body", BodyView)
+        if not (body.holds_private_values or self._headers_hold_private_values()):
+            self.notify("No private value came back in this response: nothing is masked.")
+            return
+        self._revealing = not self._revealing
+        body.revealing = self._revealing
+        self.query_one(JsonTree).revealing = self._revealing
+        self._show_headers()
+        if self._revealing:
+            self.notify("Private values in the response are shown as received (ctrl+r masks).")
+        else:
+            self.notify("Private values in the response are masked again.")
 
     # Search ----------------------------------------------------------------------------------
 
@@ -196,7 +231,12 @@ class ResponseView(Widget):
     # A description of its own: by default Textual puts repr() of the arguments (the body) in it.
     @work(thread=True, exclusive=True, group="parse", exit_on_error=False, description="parse")
     def _prepare(
-        self, exchange: Exchange, response_type: ResponseType, parsed: object, generation: int
+        self,
+        exchange: Exchange,
+        response_type: ResponseType,
+        parsed: object,
+        masker: Masker,
+        generation: int,
     ) -> None:
         worker = get_current_worker()
 
@@ -205,6 +245,12 @@ class ResponseView(Widget):
 
         def deliver(apply: Callable[..., None], *args: Any) -> None:
             self.post_message(self._Prepared(generation, partial(apply, *args)))
+
+        def documents(text: str) -> tuple[TextDocument, TextDocument | None]:
+            """`text` masked, and as received when that differs (None when it does not)."""
+            masked = masker.text(text)
+            shown = TextDocument.from_text(masked, cancelled)
+            return shown, None if masked is text else TextDocument.from_text(text, cancelled)
 
         try:
             deliver(self._show_request, TextDocument.from_text(request_text(exchange.request)))
@@ -220,20 +266,19 @@ class ResponseView(Widget):
                 deliver(self._show_plain, note, TextDocument.from_text(dump), "binary", True)
                 return
             text = decode_text(body, charset_of(exchange.header("content-type")))
-            raw = TextDocument.from_text(text, cancelled)
+            raw, raw_revealed = documents(text)
             if not expects_json(media_type, response_type):
                 kind = media_type or response_type.value
                 note = f"The body is {kind}, not JSON: see the Body tab."
-                deliver(self._show_plain, note, raw, kind, True)
+                deliver(self._show_plain, note, raw, kind, True, raw_revealed)
                 return
-            deliver(self._show_raw_json, raw)
+            deliver(self._show_raw_json, raw, raw_revealed)
             if parsed is UNPARSED:
                 # Small documents need no care from the GC (and should not wait for it).
                 with long_lived_data() if len(body) >= LARGE_BODY else nullcontext():
                     parsed = parse_json(text, cancelled)
             deliver(self._show_json, parsed)
-            pretty = TextDocument.from_text(pretty_json(parsed, cancelled), cancelled)
-            deliver(self._show_pretty, pretty)
+            deliver(self._show_pretty, *documents(pretty_json(parsed, cancelled)))
         except Abandoned:
             return
         except (json.JSONDecodeError, RecursionError) as error:
@@ -244,25 +289,32 @@ class ResponseView(Widget):
         self.query_one("#response-request", BodyView).show(document, description="as sent")
 
     def _show_plain(
-        self, note: str, document: TextDocument, description: str = "", to_body: bool = False
+        self,
+        note: str,
+        document: TextDocument,
+        description: str = "",
+        to_body: bool = False,
+        revealed: TextDocument | None = None,
     ) -> None:
         """A body without a tree: `to_body` switches to the Body tab, as the JSON tab is empty."""
         self._note(note)
-        self.query_one("#response-body", BodyView).show(document, description=description)
+        body = self.query_one("#response-body", BodyView)
+        body.show(document, revealed=revealed, description=description)
         tabs = self.query_one(TabbedContent)
         if to_body and tabs.active == TABS["json"]:
             tabs.active = TABS["body"]
 
-    def _show_raw_json(self, raw: TextDocument) -> None:
+    def _show_raw_json(self, raw: TextDocument, revealed: TextDocument | None) -> None:
         self._note("Parsing the JSON…")
-        self.query_one("#response-body", BodyView).show(raw, description="JSON", formatting=True)
+        body = self.query_one("#response-body", BodyView)
+        body.show(raw, revealed=revealed, description="JSON", formatting=True)
 
     def _show_json(self, data: object) -> None:
         self._note("")
-        self.query_one(JsonTree).load(data)
+        self.query_one(JsonTree).load(data, self._masker)
 
-    def _show_pretty(self, pretty: TextDocument) -> None:
-        self.query_one("#response-body", BodyView).set_pretty(pretty)
+    def _show_pretty(self, pretty: TextDocument, revealed: TextDocument | None) -> None:
+        self.query_one("#response-body", BodyView).set_pretty(pretty, revealed)
 
     def _show_invalid_json(self, note: str) -> None:
         self._note(note + " The Body tab shows it as received.")
@@ -273,8 +325,25 @@ class ResponseView(Widget):
     def _start_over(self, note: str) -> None:
         self._generation += 1
         self._showing_response = False
+        self._headers, self._masker = (), Masker(())
+        if self._revealing:  # each response starts masked: a reveal was for the one shown then
+            self._revealing = False
+            self.query_one("#response-body", BodyView).revealing = False
+            self.query_one(JsonTree).revealing = False
         self.workers.cancel_group(self, "parse")
         self._clear_views(note)
+
+    def _show_headers(self) -> None:
+        """The response headers, masked unless revealing, control characters made visible."""
+        mask = self._masker.text if not self._revealing else str
+        table = self.query_one("#response-headers", DataTable)
+        table.clear()
+        table.add_rows(
+            (Text(visible(mask(name))), Text(visible(mask(value)))) for name, value in self._headers
+        )
+
+    def _headers_hold_private_values(self) -> bool:
+        return any(self._masker.text(value) is not value for _, value in self._headers)
 
     def _clear_views(self, note: str) -> None:
         self.query_one(JsonTree).unload()
@@ -286,7 +355,7 @@ class ResponseView(Widget):
     def _note(self, note: str) -> None:
         """Show `note` in the JSON tab instead of the tree (an empty note shows the tree)."""
         static = self.query_one("#response-note", Static)
-        static.update(note)
+        static.update(visible(note, keep_newlines=True))  # it may quote the server's words
         static.display = bool(note)
         self.query_one(JsonTree).display = not note
 

@@ -13,6 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from workbench.core.exchange import Exchange, format_size
+from workbench.core.masking import Masker
+from workbench.core.terminal_text import visible
 
 OUTCOME_CLASSES = (
     "-informational",
@@ -106,7 +108,15 @@ class StatusLine(Widget):
         if outcome:
             self.add_class(outcome)
         self.set_class(bool(message), "-has-message")
-        self.query_one("#status-code", Label).update(code)
-        self.query_one("#status-detail", Label).update(detail)
-        self.query_one("#status-environment", Label).update(environment and f"env: {environment}")
-        self.query_one("#status-message", Label).update(message)
+        # A reason phrase, a URL or a message may quote what a server or a workspace wrote:
+        # private values are masked and control characters shown, not run.
+        masker = Masker.known()
+        texts = {
+            "#status-code": code,
+            "#status-detail": detail,
+            "#status-environment": environment and f"env: {environment}",
+            "#status-message": message,
+        }
+        for selector, text in texts.items():
+            shown = visible(masker.text(text), keep_newlines=selector == "#status-message")
+            self.query_one(selector, Label).update(shown)

@@ -23,6 +23,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from workbench.core.model import Call, Method, Provider, UseAs
+from workbench.core.terminal_text import visible
 from workbench.ui.document import WorkspaceDocument
 
 METHOD_LABELS = {
@@ -91,19 +92,23 @@ def _call_parts(call: Call) -> _Parts:
         (" ", None),
         (METHOD_LABELS[call.method], "workspace-tree--method"),
         (" ", None),
-        (call.name, None),
+        (visible(call.name), None),
     ]
 
 
 def label_parts(item: TreeItem) -> _Parts:
-    """The parts of an item's label, from the document's current model."""
+    """The parts of an item's label, from the document's current model.
+
+    Names come from a workspace file, maybe someone else's: their control characters are
+    shown as escapes, never sent to the terminal.
+    """
     document = item.document
     if item.provider is None:
-        return [(document.workspace.name, None)] + (
+        return [(visible(document.workspace.name), None)] + (
             [(UNSAVED_MARK, "workspace-tree--unsaved")] if document.dirty else []
         )
     call = item.call_model
-    return _call_parts(call) if call else [(item.call or item.provider, None)]
+    return _call_parts(call) if call else [(visible(item.call or item.provider), None)]
 
 
 def tree_items(documents: Sequence[WorkspaceDocument]) -> list[TreeItem]:
@@ -170,7 +175,7 @@ class WorkspaceTree(Tree[TreeItem]):
             for node in nodes:
                 assert node.data is not None
                 label = self._plain(node.data)
-                if str(node.label) != label:  # every keystroke in the editor comes here
+                if str(node.label) != str(label):  # every keystroke in the editor comes here
                     node.set_label(label)
             if cursor is not None and cursor != self.cursor_item:
                 self._move_to(cursor)
@@ -219,8 +224,9 @@ class WorkspaceTree(Tree[TreeItem]):
             self.move_cursor(node)
 
     @staticmethod
-    def _plain(item: TreeItem) -> str:
-        return "".join(text for text, _ in label_parts(item))
+    def _plain(item: TreeItem) -> Text:
+        # Text, not str, which the tree would read as markup: a name may hold "[".
+        return Text("".join(text for text, _ in label_parts(item)))
 
     def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:
         if node.data is None:

@@ -1,0 +1,63 @@
+"""The TUI asks once before a stored private value goes somewhere new, and remembers a yes."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostile import Recorder, recording_server
+from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, screen_text, wait_for
+
+from workbench.core.secrets import SecretStore
+from workbench.core.trust import TrustBook, origin_of
+from workbench.ui.app import WorkbenchApp
+from workbench.ui.document import WorkspaceDocument
+from workbench.ui.screens.confirm import ChoiceScreen
+
+
+@pytest.fixture
+def attacker() -> Iterator[tuple[str, Recorder]]:
+    with recording_server() as server:
+        yield server
+
+
+async def test_a_changed_base_url_is_asked_about_once(
+    tmp_path: Path, demo_url: str, attacker: tuple[str, Recorder]
+) -> None:
+    attacker_url, recorder = attacker
+    path = tmp_path / "demo.toml"
+    shutil.copy(ROOT / "workspaces" / "demo.toml", path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("http://127.0.0.1:8400", attacker_url), encoding="utf-8")
+    document = WorkspaceDocument.load(path)
+    value = f"key-{secrets.token_hex(8)}"
+    document.secrets.set(KEY_ADDRESS, value)  # stored when the workspace pointed at the demo
+    demo_origin = origin_of(demo_url)
+    assert demo_origin is not None
+    TrustBook(SecretStore().home).approve_origins(document.workspace.id, "Demo", [demo_origin])
+
+    app = WorkbenchApp([document])
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Check API key")
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        question = screen_text(app)
+        assert attacker_url in question and demo_url in question
+        await pilot.press("enter")  # "No" has the focus: Enter out of habit sends nothing
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen))
+        assert recorder.requests == []
+        assert "workbench trust" in screen_text(app)
+
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: len(recorder.requests) == 1)
+        await app.workers.wait_for_complete()
+
+        await pilot.press("ctrl+j")  # approved: sent without asking again
+        await wait_for(pilot, lambda: len(recorder.requests) == 2)
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert value not in screen_text(app)
