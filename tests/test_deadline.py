@@ -6,16 +6,14 @@ stops it all the same, keeps what arrived, and says what to do.
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_process import workbench
 
 from workbench.core.chaining import find_call
 from workbench.core.exchange import FailureKind
@@ -96,13 +94,7 @@ def test_run_ends_within_the_deadline_with_the_timeout_exit_code(
 ) -> None:
     path = drip_workspace(tmp_path, drip_url)
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "workbench", "run", str(path), "Drip/Slow"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+    result = workbench("run", str(path), "Drip/Slow")
     elapsed = time.monotonic() - started
     assert result.returncode == 6, result.stderr
     assert "deadline" in result.stderr and "Traceback" not in result.stderr

@@ -103,6 +103,22 @@ def test_saving_keeps_moved_private_values(path: Path) -> None:
     assert document.secrets.get(replace(old, provider="Service"), "development") is not None
 
 
+def test_a_renamed_provider_keeps_its_approved_origins_until_discarded(path: Path) -> None:
+    from workbench.core.trust import TrustBook
+
+    document = WorkspaceDocument.load(path)
+    document.secrets.set(SecretAddress("Demo", "Check API key/param.X-Api-Key"), "k")
+    assert document.secrets.store is not None
+    book = TrustBook(document.secrets.store.home)
+    book.approve_origins(document.workspace.id, "Demo", ["https://api.example.com:443"])
+    renamed = editing.rename_provider(document.workspace, "Demo", "Service")
+    document.update(renamed.workspace, renamed.moves)
+    assert book.origins(document.workspace.id, "Service") == {"https://api.example.com:443"}
+    assert book.origins(document.workspace.id, "Demo") == frozenset()
+    document.discard()
+    assert book.origins(document.workspace.id, "Demo") == {"https://api.example.com:443"}
+
+
 CHECK_KEY = SecretAddress("Demo", "Check API key/param.X-Api-Key")
 
 

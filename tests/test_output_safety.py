@@ -39,9 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZE = (80, 24)
 # Colour, set the window title, ring the bell, and a C1 "clear screen".
 ESCAPES = "\x1b[31m\x1b]0;pwned\x07\x9b2J"
-PROVIDER = "Evil \x1b[31m red"
-TEXT_CALL = "Text \x1b]0;pwned\x07"
-JSON_CALL = "Json \x1b[2J"
+# Names from a workspace file cannot hold control characters (loading refuses them, see
+# test_run_refuses_names_with_control_characters): the server's words are the hostile ones.
+PROVIDER = "Evil"
+TEXT_CALL = "Text"
+JSON_CALL = "Json"
 ECHO_CALL = "Echo"
 TOKEN_CALL = "Token"
 
@@ -111,7 +113,7 @@ def write_workspace(folder: Path, base_url: str, auth: str = "") -> Path:
     lines = [
         "format = 1",
         f'id = "{secrets.token_hex(16)}"',
-        f"name = {toml_text('Hostile ' + ESCAPES)}",
+        'name = "Hostile"',
         "",
         "[[providers]]",
         f"name = {toml_text(PROVIDER)}",
@@ -200,7 +202,6 @@ async def test_no_control_sequence_reaches_the_screen(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert controls_on_screen(app) == []
-        assert "Evil \\x1b[31m red" in screen_text(app)  # the tree shows what the name holds
         await pilot.press("ctrl+j")
         await settle(pilot, app)
         view = response_view(app)
@@ -214,7 +215,7 @@ async def test_no_control_sequence_reaches_the_screen(
         view.action_show_tab("headers")
         await pilot.pause()
         assert "header \\x1b[31m\\x1b]0;pwned\\x07\\x9b2J" in screen_text(app)
-        app.notify(f"{PROVIDER} [b]not markup[/b]", title=call)
+        app.notify(f"{ESCAPES} [b]not markup[/b]", title=call)
         await wait_for(pilot, lambda: "markup[/b]" in screen_text(app))
         assert controls_on_screen(app) == []
 
@@ -344,12 +345,14 @@ def test_run_on_a_terminal_prints_no_control_sequence(
     assert not has_control(text.replace("\r\n", "")), text
 
 
-def test_run_names_with_control_characters_in_errors(hostile_url: str, tmp_path: Path) -> None:
+def test_run_refuses_names_with_control_characters(hostile_url: str, tmp_path: Path) -> None:
     path = write_workspace(tmp_path, hostile_url)
-    code, output = in_terminal("run", str(path), f"{PROVIDER}/No such call")
+    text = path.read_text(encoding="utf-8").replace('name = "Evil"', f"name = {toml_text(ESCAPES)}")
+    path.write_text(text, encoding="utf-8")
+    code, output = in_terminal("run", str(path), f"{PROVIDER}/{TEXT_CALL}")
     assert code == 3
-    assert "Evil \\x1b[31m red" in output.decode("utf-8")
-    assert b"\x1b" not in output
+    assert "control character" in output.decode("utf-8")
+    assert "\\x1b[31m" in output.decode("utf-8") and b"\x1b" not in output
 
 
 def test_run_piped_body_stays_byte_exact(hostile_url: str, tmp_path: Path) -> None:
@@ -420,3 +423,25 @@ def test_refused_header_value_shows_no_private_value(
     assert result.returncode == 7, stderr
     assert "Illegal header value" in stderr and MASK in stderr
     assert client_secret.partition("\n")[0] not in stderr
+
+
+async def test_an_error_description_cut_short_shows_no_part_of_a_secret() -> None:
+    """The description is cut at MAX_DESCRIPTION characters: a secret straddling the cut
+    must be masked before it is cut, or its first half would show."""
+    import httpx
+
+    from workbench.core.auth import oauth
+    from workbench.core.auth.tokens import TokenContext
+    from workbench.core.errors import AuthError
+    from workbench.core.secrets import Secret
+
+    secret = Secret("client-secret-0123456789abcdef")
+    padding = "p" * (oauth.MAX_DESCRIPTION - 14)
+    answer = {"error": "invalid_client", "error_description": padding + secret.reveal()}
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, json=answer))
+    async with httpx.AsyncClient(transport=transport) as http:
+        context = TokenContext("P", "OAuth2", "development", {"client_secret": secret}, http)
+        with pytest.raises(AuthError) as refused:
+            await oauth.request_token(context, "https://auth.example/token", b"", {})
+    assert "client-secret" not in str(refused.value)
+    assert padding in str(refused.value)

@@ -113,6 +113,28 @@ def test_path_values_are_percent_encoded(value: str, encoded: str) -> None:
     assert built.request.url.path == f"/v1/users/{value}/profile"
 
 
+@pytest.mark.parametrize("value", [".", ".."])
+def test_a_path_value_that_would_move_along_the_path_is_refused(value: str) -> None:
+    """`DELETE /users/[id]` with id=".." would be `DELETE /`: refused, whoever gave it."""
+    call = Call("Delete user", url="/users/[id]", parameters=(Parameter("id", "1"),))
+    with pytest.raises(RequestBuildError, match=r"\[id\].*would change the path"):
+        build(call, overrides={"id": value})
+    assert str(build(call, overrides={"id": "..a"}).request.url) == f"{BASE}/users/..a"
+
+
+@pytest.mark.parametrize("where", ["base_url", "param"])
+def test_text_that_is_not_utf8_is_a_clear_error(where: str) -> None:
+    """A byte a shell could not decode arrives as a lone surrogate (PEP 383)."""
+    call = Call("Get user", url="/users/[id]", parameters=(Parameter("id", "1"),))
+    options: dict[str, Any] = (
+        {"base_url": "http://127.0.0.1/\udcff"}
+        if where == "base_url"
+        else {"overrides": {"id": "\udcff"}}
+    )
+    with pytest.raises(RequestBuildError, match="not UTF-8"):
+        build(call, **options)
+
+
 @pytest.mark.parametrize("url", ["users", "/users"])
 def test_base_path_is_kept(url: str) -> None:
     assert str(build(Call("List", url=url)).request.url) == f"{BASE}/users"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cli_process import workbench
 
 from workbench.core.auth.tokens import Token
 from workbench.core.files import SCRATCH_FOLDER, atomic_write
@@ -43,17 +44,6 @@ DEMO = ROOT / "workspaces" / "demo.toml"
 TOKEN_ROUTE = ("POST", "/oauth/token")
 KEY_ADDRESS = SecretAddress("Demo", "Check API key/param.X-Api-Key")
 TIMEOUT = 60
-
-
-def workbench(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """The CLI in a fresh interpreter, with the test's WORKBENCH_HOME."""
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
 
 
 def wait_until(condition: object, timeout: float = TIMEOUT) -> None:
@@ -430,14 +420,14 @@ def test_secret_list_into_a_closed_pipe_ends_quietly() -> None:
     assert result.stderr == ""
 
 
-def test_secret_list_shows_names_without_control_sequences(tmp_path: Path) -> None:
+def test_secret_list_refuses_names_with_control_sequences(tmp_path: Path) -> None:
     text = DEMO.read_text().replace('name = "Check API key"', 'name = "Check\\u001b[2J key"')
     path = tmp_path / "escapes.toml"
     path.write_text(text)
     result = workbench("secret", "list", str(path))
-    assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stdout
-    assert "Demo/Check\\x1b[2J key/param.X-Api-Key\tNOT SET" in result.stdout
+    assert result.returncode == 3
+    assert "\x1b" not in result.stdout + result.stderr
+    assert 'calls[8] "Check\\x1b[2J key" > name: holds a control character' in result.stderr
 
 
 def test_a_taken_demo_server_port_is_reported_without_a_traceback() -> None:

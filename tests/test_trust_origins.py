@@ -9,14 +9,12 @@ the call works.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_process import workbench
 from hostile import Recorder, recording_server
 
 from workbench.core.chaining import find_call
@@ -260,16 +258,6 @@ def test_headless_run_names_the_command_that_approves(
 ) -> None:
     attacker_url, recorder = attacker
     copy = hostile_copy(tmp_path, trusted, f'"{demo_url}"', f'"{attacker_url}"')
-
-    def workbench(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "workbench", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        )
 
     refused = workbench("run", str(copy), "Key in header/Who am I")
     assert refused.returncode == 3

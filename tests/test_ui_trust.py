@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from hostile import Recorder, recording_server
-from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, screen_text, wait_for
+from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, main_screen, screen_text, wait_for
 
 from workbench.core.secrets import SecretStore
 from workbench.core.trust import TrustBook, origin_of
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.confirm import ChoiceScreen
+from workbench.ui.widgets.body_view import BodyView
 
 
 @pytest.fixture
@@ -61,3 +62,40 @@ async def test_a_changed_base_url_is_asked_about_once(
         await wait_for(pilot, lambda: len(recorder.requests) == 2)
         assert not isinstance(app.screen, ChoiceScreen)
         assert value not in screen_text(app)
+
+
+async def test_the_redirects_followed_are_shown_with_the_final_url(
+    tmp_path: Path, demo_url: str
+) -> None:
+    path = tmp_path / "redirects.toml"
+    path.write_text(
+        f"""format = 1
+id = "6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d"
+name = "Redirects"
+
+[[providers]]
+name = "Demo"
+base_url = "{demo_url}"
+
+[[providers.calls]]
+name = "Follow"
+use_as = "data"
+method = "GET"
+url = "/redirect/2"
+""",
+        encoding="utf-8",
+    )
+    app = WorkbenchApp([WorkspaceDocument.load(path)])
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Follow")
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: "2 redirects" in screen_text(app))
+        await app.workers.wait_for_complete()
+        main_screen(app).response_view.action_show_tab("request")
+        await wait_for(pilot, lambda: "Redirects followed" in screen_text(app), timeout=5)
+        assert f"302 from {demo_url}/redirect/2" in screen_text(app)
+        # The last lines are below the pane's fold at 80x24: read them from the view.
+        document = app.screen.query_one("#response-request", BodyView).document
+        assert document is not None
+        lines = [document.line(i) for i in range(document.line_count)]
+        assert lines[-1] == f"Answered by {demo_url}/echo"

@@ -286,6 +286,27 @@ def test_carriage_returns_survive_the_round_trip() -> None:
     assert dumps_workspace(loads_workspace(text, "w.toml")) == text
 
 
+@pytest.mark.parametrize(
+    ("call_keys", "where"),
+    [
+        ('name = "C"\nurl = "/users\\u001b]0;owned\\u0007"', 'calls[0] "C" > url'),
+        ('name = "C"\nnotes = "fine\\nbut \\u009b2J"', 'calls[0] "C" > notes'),
+        ('name = "C\\u202e"', 'calls[0] "C\\u202e" > name'),
+    ],
+)
+def test_control_characters_in_a_workspace_are_refused_with_where(
+    call_keys: str, where: str
+) -> None:
+    """Editors would hand them to the terminal as they are (a retitled window, a cleared
+    screen): a workspace from someone else may not hold any. Line breaks and tabs may."""
+    head = 'format = 1\nid = "a"\nname = "W"\n[[providers]]\nname = "P"\n[[providers.calls]]\n'
+    with pytest.raises(WorkspaceError, match="control character") as caught:
+        loads_workspace(head + call_keys + "\n", "w.toml")
+    assert where in str(caught.value) and "\x1b" not in str(caught.value)
+    fine = 'name = "C"\nnotes = "tab\\there\\nand a line"\n'
+    assert loads_workspace(head + fine, "w.toml").providers[0].calls[0].notes.startswith("tab\t")
+
+
 def test_private_values_are_never_written() -> None:
     leaky = Workspace(
         id="abc",

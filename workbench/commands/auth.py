@@ -26,6 +26,7 @@ from workbench.core.auth.base import AuthMethod
 from workbench.core.auth.login import DEFAULT_TIMEOUT_SECONDS
 from workbench.core.auth.tokens import Token, TokenManager
 from workbench.core.model import Provider, Workspace
+from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
     from workbench.core.auth.login import LoginPrompt, PastedLine
@@ -152,6 +153,9 @@ async def _log_in(args: argparse.Namespace) -> int:
         else:
             # Methods that need no person (client credentials, password...): fetch one now.
             token = await session.tokens.renew(method.token_flow, context, None)
+        # The person logged in for this workspace as it points now: when this token is the
+        # provider's first stored value, its calls may go there.
+        session.record_first_origins(provider, environment)
     except AuthError as error:
         raise CommandFailed(str(error), EXIT_AUTH) from None
     except WorkbenchError as error:
@@ -161,7 +165,7 @@ async def _log_in(args: argparse.Namespace) -> int:
     requested = settings.get("scope")
     scope = token.scope or (requested if isinstance(requested, str) else None) or "none"
     print(
-        f"Logged in to {provider.name} (environment {environment}); "
+        f"Logged in to {visible(provider.name)} (environment {environment}); "
         f"{_expiry(token, 'token expires in {}', 'token expired {} ago')}, scope {scope}.",
         file=sys.stderr,
     )
@@ -172,8 +176,8 @@ def _show(prompt: LoginPrompt, provider: str, environment: str, browser: bool) -
     """Tell the person what to open, and how the code can come back (all on stderr)."""
     err = sys.stderr
     print(
-        f"Log in to {provider} (environment {environment}): open this URL in a browser, "
-        f"on this machine or any other:\n\n  {prompt.url}\n",
+        f"Log in to {visible(provider)} (environment {environment}): open this URL in a browser, "
+        f"on this machine or any other:\n\n  {visible(prompt.url)}\n",
         file=err,
     )
     if err.isatty():
@@ -273,7 +277,7 @@ def _status(args: argparse.Namespace) -> int:
                 )
             else:
                 state = "no token yet; one is obtained on the next call"
-            print(f"{provider.name} (environment {environment}): {state}")
+            print(visible(f"{provider.name} (environment {environment}): {state}"))
     except CommandFailed as error:
         return report(error)
     except WorkbenchError as error:
@@ -297,13 +301,17 @@ def _reset(args: argparse.Namespace) -> int:
             if method.token_flow is None:
                 if args.provider:
                     print(
-                        f"{provider.name} uses {method.label}, which has no token.", file=sys.stderr
+                        f"{visible(provider.name)} uses {method.label}, which has no token.",
+                        file=sys.stderr,
                     )
                 continue
             if tokens.forget(provider.name, environment):
-                print(f"Forgot the cached token of {provider.name} ({where}).", file=sys.stderr)
+                print(
+                    f"Forgot the cached token of {visible(provider.name)} ({where}).",
+                    file=sys.stderr,
+                )
             else:
-                print(f"No cached token for {provider.name} ({where}).", file=sys.stderr)
+                print(f"No cached token for {visible(provider.name)} ({where}).", file=sys.stderr)
     except CommandFailed as error:
         return report(error)
     except WorkbenchError as error:

@@ -24,6 +24,8 @@ from workbench.commands.common import (
     report_result,
     send,
 )
+from workbench.core.masking import shown_message
+from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
     from workbench.core.initialize import Learned
@@ -213,8 +215,8 @@ def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool
 
     learned = learn(call, data)
     for line in shape_lines(learned.shape):
-        print(line)
-    name = full_name(provider, call)
+        print(visible(line))  # field names come from the server
+    name = visible(full_name(provider, call))
     if learned.is_first:
         _save(learned, provider, call, path)
         fields = len(learned.shape)
@@ -230,7 +232,7 @@ def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool
         return EXIT_OK
     print(f"{name}: the response shape drifted from the saved one:", file=sys.stderr)
     for line in format_drift(learned.drift):
-        print(f"  {line}", file=sys.stderr)
+        print(f"  {visible(line)}", file=sys.stderr)
     if not (accept or (is_terminal() and ask("Save the new shape?"))):
         print(
             f"Kept the saved shape of {name}. Run again with --accept to save the new one.",
@@ -280,19 +282,21 @@ async def _check(args: argparse.Namespace) -> int:
     session = open_session(workspace, path, args.base_url)
     try:
         for provider, call in targets:
-            name = full_name(provider, call)
+            name = visible(full_name(provider, call))
             known = _parameter_names(provider, call)
             mine = {k: v for k, v in overrides.items() if k in known}
             try:
                 result = await send(session, provider, call, environment=args.env, overrides=mine)
             except CommandFailed as error:
-                print(f"workbench: {name}: {error}", file=sys.stderr)
+                print(f"workbench: {name}: {shown_message(str(error))}", file=sys.stderr)
                 print(f"{name}: not checked (nothing was sent)")
                 failures.append(error.code)
                 continue
             report_result(result, session.secrets.workspace_path, label=name)
             if result.data_error is not None:
-                print(f"workbench: {name}: {result.data_error}", file=sys.stderr)
+                print(
+                    f"workbench: {name}: {shown_message(str(result.data_error))}", file=sys.stderr
+                )
                 print(f"{name}: not checked (the answer has no data)")
                 failures.append(exit_code(result.exchange) or EXIT_NOT_SENT)
                 continue
@@ -303,7 +307,7 @@ async def _check(args: argparse.Namespace) -> int:
             drifted = True
             print(f"{name}: drifted")
             for line in format_drift(learned.drift):
-                print(f"  {line}")
+                print(f"  {visible(line)}")
     finally:
         await session.aclose()
     if failures:

@@ -135,7 +135,15 @@ def build_request(
             f"it has {', '.join(workspace.environments)}."
         )
     builder = _Builder(provider, call, environment, secrets, files)
-    return builder.build(overrides, chained, base_url, token)
+    try:
+        return builder.build(overrides, chained, base_url, token)
+    except UnicodeEncodeError:
+        # A lone surrogate: bytes a shell or file name could not decode (PEP 383), in a
+        # --param, --base-url or chained value. Which one is not said: it may be private.
+        raise RequestBuildError(
+            f"Call '{call.name}' cannot be built: a value in it (a parameter, a header, the "
+            "base URL or the body) holds bytes that are not UTF-8 text. Give it as UTF-8."
+        ) from None
 
 
 class _Builder:

@@ -101,8 +101,8 @@ class OriginNotApproved(WorkbenchError):
             f'workbench trust {workspace_path} "{provider}" --origin {shown_origin(origin)}'
         )
         super().__init__(
-            f"Not sent: {what} of {provider} would go to {shown_origin(origin)}, "
-            f"{approved_text(approved)} This workspace changed where it points. If you trust "
+            f"Not sent: {what} of {provider} would go to {shown_origin(origin)}. "
+            f"{stored_for(approved)} This workspace changed where it points. If you trust "
             f"it, approve that origin with `{self.command}` (or send with --base-url)."
         )
 
@@ -110,18 +110,17 @@ class OriginNotApproved(WorkbenchError):
     def question(self) -> str:
         """The question the TUI asks, old and new origin included."""
         return (
-            f"Send {self.what} of {self.provider} to {shown_origin(self.origin)}? This workspace "
-            f"changed where it points: {approved_text(self.approved)}"
+            f"Send {self.what} of {self.provider} to {shown_origin(self.origin)}? "
+            f"{stored_for(self.approved)} This workspace changed where it points."
         )
 
 
-def approved_text(approved: frozenset[str]) -> str:
+def stored_for(approved: frozenset[str]) -> str:
+    """Where a provider's values were meant to go, as a sentence."""
     if not approved:
-        return (
-            "and no origin is approved for them yet (they were stored before workbench kept one)."
-        )
+        return "They were stored before workbench kept where they may go."
     listed = ", ".join(sorted(shown_origin(o) for o in approved))
-    return f"but they were stored for {listed}."
+    return f"They were stored for {listed}."
 
 
 class FileNotApproved(WorkbenchError):

@@ -45,6 +45,7 @@ from workbench.core.secrets import (
 )
 from workbench.core.shape import Shape, ShapeError
 from workbench.core.shape_toml import shape_from_toml_data
+from workbench.core.terminal_text import has_control, visible
 from workbench.core.workspace_encode import (
     AUTH_METHOD_KEY,
     CALL_KEYS,
@@ -84,6 +85,7 @@ class _Reader(TableReader):
         # The format first: a newer file may well have keys this version does not know.
         self._format(data)
         self._check_keys(data, WORKSPACE_KEYS, _ROOT)
+        self._no_control_characters(data, _ROOT)
         workspace_id = new_workspace_id()  # a file without an id gets one; saving writes it
         if "id" in data:
             workspace_id = self._name(data, _ROOT, "id", "the workspace needs a stable id")
@@ -98,6 +100,32 @@ class _Reader(TableReader):
         )
         self._check_chains(workspace)
         return workspace
+
+    def _no_control_characters(self, value: object, path: KeyPath) -> None:
+        """Refuse text holding control characters (line breaks and tabs aside) anywhere in the
+        file: a workspace may come from someone else, and its text is shown in editors that
+        would hand an escape sequence to the terminal as it is."""
+        if isinstance(value, str):
+            if has_control(value.replace("\n", "").replace("\t", "").replace("\r", "")):
+                shown = visible(value)
+                raise self.error(
+                    path,
+                    f"holds a control character ({shown[:60]}); workspace text may not contain "
+                    "any (they could drive your terminal). Remove it.",
+                )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                self._no_control_characters(key, path.key(key))
+                if isinstance(item, list):
+                    for index, element in enumerate(item):
+                        name = peek_name(element) if isinstance(element, Mapping) else None
+                        label = visible(name) if name else None  # the path is in the message
+                        self._no_control_characters(element, path.item(key, index, label))
+                else:
+                    self._no_control_characters(item, path.key(key))
+        elif isinstance(value, list):
+            for element in value:  # an array inside an array: the path stops at the outer one
+                self._no_control_characters(element, path)
 
     def _check_chains(self, workspace: Workspace) -> None:
         """Check every chained parameter's source: it may be a call later in the file, so

@@ -128,7 +128,7 @@ class WorkspaceDocument:
         for move in moves:
             match move:
                 case SecretMove(old, new):
-                    self.secrets.rename(old, new)
+                    self._move(old, new)
                     self._moves.append(move)
                 case SecretCopy(source, copy):
                     self.secrets.copy(source, copy)
@@ -136,6 +136,15 @@ class WorkspaceDocument:
                 case SecretRemoval(address):
                     self._removals.append(address)
         self.workspace = workspace
+
+    def _move(self, old: SecretAddress, new: SecretAddress) -> None:
+        """Move a private value, and with a renamed provider the origins approved for it."""
+        self.secrets.rename(old, new)
+        store = self.secrets.store
+        if old.provider != new.provider and store is not None:
+            from workbench.core.trust import TrustBook
+
+            TrustBook(store.home).rename_provider(self.workspace.id, old.provider, new.provider)
 
     def changed_on_disk(self) -> bool:
         """Whether the file differs from what was loaded or last saved here."""
@@ -175,7 +184,7 @@ class WorkspaceDocument:
         drop copied ones, and keep those of deleted providers and calls."""
         for move in reversed(self._moves):
             if isinstance(move, SecretMove):
-                self.secrets.rename(move.new, move.old)
+                self._move(move.new, move.old)
             else:
                 self.secrets.delete_all(move.copy)
         self._moves.clear()

@@ -187,14 +187,15 @@ def _refused(
 ) -> AuthError:
     error = data.get("error")
     if isinstance(error, str) and error:
-        answer = f"{response.status_code} {error}"
-        description = data.get("error_description")
-        if isinstance(description, str) and description:
-            answer += f": {description[:MAX_DESCRIPTION]}"
         # The server's own words are the one part of the message we do not write: a
         # careless server may echo what it was sent, in any encoding (the settings' values
-        # and the credentials made from them are all known).
-        answer = Masker.known().text(answer)
+        # and the credentials made from them are all known). Masked before it is cut, so
+        # that half a secret at the cut is masked too.
+        masker = Masker.known()
+        answer = masker.text(f"{response.status_code} {error}")
+        description = data.get("error_description")
+        if isinstance(description, str) and description:
+            answer += f": {masker.text(description)[:MAX_DESCRIPTION]}"
     else:
         answer = _status(response)
     label = context.method_label

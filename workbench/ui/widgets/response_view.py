@@ -253,7 +253,8 @@ class ResponseView(Widget):
             return shown, None if masked is text else TextDocument.from_text(text, cancelled)
 
         try:
-            deliver(self._show_request, TextDocument.from_text(request_text(exchange.request)))
+            sent = request_text(exchange.request) + redirects_text(exchange)
+            deliver(self._show_request, TextDocument.from_text(sent))
             body, media_type = exchange.body, exchange.content_type
             if not body:
                 note = "Nothing was received." if exchange.status is None else "The body is empty."
@@ -367,6 +368,17 @@ class ResponseView(Widget):
         ids = {TABS["body"]: "#response-body", TABS["headers"]: "#response-headers"}
         ids[TABS["request"]] = "#response-request"
         return self.query_one(ids[pane], Widget) if pane in ids else None
+
+
+def redirects_text(exchange: Exchange) -> str:
+    """The redirects followed before the answer, and where the answer came from ("" when
+    none were followed). URLs are masked already (see `core.client`)."""
+    if not exchange.redirects:
+        return ""
+    lines = ["", "", "Redirects followed:"]
+    lines += [f"  {status} from {url}" for status, url in exchange.redirects]
+    lines.append(f"Answered by {exchange.url}" if exchange.url else "No answer after them.")
+    return "\n".join(lines)
 
 
 def request_text(request: SentRequest) -> str:

@@ -75,6 +75,10 @@ class StatusLine(Widget):
         else:
             code = f"{exchange.status} {exchange.reason}".strip()
             detail = f"{time_text} · {format_size(exchange.size)}"
+            if exchange.redirects:
+                # The hops and the final URL are in the Request tab.
+                count = len(exchange.redirects)
+                detail += f" · {count} redirect{'s' if count > 1 else ''}"
             if exchange.http_version:
                 detail += f" · {exchange.http_version}"
         message = exchange.failure.message if exchange.failure else ""
