@@ -479,7 +479,8 @@ def multipart_parts(built: BuiltRequest) -> list[bytes]:
     content_type = built.request.headers["content-type"]
     assert content_type.startswith("multipart/form-data; boundary=")
     boundary = content_type.split("boundary=")[1].encode()
-    return built.request.content.split(b"--" + boundary)[1:-1]
+    # Files are streamed from disk: read the body as sending would.
+    return built.request.read().split(b"--" + boundary)[1:-1]
 
 
 def test_multipart_body_with_file(tmp_path: Path) -> None:
@@ -744,16 +745,52 @@ async def test_multipart_upload_still_sends_after_sent(tmp_path: Path) -> None:
         parameters=(Parameter("file", str(upload), file=True),),
     )
     built = build(call)
-    assert b'{"k": 1}' in built.sent().body
+    # The file is streamed from disk when sent: the request view names it, and nothing
+    # was read (or left open) to show it.
+    assert built.sent().body.endswith(b"file: file data.json (application/json, 8 bytes)")
 
     def handler(request: httpx.Request) -> httpx.Response:
         assert b"Content-Type: application/json" in request.content
         return httpx.Response(200, content=request.content)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        first = await client.send(built.request)
+        again = await client.send(built.request)  # a retry reads it from the start
+    assert b'{"k": 1}' in first.content and first.content == again.content
+
+
+async def test_an_upload_is_sent_from_disk_in_chunks_up_to_its_size_when_built(
+    tmp_path: Path, demo_url: str
+) -> None:
+    """Memory stays flat for a big file (read in chunks while sent), and a file that grows
+    after the call was built still sends the length announced."""
+    upload = tmp_path / "big.bin"
+    upload.write_bytes(b"x" * (3 * 64 * 1024 + 5))
+    call = Call(
+        "Upload",
+        method=Method.POST,
+        body_type=BodyType.MULTIPART,
+        parameters=(Parameter("file", str(upload), file=True),),
+    )
+    built = build(call, base_url=f"{demo_url}/echo")
+    with upload.open("ab") as growing:
+        growing.write(b"appended later")
+    reads: list[int] = []
+    file = built.uploads[0]
+    read = file.read
+
+    def counted(size: int = -1) -> bytes:
+        data = read(size)
+        reads.append(len(data))
+        return data
+
+    file.read = counted  # type: ignore[method-assign]
+    async with httpx.AsyncClient() as client:
         response = await client.send(built.request)
-    assert response.content == built.request.content
-    assert b'{"k": 1}' in response.content
+    assert response.status_code == 200
+    assert response.json()["files"][0]["size"] == 3 * 64 * 1024 + 5
+    assert max(reads) <= 64 * 1024 and sum(reads) == 3 * 64 * 1024 + 5
+    assert file._handle is None  # closed at its end
 
 
 def test_empty_private_values_are_not_masked() -> None:

@@ -3,9 +3,9 @@
 `values` are the texts substituted for `<name>` placeholders in the
 template; `fields` are the body parameters the template does not mention,
 which become fields of their own (merged into a JSON object, form fields,
-multipart parts). Nothing here sends anything; files are read eagerly (at most
-`MAX_UPLOAD_BYTES`, so a file that grows cannot exhaust memory) so the request can be shown
-and replayed without an open file. Which file a path names, and whether it may be read, is
+multipart parts). Nothing here sends anything. A file to upload is not read here: it becomes
+an `UploadFile`, which httpx reads in chunks while sending (so memory stays flat whatever
+its size, up to `MAX_UPLOAD_BYTES`). Which file a path names, and whether it may be read, is
 the caller's `UploadCheck` (the session's trust rules).
 """
 
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 from workbench.core.errors import RequestBuildError
@@ -36,14 +37,67 @@ UploadCheck = Callable[[Parameter, str], Path]
 Field = tuple[Parameter, str]
 
 
+class UploadFile:
+    """A file to upload, open only while httpx reads it.
+
+    httpx seeks to the start before each send (a retry after 401, a followed 307) and reads
+    in chunks; this never reads past the size the file had when the call was built, so the
+    Content-Length sent stays true if the file grows meanwhile. The file is closed at its
+    end, or by `close()` when a send stops early.
+    """
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+        self._position = 0
+        self._handle: BinaryIO | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        remaining = self.size - self._position
+        if remaining <= 0:
+            self.close()
+            return b""
+        if self._handle is None:
+            self._handle = self.path.open("rb")
+            self._handle.seek(self._position)
+        data = self._handle.read(remaining if size < 0 else min(size, remaining))
+        self._position += len(data)
+        if not data or self._position >= self.size:
+            self.close()
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        # httpx learns the length with seek(0, SEEK_END) and tell(), then rewinds.
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self.size}[whence]
+        self._position = base + offset
+        if self._handle is not None:
+            self._handle.seek(self._position)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
 @dataclass(frozen=True)
 class Part:
     """One part of a multipart body: a plain field (no filename) or an uploaded file."""
 
     name: str
     filename: str | None
-    content: bytes
+    content: bytes | UploadFile
     content_type: str | None
+
+    def summary(self) -> str:
+        """The part as the request view shows it: a field's value, or what file is sent."""
+        if isinstance(self.content, UploadFile):
+            size = self.content.size
+            return f"{self.name}: file {self.filename} ({self.content_type}, {size} bytes)"
+        return f"{self.name}: {self.content.decode('utf-8', 'replace')}"
 
 
 @dataclass(frozen=True)
@@ -150,8 +204,8 @@ def _upload(parameter: Parameter, value: str, upload: UploadCheck | None) -> Par
     # The path of a private parameter is private too, so it is not named in the error.
     shown = "" if parameter.private else f" {str(path)!r}"
     try:
-        with path.open("rb") as handle:
-            content = handle.read(MAX_UPLOAD_BYTES + 1)
+        with path.open("rb") as handle:  # readable now, not only when sent
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise RequestBuildError(
             f"The file{shown} for parameter '{parameter.name}' does not exist. "
@@ -161,13 +215,13 @@ def _upload(parameter: Parameter, value: str, upload: UploadCheck | None) -> Par
         raise RequestBuildError(
             f"Cannot read the file{shown} for parameter '{parameter.name}': {error.strerror}."
         ) from None
-    if len(content) > MAX_UPLOAD_BYTES:
+    if size > MAX_UPLOAD_BYTES:
         raise RequestBuildError(
             f"The file{shown} for parameter '{parameter.name}' is larger than "
             f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB, the most workbench uploads."
         )
     content_type = mimetypes.guess_type(path.name)[0] or _UNKNOWN_FILE_TYPE
-    return Part(parameter.name, path.name, content, content_type)
+    return Part(parameter.name, path.name, UploadFile(path, size), content_type)
 
 
 def _raw_body(call: Call, values: Mapping[str, str], fields: Sequence[Field]) -> Body:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 from workbench.core.auth.base import AuthAdditions
 from workbench.core.auth.settings import method_of, resolve_settings
 from workbench.core.auth.tokens import Token
-from workbench.core.body import Body, Field, UploadCheck, encode_body
+from workbench.core.body import Body, Field, UploadCheck, UploadFile, encode_body
 from workbench.core.errors import RequestBuildError
 from workbench.core.exchange import SentRequest
 from workbench.core.masking import Masker
@@ -78,6 +78,14 @@ class BuiltRequest:
     bound: bool = False
     credential_headers: frozenset[str] = frozenset()
     credential_query: frozenset[str] = frozenset()
+    # A multipart body with files is streamed from disk, so it is shown as this summary.
+    shown_body: bytes | None = None
+    uploads: tuple[UploadFile, ...] = ()
+
+    def close(self) -> None:
+        """Close the files a send left open (one cancelled or cut short)."""
+        for upload in self.uploads:
+            upload.close()
 
     def sent(self) -> SentRequest:
         """The request as sent, with every private value replaced by `secrets.MASK`."""
@@ -92,7 +100,9 @@ class BuiltRequest:
                 for name, value in self.request.headers.raw
             ),
             # The body was read when the request was built, so this does not consume it.
-            body=masker.bytes(self.request.read()),
+            body=masker.bytes(
+                self.shown_body if self.shown_body is not None else self.request.read()
+            ),
         )
 
 
@@ -203,7 +213,7 @@ class _Builder:
                 url,
                 headers=list(headers.values()),
                 content=body.content,
-                files=[(p.name, (p.filename, p.content, p.content_type)) for p in body.parts]
+                files=[(p.name, (p.filename, _file(p.content), p.content_type)) for p in body.parts]
                 or None,
                 extensions={"timeout": httpx.Timeout(self.call.options.timeout).as_dict()},
             )
@@ -214,9 +224,15 @@ class _Builder:
             raise RequestBuildError(
                 masker.text(f"The URL of call '{self.call.name}' is not valid: {error} ({url}).")
             ) from None
-        # Reading now turns a multipart stream into bytes, so showing the request
-        # (`sent()`) and sending it both see the same, replayable content.
-        request.read()
+        uploads = tuple(p.content for p in body.parts if isinstance(p.content, UploadFile))
+        shown_body = None
+        if uploads:
+            lines = ["(multipart/form-data; files are read from disk as it is sent)"]
+            shown_body = "\n".join(lines + [p.summary() for p in body.parts]).encode()
+        else:
+            # Reading now turns a multipart stream into bytes, so showing the request
+            # (`sent()`) and sending it both see the same, replayable content.
+            request.read()
         return BuiltRequest(
             request,
             self.call.options,
@@ -235,6 +251,8 @@ class _Builder:
                 [name for name, _ in additions.query]
                 + [p.name for p, _ in _sent_in(parameters, Location.QUERY) if p.private]
             ),
+            shown_body=shown_body,
+            uploads=uploads,
         )
 
     def _upload_check(self, overrides: Mapping[str, str]) -> UploadCheck | None:
@@ -404,6 +422,11 @@ class _Builder:
             _check_header(self.call, name, value)
             headers[name.lower()] = (name, value)
         return headers
+
+
+def _file(content: bytes | UploadFile) -> bytes | IO[bytes]:
+    # An UploadFile has the read/seek/tell httpx uses on a file, without being an IO.
+    return content if isinstance(content, bytes) else cast("IO[bytes]", content)
 
 
 def _sent_in(parameters: list[_Resolved], location: Location) -> list[tuple[Parameter, str]]:

@@ -265,11 +265,14 @@ class Session:
                 token=token,
                 files=self.trust.upload_path,
             )
-            if built.bound:
-                self.trust.check_origin(
-                    provider.name, str(built.request.url), _what_is_sent(provider, method)
-                )
-            return await send(built, self.pool, max_bytes=cap, transport=transport)
+            try:
+                if built.bound:
+                    self.trust.check_origin(
+                        provider.name, str(built.request.url), _what_is_sent(provider, method)
+                    )
+                return await send(built, self.pool, max_bytes=cap, transport=transport)
+            finally:
+                built.close()
 
         if method.token_flow is None:
             return await attempt(None)
