@@ -47,6 +47,13 @@ def known_values() -> frozenset[str]:
     return frozenset(_KNOWN)
 
 
+def remember(value: str) -> None:
+    """Know `value` as private (masked in output) without making a `Secret` of it: a
+    credential a library derived and sent for us, such as client_secret_basic's base64."""
+    if value:
+        _KNOWN.add(value)
+
+
 def forget_known_values() -> None:
     """Forget every known private value (tests start each case clean)."""
     _KNOWN.clear()
@@ -65,8 +72,7 @@ class Secret:
     def __init__(self, value: str, *, bound: bool = True) -> None:
         self._value = value
         self.bound = bound
-        if value:
-            _KNOWN.add(value)
+        remember(value)
 
     def reveal(self) -> str:
         """The value itself: call only where it is really sent or explicitly revealed."""

@@ -30,7 +30,7 @@ from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError
 from workbench.core.masking import Masker
-from workbench.core.secrets import Secret, auth_field
+from workbench.core.secrets import Secret, auth_field, remember
 
 if TYPE_CHECKING:
     import ssl
@@ -92,11 +92,11 @@ async def request_form_token(
 
 
 def _remember_basic_credential(headers: Mapping[str, str]) -> None:
-    """client_secret_basic sends base64 of `client_id:client_secret`: made a `Secret`, that
-    credential is known, so it is masked wherever it shows up (an endpoint's error page)."""
+    """client_secret_basic sends base64 of `client_id:client_secret`: remembered as private,
+    it is masked wherever it shows up (an endpoint's error page)."""
     scheme, _, credential = headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "basic" and credential:
-        Secret(credential)
+    if scheme.lower() == "basic":
+        remember(credential)
 
 
 async def refresh_token(context: TokenContext, token: Token) -> Token | None:
