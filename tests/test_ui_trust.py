@@ -99,3 +99,48 @@ url = "/redirect/2"
         assert document is not None
         lines = [document.line(i) for i in range(document.line_count)]
         assert lines[-1] == f"Answered by {demo_url}/echo"
+
+
+async def test_a_file_outside_the_workspace_folder_is_asked_about_before_upload(
+    tmp_path: Path, demo_url: str
+) -> None:
+    outside = tmp_path / "notes.txt"
+    outside.write_text("not the workspace's to send")
+    folder = tmp_path / "team"
+    folder.mkdir()
+    path = folder / "uploads.toml"
+    path.write_text(
+        f"""format = 1
+id = "7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e"
+name = "Uploads"
+
+[[providers]]
+name = "Demo"
+base_url = "{demo_url}"
+
+[[providers.calls]]
+name = "Upload"
+use_as = "data"
+method = "POST"
+url = "/echo"
+body_type = "multipart"
+parameters = [{{ name = "doc", value = "../notes.txt", file = true }}]
+""",
+        encoding="utf-8",
+    )
+    app = WorkbenchApp([WorkspaceDocument.load(path)])
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to(pilot, app, "Demo/Upload")
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        question = app.screen
+        assert isinstance(question, ChoiceScreen)  # the long path wraps on screen: read the text
+        assert "Upload" in question._question and "outside the workspace's" in question._question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "200 OK" in screen_text(app))
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+j")  # remembered: no second question
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert "200 OK" in screen_text(app)
