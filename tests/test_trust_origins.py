@@ -298,3 +298,17 @@ async def test_values_given_for_the_run_in_the_environment_need_no_approval(
         monkeypatch.setenv(environment_variable(SecretAddress(name, field)), value)
     assert await run(path, f"{provider}/Who am I") == 200
     assert await run(path, f"{provider}/Who am I") == 200  # a cached token, if any, too
+
+
+def test_trust_gives_a_workspace_without_id_one_so_the_approval_is_found_again(
+    tmp_path: Path, demo_url: str
+) -> None:
+    text = AUTH.read_text(encoding="utf-8").replace(AUTH_BASE, f'base_url = "{demo_url}"')
+    text = text.replace(f'id = "{AUTH_WORKSPACE_ID}"\n', "")
+    path = write_workspace(tmp_path / "no-id", text)
+    approved = workbench("trust", str(path), "Basic")
+    assert approved.returncode == 0, approved.stderr
+    assert "Gave" in approved.stderr and "the id" in approved.stderr
+    assert load_workspace(path).id in path.read_text(encoding="utf-8")
+    listing = workbench("trust", str(path))
+    assert f"{demo_url}  approved" in listing.stdout

@@ -40,6 +40,20 @@ def load(path: str) -> tuple[Workspace, Path]:
         raise CommandFailed(str(error), EXIT_NOT_SENT) from None
 
 
+def give_id_saying_so(workspace: Workspace, path: Path, shown: str) -> None:
+    """Before storing something under the workspace's id (a private value, an approval),
+    write the id into a file that has none, so it is found next time; say so."""
+    from workbench.core.terminal_text import visible
+    from workbench.core.workspace_id import give_id
+
+    if give_id(path, workspace):
+        print(
+            f"Gave {visible(shown)} the id {workspace.id}; commit this change so your "
+            "teammates' values match.",
+            file=sys.stderr,
+        )
+
+
 def report(error: CommandFailed) -> int:
     """Print the error (private values masked, control characters shown) and return its code."""
     from workbench.core.masking import shown_message

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-from workbench.commands.common import CommandFailed, load, report
+from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
 from workbench.core.errors import SecretStoreError, WorkspaceError
 from workbench.core.model import Workspace
 from workbench.core.private_values import private_values
@@ -27,7 +27,6 @@ from workbench.core.secrets import (
 )
 from workbench.core.terminal_text import visible
 from workbench.core.trust import Trust, TrustBook, shown_origin
-from workbench.core.workspace_id import give_id
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,7 +74,7 @@ def _set(args: argparse.Namespace) -> int:
         address = _address(workspace, args.name, args.env)
         store = SecretStore()
         store.values(workspace.id)  # a store that cannot be read stops before anything changes
-        _give_id(workspace, path, args.workspace)
+        give_id_saying_so(workspace, path, args.workspace)
         value = _read_value(visible(str(address)))
         store.set(workspace.id, address, value, args.env)
         approved = _approve_first_origins(workspace, path, store, address, args)
@@ -108,16 +107,6 @@ def _approve_first_origins(
         return frozenset()
     trust = Trust(workspace.id, path.parent, TrustBook(store.home), args.workspace)
     return trust.record_first(provider, [args.env] if args.env else workspace.environments)
-
-
-def _give_id(workspace: Workspace, path: Path, shown: str) -> None:
-    """Write the workspace's id into a file that has none, so the value is found next time."""
-    if give_id(path, workspace):
-        print(
-            f"Gave {visible(shown)} the id {workspace.id}; commit this change so your "
-            "teammates' values match.",
-            file=sys.stderr,
-        )
 
 
 def _list(args: argparse.Namespace) -> int:

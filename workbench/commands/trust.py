@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-from workbench.commands.common import CommandFailed, load, report
+from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Provider, Workspace
 from workbench.core.secrets import SecretStore
@@ -53,6 +53,8 @@ def handle(args: argparse.Namespace) -> int:
     try:
         workspace, path = load(args.workspace)
         trust = Trust(workspace.id, path.parent, TrustBook(SecretStore().home), args.workspace)
+        if args.file or args.provider:
+            give_id_saying_so(workspace, path, args.workspace)  # approvals are kept by id
         if args.file:
             return _approve_file(trust, args.file)
         if args.provider:
