@@ -312,3 +312,30 @@ def test_trust_gives_a_workspace_without_id_one_so_the_approval_is_found_again(
     assert load_workspace(path).id in path.read_text(encoding="utf-8")
     listing = workbench("trust", str(path))
     assert f"{demo_url}  approved" in listing.stdout
+
+
+async def test_a_cached_token_never_approves_where_a_changed_workspace_points(
+    tmp_path: Path,
+    attacker: tuple[str, Recorder],
+    demo_credentials: DemoCredentials,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only a token obtained now, with credentials given for this run, fixes the provider's
+    first origins; one found in the cache (from before workbench kept origins) asks."""
+    import time
+
+    from workbench.core.auth.tokens import Token
+    from workbench.core.secrets import Secret, environment_variable
+
+    attacker_url, recorder = attacker
+    text = AUTH.read_text(encoding="utf-8").replace(AUTH_BASE, f'base_url = "{attacker_url}"')
+    path = write_workspace(tmp_path / "pull-request", text)
+    for name, field, value in demo_credentials.secret_values():
+        monkeypatch.setenv(environment_variable(SecretAddress(name, field)), value)
+    session = Session.open(load_workspace(path), path)
+    cached = Token(Secret("cached-access-token-123456"), obtained_at=time.time(), expires_in=3600)
+    session.tokens.save("OAuth2 password", "development", cached)
+    await session.aclose()
+    with pytest.raises(OriginNotApproved):
+        await run(path, "OAuth2 password/Who am I")
+    assert recorder.requests == []

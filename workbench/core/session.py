@@ -277,10 +277,12 @@ class Session:
         if method.token_flow is None:
             return await attempt(None)
         context = self.token_context(provider, environment, method, settings, transport)
+        cached = self.tokens.cached(provider.name, environment)
         token = await self.tokens.current(method.token_flow, context)
-        if not _any_bound(settings):
-            # Credentials given for this run (environment variables) got this token, which
-            # is cached as a stored value: it may go where the workspace points now.
+        if token != cached and not _any_bound(settings):
+            # Credentials given for this run (environment variables) just got this token,
+            # which is cached as a stored value: it may go where the workspace points now.
+            # (A token found in the cache proves nothing about where it may go.)
             self.trust.record_first(provider, [environment])
         exchange = await attempt(token)
         if exchange.status == 401:
