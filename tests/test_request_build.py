@@ -805,3 +805,12 @@ def test_no_error_message_shows_a_private_value(private_resolver: SecretResolver
     with pytest.raises(RequestBuildError) as error:
         build(call, header_auth(call), secrets=private_resolver)
     assert_hidden(str(error.value))
+
+
+def test_the_repr_of_a_built_request_shows_no_private_value() -> None:
+    """A repr lands in logs and tracebacks: the private query value must not."""
+    call = Call("C", url="/x", parameters=(Parameter("key", private=True),))
+    built = build(call, overrides={"key": "query-secret-123"})
+    assert "query-secret-123" in str(built.request.url)  # it is sent...
+    assert "query-secret-123" not in repr(built)  # ...and never shown
+    assert repr(built) == f"BuiltRequest(GET {BASE}/x?key=••••••)"

@@ -62,7 +62,7 @@ class FileCheck(Protocol):
 _TEMPLATED_BODIES = frozenset({BodyType.JSON, BodyType.RAW})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class BuiltRequest:
     """A request ready to send, with what is needed to show it safely.
 
@@ -81,6 +81,11 @@ class BuiltRequest:
     # A multipart body with files is streamed from disk, so it is shown as this summary.
     shown_body: bytes | None = None
     uploads: tuple[UploadFile, ...] = ()
+
+    def __repr__(self) -> str:
+        # httpx's repr of the request shows its URL, private query values included.
+        url = Masker(self.private_values).text(str(self.request.url))
+        return f"BuiltRequest({self.request.method} {url})"
 
     def close(self) -> None:
         """Close the files a send left open (one cancelled or cut short)."""
