@@ -45,6 +45,7 @@ PROVIDER = "Evil"
 TEXT_CALL = "Text"
 JSON_CALL = "Json"
 ECHO_CALL = "Echo"
+BINARY_CALL = "Binary"
 TOKEN_CALL = "Token"
 
 
@@ -70,6 +71,9 @@ class _Hostile(BaseHTTPRequestHandler):
             # json.dumps writes the controls as \u escapes: they are in the parsed strings.
             data = {"message": f"json {ESCAPES}", f"key {ESCAPES}": 1}
             self._send(200, f"OK {ESCAPES}", "application/json", json.dumps(data))
+        elif path == "/binary":
+            credential = authorization.partition(" ")[2]
+            self._send_bytes(b"\x00\x01\xfe" + credential.encode() + b"\xff", "image/png")
         elif path == "/echo":
             credential = authorization.partition(" ")[2]
             data = {"authorization": authorization, "credential": credential}
@@ -78,6 +82,13 @@ class _Hostile(BaseHTTPRequestHandler):
             description = f"refused {authorization} for {received}"
             data = {"error": "invalid_client", "error_description": description}
             self._send(400, "Bad Request", "application/json", json.dumps(data))
+
+    def _send_bytes(self, data: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _send(self, status: int, reason: str, kind: str, body: str, echo: str = "") -> None:
         data = body.encode("utf-8")
@@ -109,7 +120,12 @@ def toml_text(value: str) -> str:
 
 
 def write_workspace(folder: Path, base_url: str, auth: str = "") -> Path:
-    calls = [(TEXT_CALL, "GET", "/text"), (JSON_CALL, "GET", "/json"), (ECHO_CALL, "GET", "/echo")]
+    calls = [
+        (TEXT_CALL, "GET", "/text"),
+        (JSON_CALL, "GET", "/json"),
+        (ECHO_CALL, "GET", "/echo"),
+        (BINARY_CALL, "GET", "/binary"),
+    ]
     lines = [
         "format = 1",
         f'id = "{secrets.token_hex(16)}"',
@@ -252,6 +268,28 @@ async def test_echoed_private_value_is_masked_until_revealed(
         tree_data = view.query_one(JsonTree).root.data
         assert isinstance(tree_data, JsonEntry) and isinstance(tree_data.value, dict)
         assert tree_data.value["credential"] == token
+
+
+async def test_an_echoed_value_in_a_binary_body_is_masked_in_the_hex_view(
+    hostile_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = f"tok-{secrets.token_hex(12)}"
+    auth = '[providers.auth]\nmethod = "header"\nheader = "Authorization"'
+    set_private(PROVIDER, "value", f"Bearer {token}", monkeypatch)
+    app = open_app(write_workspace(tmp_path, hostile_url, auth), BINARY_CALL)
+    masked_hex = MASK.encode()[:3].hex(" ")  # the mask's first bytes, as the dump shows them
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+j")
+        await settle(pilot, app)
+        view = response_view(app)
+        view.action_show_tab("body")
+        await wait_for(pilot, lambda: "00 01 fe" in screen_text(app))
+        assert masked_hex in screen_text(app) and token[:4].encode().hex(" ") not in screen_text(
+            app
+        )
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: masked_hex not in screen_text(app))
+        assert token[:4].encode().hex(" ") in screen_text(app)
 
 
 async def test_token_endpoint_error_shows_no_client_secret(

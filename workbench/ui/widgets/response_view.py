@@ -262,9 +262,12 @@ class ResponseView(Widget):
                 return
             if is_binary(body, media_type, response_type):
                 summary = f"{media_type or 'binary data'}, {format_size(len(body))}"
-                dump = f"{summary} ({len(body):,} bytes)\n\n{hex_dump(body)}"
+                head = f"{summary} ({len(body):,} bytes)\n\n"
+                masked = masker.bytes(body)  # a secret inside binary data shows in hex too
+                dump = TextDocument.from_text(head + hex_dump(masked))
+                revealed = None if masked == body else TextDocument.from_text(head + hex_dump(body))
                 note = f"The body is binary ({summary}): the Body tab shows its first bytes in hex."
-                deliver(self._show_plain, note, TextDocument.from_text(dump), "binary", True)
+                deliver(self._show_plain, note, dump, "binary", True, revealed)
                 return
             text = decode_text(body, charset_of(exchange.header("content-type")))
             raw, raw_revealed = documents(text)
