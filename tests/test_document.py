@@ -203,3 +203,17 @@ async def test_session_is_made_at_the_first_send_and_follows_edits(path: Path) -
     document.update(editing.add_provider(document.workspace, "New"))
     assert document.session() is session and session.workspace == document.workspace
     await document.aclose()
+
+
+def test_a_file_without_id_gets_its_id_before_a_private_value_is_stored(path: Path) -> None:
+    """A value typed in the TUI is stored under the workspace's id: a file without one gets
+    it written at once (one line), or the value would be lost at the next load."""
+    text = path.read_text(encoding="utf-8")
+    without = "\n".join(line for line in text.splitlines() if not line.startswith("id = ")) + "\n"
+    path.write_text(without, encoding="utf-8")
+    document = WorkspaceDocument.load(path)
+    assert document.ensure_id()
+    assert f'id = "{document.workspace.id}"' in path.read_text(encoding="utf-8")
+    assert not document.changed_on_disk()  # its own change: saving does not complain
+    assert not document.ensure_id()  # once is enough
+    assert WorkspaceDocument.load(path).workspace.id == document.workspace.id

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT, EXIT_USAGE
-from workbench.commands.common import CommandFailed, load, report
+from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
 from workbench.core.auth.base import AuthMethod
 from workbench.core.auth.login import DEFAULT_TIMEOUT_SECONDS
 from workbench.core.auth.tokens import Token, TokenManager
@@ -128,6 +128,7 @@ async def _log_in(args: argparse.Namespace) -> int:
     session = Session.open(workspace, path)
     session.base_url = args.base_url
     try:
+        give_id_saying_so(workspace, path, args.workspace)  # the token is stored by id
         settings = resolve_settings(provider, environment, session.secrets)
         context = session.token_context(provider, environment, method, settings)
         if isinstance(method.token_flow, UserAgentFlow):

@@ -146,6 +146,22 @@ class WorkspaceDocument:
 
             TrustBook(store.home).rename_provider(self.workspace.id, old.provider, new.provider)
 
+    def ensure_id(self) -> bool:
+        """Before storing a private value: write the workspace's id into a file that has none
+        (one added line), so the value is found next time; True when it did.
+
+        Raises `WorkspaceError` (nothing written) when the file cannot be changed. A file
+        changed on disk meanwhile is left alone: saving writes the id with the rest.
+        """
+        from workbench.core.workspace_id import give_id
+
+        if self.changed_on_disk():
+            return False
+        if not give_id(self.path, self.saved):
+            return False
+        self._fingerprint = Fingerprint.of(self.path)  # our own change, not someone else's
+        return True
+
     def changed_on_disk(self) -> bool:
         """Whether the file differs from what was loaded or last saved here."""
         if self._fingerprint is None:

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
-from workbench.core.errors import SecretMissing, SecretStoreError, WorkbenchError
+from workbench.core.errors import (
+    SecretMissing,
+    SecretStoreError,
+    WorkbenchError,
+    WorkspaceError,
+)
 from workbench.core.model import Call, Provider, ResponseType, UseAs, value_for
 from workbench.core.private_values import PrivateValue, private_values
 from workbench.core.trust import FileNotApproved, OriginNotApproved
@@ -208,13 +213,18 @@ class SendFlow:
             if answer is None:
                 return
             try:
+                if sending.document.ensure_id():
+                    self.screen.notify(
+                        f"Gave {sending.document.path.name} the id {sending.document.workspace.id} "
+                        "(one added line); commit it so your teammates' values match."
+                    )
                 sending.document.secrets.set(value.address, answer.value, answer.environment)
                 # The user typed it for the workspace they see: its first value fixes where
                 # the provider's values may go.
                 sending.document.session().record_first_origins(
                     sending.provider, answer.environment
                 )
-            except SecretStoreError as error:
+            except (SecretStoreError, WorkspaceError) as error:
                 self.screen.response_view.show_problem(str(error))
                 return
             self.start(sending)
