@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hostile import Recorder, recording_server
+from test_trust_files import upload_workspace
 from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, main_screen, screen_text, wait_for
 
 from workbench.core.secrets import SecretStore
@@ -106,28 +107,7 @@ async def test_a_file_outside_the_workspace_folder_is_asked_about_before_upload(
 ) -> None:
     outside = tmp_path / "notes.txt"
     outside.write_text("not the workspace's to send")
-    folder = tmp_path / "team"
-    folder.mkdir()
-    path = folder / "uploads.toml"
-    path.write_text(
-        f"""format = 1
-id = "7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e"
-name = "Uploads"
-
-[[providers]]
-name = "Demo"
-base_url = "{demo_url}"
-
-[[providers.calls]]
-name = "Upload"
-use_as = "data"
-method = "POST"
-url = "/echo"
-body_type = "multipart"
-parameters = [{{ name = "doc", value = "../notes.txt", file = true }}]
-""",
-        encoding="utf-8",
-    )
+    path = upload_workspace(tmp_path / "team", "../notes.txt", demo_url)
     app = WorkbenchApp([WorkspaceDocument.load(path)])
     async with app.run_test(size=SIZE) as pilot:
         await go_to(pilot, app, "Demo/Upload")
