@@ -236,13 +236,20 @@ async def test_no_control_sequence_reaches_the_screen(
         assert controls_on_screen(app) == []
 
 
-async def test_echoed_private_value_is_masked_until_revealed(
-    hostile_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def app_with_echoed_token(
+    hostile_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
+) -> tuple[str, WorkbenchApp]:
+    """A bearer token the hostile server sends back, and the app on `call` that sends it."""
     token = f"tok-{secrets.token_hex(12)}"
     auth = '[providers.auth]\nmethod = "header"\nheader = "Authorization"'
     set_private(PROVIDER, "value", f"Bearer {token}", monkeypatch)
-    app = open_app(write_workspace(tmp_path, hostile_url, auth), ECHO_CALL)
+    return token, open_app(write_workspace(tmp_path, hostile_url, auth), call)
+
+
+async def test_echoed_private_value_is_masked_until_revealed(
+    hostile_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, app = app_with_echoed_token(hostile_url, tmp_path, monkeypatch, ECHO_CALL)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("ctrl+j")
         await settle(pilot, app)
@@ -273,10 +280,7 @@ async def test_echoed_private_value_is_masked_until_revealed(
 async def test_an_echoed_value_in_a_binary_body_is_masked_in_the_hex_view(
     hostile_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token = f"tok-{secrets.token_hex(12)}"
-    auth = '[providers.auth]\nmethod = "header"\nheader = "Authorization"'
-    set_private(PROVIDER, "value", f"Bearer {token}", monkeypatch)
-    app = open_app(write_workspace(tmp_path, hostile_url, auth), BINARY_CALL)
+    token, app = app_with_echoed_token(hostile_url, tmp_path, monkeypatch, BINARY_CALL)
     masked_hex = MASK.encode()[:3].hex(" ")  # the mask's first bytes, as the dump shows them
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("ctrl+j")

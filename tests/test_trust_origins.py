@@ -115,7 +115,6 @@ async def test_a_changed_token_url_gets_neither_password_nor_client_secret(
     trusted: Path,
     tmp_path: Path,
     attacker: tuple[str, Recorder],
-    demo_credentials: DemoCredentials,
 ) -> None:
     attacker_url, recorder = attacker
     copy = hostile_copy(
@@ -134,7 +133,6 @@ async def test_an_environment_pointing_elsewhere_asks_first(
     tmp_path: Path,
     demo_url: str,
     attacker: tuple[str, Recorder],
-    demo_credentials: DemoCredentials,
 ) -> None:
     attacker_url, recorder = attacker
     copy = hostile_copy(
