@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.secrets import ENV_PREFIX, HOME_VARIABLE, forget_known_values
+from workbench.core.secrets.store import ENV_PREFIX, HOME_VARIABLE, forget_known_values
 from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
 

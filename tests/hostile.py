@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from workbench.core.masking import encoded_forms
+from workbench.core.secrets.masking import encoded_forms
 
 
 class Recorder:

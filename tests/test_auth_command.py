@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from workbench import cli
+from workbench.commands.exit_codes import ExitCode
 from workbench.core.auth.tokens import Token, TokenManager
-from workbench.core.secrets import Secret, SecretAddress, SecretResolver, SecretStore
+from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, SecretStore
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
 
@@ -112,12 +113,12 @@ def test_reset_of_a_provider_without_tokens_says_so(capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("args", "exit_code", "message"),
     [
-        (["status", AUTH, "Nope"], cli.EXIT_NOT_SENT, "No provider 'Nope'"),
-        (["reset", AUTH, "Nope"], cli.EXIT_NOT_SENT, "OAuth2 user-agent"),
-        (["status", AUTH, "--env", "staging"], cli.EXIT_USAGE, "has: development, live"),
-        (["login", AUTH, PROVIDER, "--env", "staging"], cli.EXIT_USAGE, "No environment"),
-        (["status", "no/such/file.toml"], cli.EXIT_NOT_SENT, "no such file"),
-        (["login", AUTH, "Basic"], cli.EXIT_USAGE, "uses HTTP Basic, which needs no login"),
+        (["status", AUTH, "Nope"], ExitCode.NOT_SENT, "No provider 'Nope'"),
+        (["reset", AUTH, "Nope"], ExitCode.NOT_SENT, "OAuth2 user-agent"),
+        (["status", AUTH, "--env", "staging"], ExitCode.USAGE, "has: development, live"),
+        (["login", AUTH, PROVIDER, "--env", "staging"], ExitCode.USAGE, "No environment"),
+        (["status", "no/such/file.toml"], ExitCode.NOT_SENT, "no such file"),
+        (["login", AUTH, "Basic"], ExitCode.USAGE, "uses HTTP Basic, which needs no login"),
     ],
 )
 def test_problems_exit_with_the_documented_codes(
@@ -149,7 +150,7 @@ def test_a_token_endpoint_that_refuses_exits_7(
     code, _, err = workbench(
         capsys, "auth", "login", AUTH, "OAuth2 password", "--base-url", fresh_demo.base_url
     )
-    assert code == cli.EXIT_AUTH
+    assert code == ExitCode.AUTH
     assert "OAuth2 password flow" in err and "invalid_grant" in err and "Traceback" not in err
 
 

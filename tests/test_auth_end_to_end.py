@@ -22,11 +22,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from workbench.core.auth import METHODS
 from workbench.core.auth.tokens import Token
-from workbench.core.chaining import find_call
-from workbench.core.model import CallOptions
-from workbench.core.secrets import MASK, SecretAddress, SecretStore
-from workbench.core.session import Session
-from workbench.core.workspace import load_workspace, save_workspace
+from workbench.core.secrets.store import MASK, SecretAddress, SecretStore
+from workbench.core.sending.session import Session
+from workbench.core.workspace.chaining import find_call
+from workbench.core.workspace.io import load_workspace, save_workspace
+from workbench.core.workspace.model import CallOptions
 from workbench.demo.credentials import (
     AUTH_WORKSPACE_ID,
     DemoCredentials,
@@ -213,7 +213,7 @@ def test_a_wrong_secret_names_the_method_and_the_answer(
 def test_exit_code_7_is_documented() -> None:
     help_text = workbench("--help").stdout
     assert "7    authentication failed" in help_text
-    assert "| 7 | authentication failed" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| 7 | authentication failed" in (ROOT / "docs" / "commands.md").read_text()
 
 
 # -- tokens: cache, expiry, revocation, no loops -----------------------------------------------

@@ -29,12 +29,12 @@ from workbench.core.auth.json_web_token import JWT_BEARER_GRANT, sign, signing_k
 from workbench.core.auth.oauth import CredentialsRefused
 from workbench.core.auth.settings import resolve_settings
 from workbench.core.auth.tokens import Token, TokenContext
-from workbench.core.client import describe_transport_error
 from workbench.core.errors import AuthError, RequestBuildError
-from workbench.core.exchange import FailureKind, SentRequest
-from workbench.core.model import Auth, Call, Provider, Workspace
-from workbench.core.request import BuiltRequest, build_request
-from workbench.core.secrets import MASK, Secret, SecretAddress, SecretResolver
+from workbench.core.secrets.store import MASK, Secret, SecretAddress, SecretResolver
+from workbench.core.sending.client import describe_transport_error
+from workbench.core.sending.exchange import FailureKind, SentRequest
+from workbench.core.sending.request import BuiltRequest, build_request
+from workbench.core.workspace.model import Auth, Call, Provider, Workspace
 
 WORKSPACE = Workspace(id="ws-auth", name="Auth")
 BASE = "http://api.test"
@@ -128,7 +128,7 @@ def test_pem_and_template_settings_are_multiline_and_keys_are_private() -> None:
 
 def test_loading_a_workspace_imports_no_http_oauth_jwt_or_tls_library() -> None:
     check = (
-        "import sys, workbench.core.workspace; "
+        "import sys, workbench.core.workspace.io; "
         "print(sorted(m for m in ('httpx', 'authlib', 'jwt', 'cryptography', 'ssl') "
         "if m in sys.modules))"
     )

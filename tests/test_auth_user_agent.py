@@ -26,13 +26,14 @@ import httpx
 import pytest
 
 from workbench import cli
+from workbench.commands.exit_codes import ExitCode
 from workbench.core.auth import login, oauth2_code
 from workbench.core.auth.base import ResolvedSettings
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError, RequestBuildError
-from workbench.core.model import Auth
-from workbench.core.secrets import Secret, SecretStore
-from workbench.core.workspace import load_workspace, save_workspace
+from workbench.core.secrets.store import Secret, SecretStore
+from workbench.core.workspace.io import load_workspace, save_workspace
+from workbench.core.workspace.model import Auth
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
 
@@ -261,7 +262,7 @@ def test_a_pasted_redirect_with_another_state_is_refused(
         location = redirect_location(browser, login_process.url())
         login_process.paste(with_query(location, state="forged-by-someone-else"))
         code, _, stderr = login_process.finish()
-    assert code == cli.EXIT_AUTH
+    assert code == ExitCode.AUTH
     assert "state does not match" in stderr and "Traceback" not in stderr
     # The code was never exchanged, and nothing was cached.
     assert demo.state.request_count("POST", "/oauth/token") == 0
@@ -301,7 +302,7 @@ def test_an_error_in_the_redirect_is_named(
         )
         code, _, stderr = login_process.finish()
     assert answer.status_code == 400
-    assert code == cli.EXIT_AUTH
+    assert code == ExitCode.AUTH
     assert "error=access_denied (the user said no)" in stderr
 
 
@@ -309,7 +310,7 @@ def test_login_gives_up_after_the_timeout(demo: DemoServer, workspace: Path) -> 
     with LoginProcess(workspace, demo.base_url, "--no-listen", "--timeout", "1") as login_process:
         login_process.url()
         code, _, stderr = login_process.finish()
-    assert code == cli.EXIT_AUTH
+    assert code == ExitCode.AUTH
     assert "no code was pasted within 1 s" in stderr and "Traceback" not in stderr
 
 
@@ -363,7 +364,7 @@ def test_status_and_reset_then_run_asks_to_log_in(
     )
 
     run = workbench("run", str(AUTH), CALL, "--base-url", demo.base_url)
-    assert run.returncode == cli.EXIT_AUTH
+    assert run.returncode == ExitCode.AUTH
     assert f'workbench auth login {AUTH} "{PROVIDER}"' in run.stderr
     assert "Traceback" not in run.stderr
 

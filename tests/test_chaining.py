@@ -12,15 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.chaining import (
+from workbench.core.errors import ChainError
+from workbench.core.sending.session import Session
+from workbench.core.shape.json_path import PathError
+from workbench.core.workspace.chaining import (
     chain_parameter,
     chained_from,
     retarget_provider_sources,
     retarget_sources,
 )
-from workbench.core.errors import ChainError
-from workbench.core.json_path import PathError
-from workbench.core.model import (
+from workbench.core.workspace.io import dumps_workspace, load_workspace, loads_workspace
+from workbench.core.workspace.model import (
     BodyType,
     Call,
     Method,
@@ -30,8 +32,6 @@ from workbench.core.model import (
     ValueSource,
     Workspace,
 )
-from workbench.core.session import Session
-from workbench.core.workspace import dumps_workspace, load_workspace, loads_workspace
 from workbench.demo.server import DemoServer
 
 ROOT = Path(__file__).resolve().parents[1]

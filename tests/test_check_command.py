@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from workbench import cli
-from workbench.core.secret_scan import looks_like_secret, scan_text
+from workbench.core.secrets.scan import looks_like_secret, scan_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "workspaces").glob("*.toml"))

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from cli_process import workbench
 
-from workbench.core.chaining import find_call
-from workbench.core.exchange import FailureKind
-from workbench.core.session import Session
-from workbench.core.workspace import load_workspace
+from workbench.core.sending.exchange import FailureKind
+from workbench.core.sending.session import Session
+from workbench.core.workspace.chaining import find_call
+from workbench.core.workspace.io import load_workspace
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from workbench.core.secrets import SecretAddress, SecretStore
+from workbench.core.secrets.store import SecretAddress, SecretStore
 from workbench.demo.credentials import DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
 

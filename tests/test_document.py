@@ -1,4 +1,4 @@
-"""A workspace file open in the TUI (`workbench.ui.document`): unsaved, saving, changed on disk."""
+"""A workspace file open in the TUI (`WorkspaceDocument`): unsaved, saving, changed on disk."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import editing
-from workbench.core.secrets import SecretAddress, SecretResolver
-from workbench.ui.document import ChangedOnDisk, WorkspaceDocument
+from workbench.core.secrets.store import SecretAddress, SecretResolver
+from workbench.core.workspace import editing
+from workbench.core.workspace.document import ChangedOnDisk, WorkspaceDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,7 +104,7 @@ def test_saving_keeps_moved_private_values(path: Path) -> None:
 
 
 def test_a_renamed_provider_keeps_its_approved_origins_until_discarded(path: Path) -> None:
-    from workbench.core.trust import TrustBook
+    from workbench.core.secrets.trust import TrustBook
 
     document = WorkspaceDocument.load(path)
     document.secrets.set(SecretAddress("Demo", "Check API key/param.X-Api-Key"), "k")

@@ -1,4 +1,4 @@
-"""Editing a workspace's providers and calls on the frozen model (`workbench.core.editing`)."""
+"""Editing providers and calls on the frozen model (`workbench.core.workspace.editing`)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from workbench.core import chaining, editing
-from workbench.core.editing import EditError, SecretCopy, SecretMove, SecretRemoval
-from workbench.core.model import Call, Header, Parameter, Provider, ValueSource, Workspace
-from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore
-from workbench.core.workspace import dumps_workspace, loads_workspace
+from workbench.core.secrets.store import SecretAddress, SecretResolver, SecretStore
+from workbench.core.workspace import chaining, editing
+from workbench.core.workspace.editing import EditError, SecretCopy, SecretMove, SecretRemoval
+from workbench.core.workspace.io import dumps_workspace, loads_workspace
+from workbench.core.workspace.model import Call, Header, Parameter, Provider, ValueSource, Workspace
 
 WORKSPACE = Workspace(
     id="0" * 32,

@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from workbench.core.initialize import learn, manual_data, shape_lines, with_call_shape
-from workbench.core.model import CallOptions
-from workbench.core.session import Session
-from workbench.core.shape_toml import shape_from_toml_data, shape_to_toml_data
-from workbench.core.workspace import load_workspace, save_workspace
+from workbench.core.sending.session import Session
+from workbench.core.shape.initialize import learn, manual_data, shape_lines, with_call_shape
+from workbench.core.shape.toml import shape_from_toml_data, shape_to_toml_data
+from workbench.core.workspace.io import load_workspace, save_workspace
+from workbench.core.workspace.model import CallOptions
 from workbench.demo.server import DemoServer
 
 ROOT = Path(__file__).resolve().parents[1]

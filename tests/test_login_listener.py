@@ -21,7 +21,7 @@ from workbench.core.auth import login, oauth2_code
 from workbench.core.auth.base import ResolvedSettings
 from workbench.core.auth.tokens import TokenContext
 from workbench.core.errors import AuthError
-from workbench.core.secrets import Secret
+from workbench.core.secrets.store import Secret
 from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
 

@@ -25,15 +25,15 @@ from urllib.parse import quote, quote_plus
 import pytest
 from textual.pilot import Pilot
 
-from workbench.core.secrets import MASK, SecretAddress, auth_field, environment_variable
+from workbench.core.desk import TreeItem
+from workbench.core.secrets.store import MASK, SecretAddress, auth_field, environment_variable
 from workbench.core.terminal_text import has_control
+from workbench.core.workspace.document import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets.json_tree import JsonEntry, JsonTree
 from workbench.ui.widgets.response_view import ResponseView
 from workbench.ui.widgets.status_line import StatusLine
-from workbench.ui.widgets.workspace_tree import TreeItem
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (80, 24)
@@ -475,7 +475,7 @@ async def test_an_error_description_cut_short_shows_no_part_of_a_secret() -> Non
     from workbench.core.auth import oauth
     from workbench.core.auth.tokens import TokenContext
     from workbench.core.errors import AuthError
-    from workbench.core.secrets import Secret
+    from workbench.core.secrets.store import Secret
 
     secret = Secret("client-secret-0123456789abcdef")
     padding = "p" * (oauth.MAX_DESCRIPTION - 14)

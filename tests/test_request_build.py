@@ -19,7 +19,16 @@ from workbench.core import auth
 from workbench.core.auth import AuthAdditions, AuthMethod, AuthSetting
 from workbench.core.auth.tokens import Token
 from workbench.core.errors import RequestBuildError, SecretMissing
-from workbench.core.model import (
+from workbench.core.secrets.store import (
+    MASK,
+    Secret,
+    SecretAddress,
+    SecretResolver,
+    SecretStore,
+    environment_variable,
+)
+from workbench.core.sending.request import BuiltRequest, build_request
+from workbench.core.workspace.model import (
     Auth,
     BodyType,
     Call,
@@ -31,15 +40,6 @@ from workbench.core.model import (
     PerEnvironment,
     Provider,
     Workspace,
-)
-from workbench.core.request import BuiltRequest, build_request
-from workbench.core.secrets import (
-    MASK,
-    Secret,
-    SecretAddress,
-    SecretResolver,
-    SecretStore,
-    environment_variable,
 )
 
 WORKSPACE = Workspace(id="ws-test", name="Test")

@@ -8,17 +8,17 @@ import json
 import httpx
 import pytest
 
-from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest
-from workbench.core.json_path import BinaryBody, lookup, value_text
-from workbench.core.model import ResponseType
-from workbench.core.response_data import (
+from workbench.core.sending.exchange import Exchange, Failure, FailureKind, SentRequest
+from workbench.core.sending.response_data import (
     ResponseDataError,
     body_data,
     exchange_data,
     parse_manual_response,
 )
-from workbench.core.shape_infer import infer_shape
-from workbench.core.shape_toml import shape_to_toml_data
+from workbench.core.shape.infer import infer_shape
+from workbench.core.shape.json_path import BinaryBody, lookup, value_text
+from workbench.core.shape.toml import shape_to_toml_data
+from workbench.core.workspace.model import ResponseType
 
 JSON, XML, TEXT, BINARY = (
     ResponseType.JSON,

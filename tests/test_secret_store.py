@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import SecretMissing, SecretStoreError
-from workbench.core.secrets import (
+from workbench.core.secrets.store import (
     MASK,
     Secret,
     SecretAddress,

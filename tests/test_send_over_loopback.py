@@ -13,9 +13,11 @@ from urllib.parse import unquote
 
 import pytest
 
-from workbench.core.client import ClientPool, send
-from workbench.core.exchange import Exchange, FailureKind
-from workbench.core.model import (
+from workbench.core.secrets.store import SecretResolver, SecretStore
+from workbench.core.sending.client import ClientPool, send
+from workbench.core.sending.exchange import Exchange, FailureKind
+from workbench.core.sending.request import build_request
+from workbench.core.workspace.model import (
     BodyType,
     Call,
     CallOptions,
@@ -25,8 +27,6 @@ from workbench.core.model import (
     Provider,
     Workspace,
 )
-from workbench.core.request import build_request
-from workbench.core.secrets import SecretResolver, SecretStore
 
 AWKWARD = 'quote " backslash \\ newline \n tab \t emoji 🚀 </script> & ? # % / ü'
 

@@ -11,7 +11,11 @@ import httpx
 import pytest
 import tomli_w
 
-from workbench.core.json_path import (
+from workbench.core.sending.response_data import body_data
+from workbench.core.shape.drift import Drift, TypeChange, diff_shapes, format_drift, reconcile
+from workbench.core.shape.fields import Field, FieldType, Shape, ShapeError
+from workbench.core.shape.infer import infer_shape
+from workbench.core.shape.json_path import (
     BinaryBody,
     Decoded,
     Item,
@@ -25,12 +29,8 @@ from workbench.core.json_path import (
     parse_path,
     value_text,
 )
-from workbench.core.model import ResponseType
-from workbench.core.response_data import body_data
-from workbench.core.shape import Field, FieldType, Shape, ShapeError
-from workbench.core.shape_drift import Drift, TypeChange, diff_shapes, format_drift, reconcile
-from workbench.core.shape_infer import infer_shape
-from workbench.core.shape_toml import shape_from_toml_data, shape_to_toml_data
+from workbench.core.shape.toml import shape_from_toml_data, shape_to_toml_data
+from workbench.core.workspace.model import ResponseType
 
 T = FieldType
 
@@ -45,15 +45,19 @@ def table(shape: Shape) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("name", "own", "elsewhere"),
     [
-        ("shape", {"Shape", "Field", "FieldType", "ShapeError"}, {"infer_shape", "reconcile"}),
-        ("shape_infer", {"infer_shape"}, {"reconcile", "diff_shapes", "shape_to_toml_data"}),
         (
-            "shape_drift",
+            "shape.fields",
+            {"Shape", "Field", "FieldType", "ShapeError"},
+            {"infer_shape", "reconcile"},
+        ),
+        ("shape.infer", {"infer_shape"}, {"reconcile", "diff_shapes", "shape_to_toml_data"}),
+        (
+            "shape.drift",
             {"reconcile", "TypeChange", "Drift", "diff_shapes", "format_drift"},
             {"infer_shape", "shape_from_toml_data"},
         ),
         (
-            "shape_toml",
+            "shape.toml",
             {"shape_to_toml_data", "shape_from_toml_data"},
             {"infer_shape", "reconcile", "diff_shapes"},
         ),

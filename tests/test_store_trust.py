@@ -26,7 +26,8 @@ from cli_process import workbench
 
 from workbench.core.auth.tokens import Token
 from workbench.core.files import SCRATCH_FOLDER, atomic_write
-from workbench.core.secrets import Secret, SecretAddress, SecretResolver, SecretStore
+from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, SecretStore
+from workbench.core.workspace.document import WorkspaceDocument
 from workbench.demo.credentials import (
     AUTH_WORKSPACE_ID,
     CLIENT_ID,
@@ -36,7 +37,6 @@ from workbench.demo.credentials import (
 )
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = ROOT / "workspaces" / "auth.toml"
@@ -111,7 +111,7 @@ def test_two_processes_writing_100_secrets_each_lose_nothing(tmp_path: Path) -> 
         "writer.py",
         """
         import sys
-        from workbench.core.secrets import SecretAddress, SecretStore
+        from workbench.core.secrets.store import SecretAddress, SecretStore
         store, prefix = SecretStore(), sys.argv[1]
         for n in range(100):
             store.set("ws", SecretAddress("P", f"param.{prefix}{n}"), f"value-{prefix}{n}")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workbench.core.template import (
+from workbench.core.sending.template import (
     body_placeholders,
     fill_json,
     fill_text,

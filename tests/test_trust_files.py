@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.chaining import find_call
 from workbench.core.errors import RequestBuildError
-from workbench.core.session import Session
-from workbench.core.trust import FileNotApproved
-from workbench.core.workspace import load_workspace
+from workbench.core.secrets.trust import FileNotApproved
+from workbench.core.sending.session import Session
+from workbench.core.workspace.chaining import find_call
+from workbench.core.workspace.io import load_workspace
 
 
 def upload_workspace(folder: Path, file_value: str, demo_url: str) -> Path:

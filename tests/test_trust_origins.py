@@ -17,13 +17,13 @@ import pytest
 from cli_process import workbench
 from hostile import Recorder, recording_server
 
-from workbench.core.chaining import find_call
 from workbench.core.errors import RequestBuildError
-from workbench.core.model import Parameter
-from workbench.core.secrets import SecretAddress, SecretStore
-from workbench.core.session import Session
-from workbench.core.trust import OriginNotApproved, TrustBook, origin_of
-from workbench.core.workspace import load_workspace
+from workbench.core.secrets.store import SecretAddress, SecretStore
+from workbench.core.secrets.trust import OriginNotApproved, TrustBook, origin_of
+from workbench.core.sending.session import Session
+from workbench.core.workspace.chaining import find_call
+from workbench.core.workspace.io import load_workspace
+from workbench.core.workspace.model import Parameter
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -288,7 +288,7 @@ async def test_values_given_for_the_run_in_the_environment_need_no_approval(
 ) -> None:
     """CI gives its values in environment variables for that run: the runner vouches for
     where the workspace points, and a token they obtain is approved for the same places."""
-    from workbench.core.secrets import environment_variable
+    from workbench.core.secrets.store import environment_variable
 
     text = AUTH.read_text(encoding="utf-8").replace(AUTH_BASE, f'base_url = "{demo_url}"')
     path = write_workspace(tmp_path / "ci", text)
@@ -323,7 +323,7 @@ async def test_a_cached_token_never_approves_where_a_changed_workspace_points(
     import time
 
     from workbench.core.auth.tokens import Token
-    from workbench.core.secrets import Secret, environment_variable
+    from workbench.core.secrets.store import Secret, environment_variable
 
     attacker_url, recorder = attacker
     text = AUTH.read_text(encoding="utf-8").replace(AUTH_BASE, f'base_url = "{attacker_url}"')

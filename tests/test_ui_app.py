@@ -22,10 +22,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from workbench.core.secrets import SecretAddress, SecretStore
+from workbench.core.desk import TreeItem
+from workbench.core.secrets.store import SecretAddress, SecretStore
+from workbench.core.workspace.document import WorkspaceDocument
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.confirm import ChoiceScreen
 from workbench.ui.screens.help import HelpScreen
 from workbench.ui.screens.main import MainScreen
@@ -33,7 +34,7 @@ from workbench.ui.screens.name_prompt import NamePromptScreen
 from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
 from workbench.ui.widgets import response_view
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
-from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
+from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (80, 24)
@@ -107,7 +108,7 @@ def test_start_imports_no_httpx(workspace: Path) -> None:
 import asyncio, sys
 from pathlib import Path
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
+from workbench.core.workspace.document import WorkspaceDocument
 
 async def main():
     app = WorkbenchApp([WorkspaceDocument.load(Path({str(workspace)!r}))])
@@ -760,8 +761,8 @@ def test_open_and_env_are_checked_before_starting(tmp_path: Path) -> None:
 async def test_initialized_calls_are_marked(workspace: Path, demo_url: str) -> None:
     from dataclasses import replace
 
-    from workbench.core.editing import replace_call
-    from workbench.core.shape_infer import infer_shape
+    from workbench.core.shape.infer import infer_shape
+    from workbench.core.workspace.editing import replace_call
 
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
     provider = document.workspace.providers[0]
@@ -798,7 +799,7 @@ async def test_a_call_that_cannot_be_built_shows_the_problem(
 ) -> None:
     from dataclasses import replace
 
-    from workbench.core.editing import replace_call
+    from workbench.core.workspace.editing import replace_call
 
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
     call = document.workspace.provider("Demo").call("Get user")  # type: ignore[union-attr]

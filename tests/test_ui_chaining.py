@@ -26,7 +26,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from workbench.core.model import ValueSource
+from workbench.core.workspace.model import ValueSource
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.screens.confirm import ChoiceScreen

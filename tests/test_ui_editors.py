@@ -20,7 +20,10 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
 from workbench.core import auth
-from workbench.core.model import (
+from workbench.core.secrets.store import SecretAddress, SecretResolver, SecretStore
+from workbench.core.workspace.document import WorkspaceDocument
+from workbench.core.workspace.io import load_workspace
+from workbench.core.workspace.model import (
     Auth,
     BodyType,
     Call,
@@ -35,10 +38,7 @@ from workbench.core.model import (
     UseAs,
     Workspace,
 )
-from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore
-from workbench.core.workspace import load_workspace
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.header_table import HeaderTable

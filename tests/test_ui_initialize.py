@@ -24,9 +24,9 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from workbench.core.initialize import store_shape
-from workbench.core.shape import FieldType
-from workbench.core.workspace import load_workspace
+from workbench.core.shape.fields import FieldType
+from workbench.core.shape.initialize import store_shape
+from workbench.core.workspace.io import load_workspace
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.screens.confirm import ChoiceScreen
@@ -46,7 +46,7 @@ def workspace(tmp_path: Path) -> Path:
 
 def saved_shape(path: Path, call: str) -> dict[str, str]:
     """The call's shape in the file, as field -> type text."""
-    from workbench.core.shape_toml import shape_to_toml_data
+    from workbench.core.shape.toml import shape_to_toml_data
 
     found = load_workspace(path).provider("Demo").call(call)  # type: ignore[union-attr]
     assert found is not None

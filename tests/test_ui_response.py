@@ -14,12 +14,19 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
-from workbench.core import large_bodies
-from workbench.core.exchange import Exchange, Failure, FailureKind, SentRequest
-from workbench.core.large_bodies import Owned, decode_text, discard, parse_json, release_discarded
-from workbench.core.model import ResponseType
-from workbench.core.secrets import MASK
-from workbench.ui.response_model import path_text, pretty_json, search_json
+from workbench.core.secrets.store import MASK
+from workbench.core.sending import large_bodies
+from workbench.core.sending.exchange import Exchange, Failure, FailureKind, SentRequest
+from workbench.core.sending.large_bodies import (
+    Owned,
+    decode_text,
+    discard,
+    parse_json,
+    release_discarded,
+)
+from workbench.core.shape import path_text
+from workbench.core.workspace.model import ResponseType
+from workbench.ui.response_model import pretty_json, search_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument, find_text
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary
 from workbench.ui.widgets.json_tree import (

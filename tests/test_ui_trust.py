@@ -12,10 +12,10 @@ from hostile import Recorder, recording_server
 from test_trust_files import upload_workspace
 from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, main_screen, screen_text, wait_for
 
-from workbench.core.secrets import SecretStore
-from workbench.core.trust import TrustBook, origin_of
+from workbench.core.secrets.store import SecretStore
+from workbench.core.secrets.trust import TrustBook, origin_of
+from workbench.core.workspace.document import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.confirm import ChoiceScreen
 from workbench.ui.widgets.body_view import BodyView
 

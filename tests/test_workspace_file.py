@@ -15,7 +15,23 @@ import pytest
 import tomli_w
 
 from workbench.core.errors import WorkspaceError
-from workbench.core.model import (
+from workbench.core.shape.toml import shape_from_toml_data
+from workbench.core.workspace.encode import (
+    CALL_KEYS,
+    HEADER_KEYS,
+    OPTIONS_KEYS,
+    PARAMETER_KEYS,
+    PROVIDER_KEYS,
+    SETTINGS_KEYS,
+    WORKSPACE_KEYS,
+)
+from workbench.core.workspace.io import (
+    dumps_workspace,
+    load_workspace,
+    loads_workspace,
+    save_workspace,
+)
+from workbench.core.workspace.model import (
     Auth,
     BodyType,
     Call,
@@ -32,28 +48,12 @@ from workbench.core.model import (
     Workspace,
     WorkspaceSettings,
 )
-from workbench.core.shape_toml import shape_from_toml_data
-from workbench.core.workspace import (
-    dumps_workspace,
-    load_workspace,
-    loads_workspace,
-    save_workspace,
-)
-from workbench.core.workspace_encode import (
-    CALL_KEYS,
-    HEADER_KEYS,
-    OPTIONS_KEYS,
-    PARAMETER_KEYS,
-    PROVIDER_KEYS,
-    SETTINGS_KEYS,
-    WORKSPACE_KEYS,
-)
-from workbench.core.workspace_paths import KeyPath, LineLocator
+from workbench.core.workspace.paths import KeyPath, LineLocator
 
 DATA = Path(__file__).parent / "data"
 MALFORMED = DATA / "malformed"
 EXAMPLE_WORKSPACES = Path(__file__).parent.parent / "workspaces"
-FORMAT_DOC = Path(__file__).parent.parent / "README.md"
+FORMAT_DOC = Path(__file__).parent.parent / "docs" / "workspace-format.md"
 
 GET_USER_SHAPE = shape_from_toml_data(
     {

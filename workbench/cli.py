@@ -1,8 +1,6 @@
 """The `workbench` command: argument parsing and dispatch to the subcommands.
 
-The exit codes are listed in EXIT_CODES_HELP (shown by `workbench --help`);
-4 and 5 for 4xx and 5xx answers, as HTTPie's --check-status does; 8 for a
-response shape that drifted, so CI can tell drift from a failed call.
+The exit codes and their help live in `workbench.commands.exit_codes`.
 """
 
 from __future__ import annotations
@@ -13,38 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_NOT_SENT = 3
-EXIT_CLIENT_ERROR = 4
-EXIT_SERVER_ERROR = 5
-EXIT_NO_ANSWER = 6
-EXIT_AUTH = 7
-EXIT_DRIFT = 8
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141  # as a program killed by SIGPIPE: 128 + 13
-
-EXIT_CODES_HELP = """\
-exit codes:
-  0    the call answered 2xx or 3xx, or answered at all with include_errors on
-       (or the command succeeded; for initialize --check: no drift)
-  2    bad command-line usage
-  3    nothing was sent (or learned): a workspace, secret, parameter or sample problem
-  4    the call answered 4xx
-  5    the call answered 5xx
-  6    no complete answer: connection refused, DNS, TLS, timeout, response too large
-  7    authentication failed: the token endpoint or login refused
-  8    the response shape drifted from the saved one (initialize, initialize --check)
-  130  interrupted (Ctrl+C)
-  141  whatever read the output stopped early (`| head`)
-
-private values:
-  Private values (auth keys, private parameters and headers) are never in workspace
-  files. Set them with `workbench secret set`, or for CI in environment variables named
-  WORKBENCH_SECRET__<PROVIDER>__<FIELD>[__<ENVIRONMENT>], e.g.
-  WORKBENCH_SECRET__DEMO__AUTH_VALUE. `workbench secret list WORKSPACE` shows the names.
-"""
+from workbench.commands.exit_codes import EXIT_CODES_HELP, ExitCode
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,12 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head -1`): stop quietly, as cat and grep do. Output still
         # buffered goes nowhere instead of failing again when Python flushes it at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        return ExitCode.BROKEN_PIPE
     return result
 
 

@@ -25,11 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.bench.bench_response import StallMeter, report, until
+from workbench.core.desk import TreeItem
+from workbench.core.workspace.document import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.document import WorkspaceDocument
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.status_line import StatusLine
-from workbench.ui.widgets.workspace_tree import TreeItem
 
 WORKSPACE = Path(__file__).parents[2] / "workspaces" / "demo.toml"
 

@@ -25,8 +25,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import TextArea
 
-from workbench.core.exchange import Exchange, SentRequest
-from workbench.core.model import ResponseType
+from workbench.core.sending.exchange import Exchange, SentRequest
+from workbench.core.workspace.model import ResponseType
 from workbench.ui.widgets.body_view import BodyView
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.response_view import ResponseView

@@ -20,16 +20,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
-from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT, EXIT_USAGE
 from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
-from workbench.core.auth.base import AuthMethod
-from workbench.core.auth.login import DEFAULT_TIMEOUT_SECONDS
-from workbench.core.auth.tokens import Token, TokenManager
-from workbench.core.model import Provider, Workspace
+from workbench.commands.exit_codes import ExitCode
+from workbench.core.auth import DEFAULT_TIMEOUT_SECONDS, AuthMethod, Token, TokenManager
 from workbench.core.terminal_text import visible
+from workbench.core.workspace import Provider, Workspace
 
 if TYPE_CHECKING:
-    from workbench.core.auth.login import LoginPrompt, PastedLine
+    from workbench.core.auth import LoginPrompt, PastedLine
 
 PASTE_PROMPT = "Or paste the URL you were redirected to (or the code):"
 PASTE_ONLY_PROMPT = "Paste the URL you were redirected to (or the code):"
@@ -111,11 +109,9 @@ def _login(args: argparse.Namespace) -> int:
 
 
 async def _log_in(args: argparse.Namespace) -> int:
-    from workbench.core.auth.login import log_in
-    from workbench.core.auth.oauth2_code import UserAgentFlow
-    from workbench.core.auth.settings import resolve_settings
+    from workbench.core.auth import UserAgentFlow, log_in, resolve_settings
     from workbench.core.errors import AuthError, WorkbenchError
-    from workbench.core.session import Session
+    from workbench.core.sending import Session
 
     workspace, path = load(args.workspace)
     provider = _provider(workspace, args.provider)
@@ -123,7 +119,7 @@ async def _log_in(args: argparse.Namespace) -> int:
     method = _method(provider)
     if method.token_flow is None:
         raise CommandFailed(
-            f"Provider {provider.name!r} uses {method.label}, which needs no login.", EXIT_USAGE
+            f"Provider {provider.name!r} uses {method.label}, which needs no login.", ExitCode.USAGE
         )
     session = Session.open(workspace, path)
     session.base_url = args.base_url
@@ -158,9 +154,9 @@ async def _log_in(args: argparse.Namespace) -> int:
         # provider's first stored value, its calls may go there.
         session.record_first_origins(provider, environment)
     except AuthError as error:
-        raise CommandFailed(str(error), EXIT_AUTH) from None
+        raise CommandFailed(str(error), ExitCode.AUTH) from None
     except WorkbenchError as error:
-        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
     finally:
         await session.aclose()
     requested = settings.get("scope")
@@ -257,7 +253,7 @@ def _read_lines(stdin: TextIO) -> Iterator[str]:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from workbench.core.auth.oauth2_code import UserAgentFlow
+    from workbench.core.auth import UserAgentFlow
     from workbench.core.errors import WorkbenchError
 
     try:
@@ -282,7 +278,7 @@ def _status(args: argparse.Namespace) -> int:
     except CommandFailed as error:
         return report(error)
     except WorkbenchError as error:
-        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     if not providers:
         print("This workspace has no providers.")
     return 0
@@ -316,7 +312,7 @@ def _reset(args: argparse.Namespace) -> int:
     except CommandFailed as error:
         return report(error)
     except WorkbenchError as error:
-        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     return 0
 
 
@@ -359,7 +355,7 @@ def _provider(workspace: Workspace, name: str) -> Provider:
         known = "\n  ".join(p.name for p in workspace.providers) or "(none)"
         raise CommandFailed(
             f"No provider {name!r} in workspace {workspace.name!r}. Providers:\n  {known}",
-            EXIT_NOT_SENT,
+            ExitCode.NOT_SENT,
         )
     return provider
 
@@ -369,15 +365,15 @@ def _environment(workspace: Workspace, name: str | None) -> str:
         return workspace.default_environment
     if name not in workspace.environments:
         known = ", ".join(workspace.environments)
-        raise CommandFailed(f"No environment {name!r}; this workspace has: {known}", EXIT_USAGE)
+        raise CommandFailed(f"No environment {name!r}; this workspace has: {known}", ExitCode.USAGE)
     return name
 
 
 def _method(provider: Provider) -> AuthMethod:
-    from workbench.core.auth.settings import method_of
+    from workbench.core.auth import method_of
     from workbench.core.errors import RequestBuildError
 
     try:
         return method_of(provider)
     except RequestBuildError as error:
-        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None

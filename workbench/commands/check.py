@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.cli import EXIT_NOT_SENT, EXIT_OK, EXIT_USAGE
 from workbench.commands.common import CommandFailed, report
-from workbench.core.secret_scan import Finding, NotToml, is_workspace, parse_toml, scan_data
+from workbench.commands.exit_codes import ExitCode
+from workbench.core.secrets import Finding, NotToml, is_workspace, parse_toml, scan_data
 from workbench.core.terminal_text import visible
 
 # Like any linter's: something was found that should be fixed before committing.
@@ -99,8 +99,8 @@ def handle(args: argparse.Namespace) -> int:
         files_with_findings += bool(findings)
     _summary(checked, findings_count, files_with_findings, unreadable, staged=not args.paths)
     if unreadable:
-        return EXIT_NOT_SENT
-    return EXIT_FOUND if findings_count else EXIT_OK
+        return ExitCode.NOT_SENT
+    return EXIT_FOUND if findings_count else ExitCode.OK
 
 
 def finding_line(file: str, finding: Finding) -> str:
@@ -187,12 +187,12 @@ def staged_sources() -> list[Source]:
         raise CommandFailed(
             "not in a git repository, so there are no staged files to check; give the "
             "workspace files or folders to check, e.g. `workbench check workspaces/`.",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     root = Path(top.decode("utf-8", "surrogateescape").rstrip("\n"))
     names = _git("-C", str(root), *_STAGED_TOML)
     if names is None:
-        raise CommandFailed("git could not list the staged files.", EXIT_NOT_SENT)
+        raise CommandFailed("git could not list the staged files.", ExitCode.NOT_SENT)
     sources = []
     for name in names.decode("utf-8", "surrogateescape").split("\0"):
         if name:

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.model import Workspace
+from workbench.commands.exit_codes import ExitCode
+from workbench.core.workspace import Workspace
 
 if TYPE_CHECKING:
-    from workbench.core.exchange import Exchange
-    from workbench.core.model import Call, Provider
-    from workbench.core.session import CallResult, Session
-    from workbench.core.trust import FileNotApproved, OriginNotApproved
+    from workbench.core.secrets import FileNotApproved, OriginNotApproved
+    from workbench.core.sending import CallResult, Exchange, Session
+    from workbench.core.workspace import Call, Provider
 
 
 class CommandFailed(Exception):
@@ -29,7 +29,6 @@ class CommandFailed(Exception):
 
 def load(path: str) -> tuple[Workspace, Path]:
     """Load a workspace file, turning a `WorkspaceError` into a clean exit."""
-    from workbench.cli import EXIT_NOT_SENT
     from workbench.core.errors import WorkspaceError
     from workbench.core.workspace import load_workspace
 
@@ -37,14 +36,14 @@ def load(path: str) -> tuple[Workspace, Path]:
     try:
         return load_workspace(file), file
     except WorkspaceError as error:
-        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
 
 
 def give_id_saying_so(workspace: Workspace, path: Path, shown: str) -> None:
     """Before storing something under the workspace's id (a private value, an approval),
     write the id into a file that has none, so it is found next time; say so."""
     from workbench.core.terminal_text import visible
-    from workbench.core.workspace_id import give_id
+    from workbench.core.workspace import give_id
 
     if give_id(path, workspace):
         print(
@@ -56,7 +55,7 @@ def give_id_saying_so(workspace: Workspace, path: Path, shown: str) -> None:
 
 def report(error: CommandFailed) -> int:
     """Print the error (private values masked, control characters shown) and return its code."""
-    from workbench.core.masking import shown_message
+    from workbench.core.secrets import shown_message
 
     print(f"workbench: {shown_message(str(error))}", file=sys.stderr)
     return error.code
@@ -64,13 +63,12 @@ def report(error: CommandFailed) -> int:
 
 def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     """`--param NAME=VALUE` options as a dict; a usage error for any other spelling."""
-    from workbench.cli import EXIT_USAGE
 
     values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise CommandFailed(f"--param needs NAME=VALUE, got {pair!r}", EXIT_USAGE)
+            raise CommandFailed(f"--param needs NAME=VALUE, got {pair!r}", ExitCode.USAGE)
         try:
             pair.encode("utf-8")
         except UnicodeEncodeError:
@@ -78,7 +76,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
             raise CommandFailed(
                 f"--param {ascii(pair)} is not valid text: it holds bytes that are not UTF-8. "
                 "Give the value as UTF-8 text.",
-                EXIT_USAGE,
+                ExitCode.USAGE,
             ) from None
         values[name] = value
     return values
@@ -86,28 +84,26 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 def check_environment(workspace: Workspace, environment: str | None) -> None:
     """A usage error when `--env` names an environment the workspace does not have."""
-    from workbench.cli import EXIT_USAGE
 
     if environment and environment not in workspace.environments:
         known = ", ".join(workspace.environments)
         raise CommandFailed(
-            f"No environment {environment!r}; this workspace has: {known}", EXIT_USAGE
+            f"No environment {environment!r}; this workspace has: {known}", ExitCode.USAGE
         )
 
 
 def find(workspace: Workspace, name: str) -> tuple[Provider, Call]:
     """The call named `Provider/Call`; exit 3 listing the calls when there is none."""
-    from workbench.cli import EXIT_NOT_SENT
-    from workbench.core.chaining import CallNotFound, find_call
+    from workbench.core.workspace import CallNotFound, find_call
 
     try:
         return find_call(workspace, name)
     except CallNotFound as error:
-        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
 
 
 def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Session:
-    from workbench.core.session import Session
+    from workbench.core.sending import Session
 
     session = Session.open(workspace, path)
     session.base_url = base_url
@@ -126,11 +122,9 @@ async def send(
     """Send a call through the session (chained parameters resolved), mapping every error to
     its exit code: 7 authentication, the source call's code when a chained value's source
     failed, 3 any other reason nothing was sent."""
-    from workbench.cli import EXIT_AUTH, EXIT_NOT_SENT
-    from workbench.core.auth.oauth import CredentialsRefused
+    from workbench.core.auth import CredentialsRefused
     from workbench.core.errors import AuthError, ChainError, WorkbenchError
-    from workbench.core.masking import shown_message
-    from workbench.core.trust import FileNotApproved, OriginNotApproved
+    from workbench.core.secrets import FileNotApproved, OriginNotApproved, shown_message
 
     try:
         while True:
@@ -150,22 +144,22 @@ async def send(
                 approve(session, refusal)
     except CredentialsRefused as error:
         listing = f"`workbench secret list {session.secrets.workspace_path}` shows them."
-        raise CommandFailed(f"{error} {listing}", EXIT_AUTH) from None
+        raise CommandFailed(f"{error} {listing}", ExitCode.AUTH) from None
     except AuthError as error:
-        raise CommandFailed(str(error), EXIT_AUTH) from None
+        raise CommandFailed(str(error), ExitCode.AUTH) from None
     except ChainError as error:
-        code = EXIT_NOT_SENT
+        code = ExitCode.NOT_SENT
         if error.exchange is not None:
             print(shown_message(status_line(error.exchange)), file=sys.stderr)
-            code = exit_code(error.exchange) or EXIT_NOT_SENT
+            code = exit_code(error.exchange) or ExitCode.NOT_SENT
         raise CommandFailed(str(error), code) from None
     except WorkbenchError as error:
-        raise CommandFailed(str(error), EXIT_NOT_SENT) from None
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
 
 
 def approve(session: Session, refusal: OriginNotApproved | FileNotApproved) -> None:
     """Remember the user's yes to what `refusal` asked (in the user's data directory)."""
-    from workbench.core.trust import OriginNotApproved
+    from workbench.core.secrets import OriginNotApproved
 
     if isinstance(refusal, OriginNotApproved):
         session.trust.approve_origin(refusal.provider, refusal.origin)
@@ -188,7 +182,7 @@ def report_result(
     Every line has its control characters shown, not run; private values the server sent
     back in its status line or headers are masked unless `reveal`, those in messages always.
     """
-    from workbench.core.masking import Masker, shown_message
+    from workbench.core.secrets import Masker, shown_message
     from workbench.core.terminal_text import visible
 
     for first in result.sent_first:
@@ -210,24 +204,22 @@ def report_result(
         print(f"workbench: {shown_message(hint)}", file=sys.stderr)
 
 
-def exit_code(exchange: Exchange) -> int:
-    """The documented exit code for an exchange (see `workbench.cli`)."""
-    from workbench import cli
-
+def exit_code(exchange: Exchange) -> ExitCode:
+    """The documented exit code for an exchange (see `workbench.commands.exit_codes`)."""
     if exchange.status is None:
-        return cli.EXIT_NO_ANSWER
+        return ExitCode.NO_ANSWER
     if exchange.failure is not None:
-        return cli.EXIT_NO_ANSWER
+        return ExitCode.NO_ANSWER
     if exchange.status >= 500:
-        return cli.EXIT_SERVER_ERROR
+        return ExitCode.SERVER_ERROR
     if exchange.status >= 400:
-        return cli.EXIT_CLIENT_ERROR
-    return cli.EXIT_OK
+        return ExitCode.CLIENT_ERROR
+    return ExitCode.OK
 
 
 def refused_hint(exchange: Exchange, provider: Provider, workspace_path: str) -> str | None:
     """What to check when a provider with authentication gets 401 or 403; None otherwise."""
-    from workbench.core.auth.settings import method_of
+    from workbench.core.auth import method_of
 
     if exchange.status not in (401, 403) or provider.auth.method == "none":
         return None
@@ -247,7 +239,7 @@ def refused_hint(exchange: Exchange, provider: Provider, workspace_path: str) ->
 
 
 def status_line(exchange: Exchange) -> str:
-    from workbench.core.exchange import format_size
+    from workbench.core.sending import format_size
 
     timing = f"{exchange.total_time * 1000:.0f} ms"
     if exchange.status is None:

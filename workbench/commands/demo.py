@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.commands.exit_codes import ExitCode
+
 if TYPE_CHECKING:
     from workbench.demo.server import DemoServer
 
@@ -116,13 +118,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _cannot_listen(where: str, error: OSError) -> int:
     """Say why the demo API could not start (no traceback) and return exit code 3."""
-    from workbench.cli import EXIT_NOT_SENT
 
     hint = ""
     if error.errno == errno.EADDRINUSE:
         hint = " Stop the program using it, or choose another port with --port (0: a free one)."
     print(f"workbench: cannot listen on {where}: {error.strerror or error}.{hint}", file=sys.stderr)
-    return EXIT_NOT_SENT
+    return ExitCode.NOT_SENT
 
 
 def _store_credentials(server: DemoServer) -> None:

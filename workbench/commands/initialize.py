@@ -24,13 +24,14 @@ from workbench.commands.common import (
     report_result,
     send,
 )
-from workbench.core.masking import shown_message
+from workbench.commands.exit_codes import ExitCode
+from workbench.core.secrets import shown_message
 from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
-    from workbench.core.initialize import Learned
-    from workbench.core.model import Call, Provider, Workspace
-    from workbench.core.session import CallResult, Session
+    from workbench.core.sending import CallResult, Session
+    from workbench.core.shape import Learned
+    from workbench.core.workspace import Call, Provider, Workspace
 
 USAGE = """\
 workbench initialize WORKSPACE PROVIDER/CALL [--env NAME] [--param NAME=VALUE ...]
@@ -116,19 +117,18 @@ def handle(args: argparse.Namespace) -> int:
 
 
 async def _initialize(args: argparse.Namespace) -> int:
-    from workbench.cli import EXIT_USAGE
 
     if len(args.calls) != 1:
         raise CommandFailed(
             'name exactly one call to initialize, e.g. "Demo/List users" (to check several, '
             "use --check)",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     if args.manual is not None and (args.param or args.base_url or args.env):
         raise CommandFailed(
             "--manual learns from the sample without sending the call: leave out --param, "
             "--env and --base-url",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     workspace, path = load(args.workspace)
     check_environment(workspace, args.env)
@@ -149,9 +149,7 @@ async def _initialize(args: argparse.Namespace) -> int:
 
 def _confirm_action(provider: Provider, call: Call, yes: bool) -> None:
     """Initializing sends the call: an action is sent only with --yes or a yes on a terminal."""
-    from workbench.cli import EXIT_USAGE
-    from workbench.core.chaining import full_name
-    from workbench.core.model import UseAs
+    from workbench.core.workspace import UseAs, full_name
 
     if call.use_as is not UseAs.ACTION or yes:
         return
@@ -163,55 +161,47 @@ def _confirm_action(provider: Provider, call: Call, yes: bool) -> None:
         raise CommandFailed(
             f"{why}. Add --yes to send it all the same, or learn its shape from a sample "
             "response with --manual FILE.",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     if not ask(f"{why}. Send it?"):
-        raise CommandFailed("Not sent; nothing was initialized.", EXIT_USAGE)
+        raise CommandFailed("Not sent; nothing was initialized.", ExitCode.USAGE)
 
 
 def _manual_data(call: Call, source: str) -> object:
-    from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-    from workbench.core.initialize import manual_data
-    from workbench.core.response_data import ResponseDataError
+    from workbench.core.sending import ResponseDataError
+    from workbench.core.shape import manual_data
 
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except OSError as error:
         raise CommandFailed(
-            f"--manual {source}: cannot be read: {error.strerror or error}", EXIT_USAGE
+            f"--manual {source}: cannot be read: {error.strerror or error}", ExitCode.USAGE
         ) from None
     except UnicodeDecodeError:
-        raise CommandFailed(f"--manual {source}: is not UTF-8 text", EXIT_USAGE) from None
+        raise CommandFailed(f"--manual {source}: is not UTF-8 text", ExitCode.USAGE) from None
     try:
         return manual_data(call, text)
     except ResponseDataError as error:
-        raise CommandFailed(f"--manual {source}: {error}", EXIT_NOT_SENT) from None
+        raise CommandFailed(f"--manual {source}: {error}", ExitCode.NOT_SENT) from None
 
 
 def _data(result: CallResult, session: Session) -> object:
     """The result's data, after its status on stderr; a failed call stops with its code."""
-    from workbench.cli import EXIT_NOT_SENT
+    from workbench.core.shape import not_initialized_reason
 
     report_result(result, session.secrets.workspace_path)
     if result.data_error is None:
         return result.data
-    exchange = result.exchange
-    reason = "it got no complete answer" if exchange.failure else str(result.data_error)
-    hint = ""
-    if exchange.failure is None and exchange.status is not None and exchange.status >= 400:
-        hint = " (to learn the shape of error answers, turn on the call's include_errors option)"
     raise CommandFailed(
-        f"{result.name} was not initialized: {reason}{hint}",
-        exit_code(exchange) or EXIT_NOT_SENT,
+        not_initialized_reason(result).removesuffix("."),
+        exit_code(result.exchange) or ExitCode.NOT_SENT,
     )
 
 
 def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool) -> int:
     """Learn the shape, print it, and save it unless it drifted and was not accepted."""
-    from workbench.cli import EXIT_DRIFT, EXIT_OK
-    from workbench.core.chaining import full_name
-    from workbench.core.initialize import learn, shape_lines
-    from workbench.core.shape_drift import format_drift
+    from workbench.core.shape import format_drift, learn, shape_lines
+    from workbench.core.workspace import full_name
 
     learned = learn(call, data)
     for line in shape_lines(learned.shape):
@@ -224,12 +214,12 @@ def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool
             f"Initialized {name}: {fields} field{'' if fields == 1 else 's'} saved in {path}.",
             file=sys.stderr,
         )
-        return EXIT_OK
+        return ExitCode.OK
     if not learned.drifted:
         if learned.changes_saved:  # the same fields in another order: follow the response
             _save(learned, provider, call, path)
         print(f"{name}: the response matches the saved shape (no drift).", file=sys.stderr)
-        return EXIT_OK
+        return ExitCode.OK
     print(f"{name}: the response shape drifted from the saved one:", file=sys.stderr)
     for line in format_drift(learned.drift):
         print(f"  {visible(line)}", file=sys.stderr)
@@ -238,36 +228,33 @@ def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool
             f"Kept the saved shape of {name}. Run again with --accept to save the new one.",
             file=sys.stderr,
         )
-        return EXIT_DRIFT
+        return ExitCode.DRIFT
     _save(learned, provider, call, path)
     print(f"Saved the new shape of {name} in {path}.", file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _save(learned: Learned, provider: Provider, call: Call, path: Path) -> None:
-    from workbench.cli import EXIT_NOT_SENT
     from workbench.core.errors import WorkbenchError
-    from workbench.core.initialize import store_shape
+    from workbench.core.shape import store_shape
 
     try:
         store_shape(path, provider.name, call.name, learned.shape)
     except WorkbenchError as error:
-        raise CommandFailed(f"The shape was not saved: {error}", EXIT_NOT_SENT) from None
+        raise CommandFailed(f"The shape was not saved: {error}", ExitCode.NOT_SENT) from None
 
 
 # ---- --check ---------------------------------------------------------------------------------
 
 
 async def _check(args: argparse.Namespace) -> int:
-    from workbench.cli import EXIT_DRIFT, EXIT_NOT_SENT, EXIT_OK, EXIT_USAGE
-    from workbench.core.chaining import full_name
-    from workbench.core.initialize import learn
-    from workbench.core.shape_drift import format_drift
+    from workbench.core.shape import format_drift, learn
+    from workbench.core.workspace import full_name
 
     if args.accept or args.manual is not None:
         raise CommandFailed(
             "--check writes nothing and sends the calls: leave out --accept and --manual",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     workspace, path = load(args.workspace)
     check_environment(workspace, args.env)
@@ -276,7 +263,7 @@ async def _check(args: argparse.Namespace) -> int:
     _check_param_names(targets, overrides)
     if not targets:
         print("No initialized data calls to check.", file=sys.stderr)
-        return EXIT_OK
+        return ExitCode.OK
     failures: list[int] = []
     drifted = False
     session = open_session(workspace, path, args.base_url)
@@ -298,7 +285,7 @@ async def _check(args: argparse.Namespace) -> int:
                     f"workbench: {name}: {shown_message(str(result.data_error))}", file=sys.stderr
                 )
                 print(f"{name}: not checked (the answer has no data)")
-                failures.append(exit_code(result.exchange) or EXIT_NOT_SENT)
+                failures.append(exit_code(result.exchange) or ExitCode.NOT_SENT)
                 continue
             learned = learn(call, result.data)
             if not learned.drifted:
@@ -312,7 +299,7 @@ async def _check(args: argparse.Namespace) -> int:
         await session.aclose()
     if failures:
         return failures[0]
-    return EXIT_DRIFT if drifted else EXIT_OK
+    return ExitCode.DRIFT if drifted else ExitCode.OK
 
 
 def _check_targets(
@@ -320,9 +307,7 @@ def _check_targets(
 ) -> list[tuple[Provider, Call]]:
     """The calls to check; refuses, before anything is sent, a named call that has no saved
     shape, or an action call without --yes."""
-    from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-    from workbench.core.chaining import full_name
-    from workbench.core.model import UseAs
+    from workbench.core.workspace import UseAs, full_name
 
     if not names:
         return [
@@ -338,13 +323,13 @@ def _check_targets(
             raise CommandFailed(
                 f"{name} is not initialized, so there is no saved shape to check; run `workbench "
                 f'initialize {path} "{name}"` first',
-                EXIT_NOT_SENT,
+                ExitCode.NOT_SENT,
             )
         if call.use_as is UseAs.ACTION and not yes:
             raise CommandFailed(
                 f"{name} is an action call: checking it sends it, which changes things on "
                 "the server; add --yes to check it all the same",
-                EXIT_USAGE,
+                ExitCode.USAGE,
             )
     return targets
 
@@ -354,11 +339,10 @@ def _parameter_names(provider: Provider, call: Call) -> set[str]:
 
 
 def _check_param_names(targets: list[tuple[Provider, Call]], overrides: dict[str, str]) -> None:
-    from workbench.cli import EXIT_USAGE
 
     known = set[str]().union(*(_parameter_names(p, c) for p, c in targets))
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise CommandFailed(
-            f"--param {', '.join(unknown)}: no call to check has such a parameter", EXIT_USAGE
+            f"--param {', '.join(unknown)}: no call to check has such a parameter", ExitCode.USAGE
         )

@@ -22,12 +22,12 @@ from workbench.commands.common import (
     report_result,
     send,
 )
+from workbench.commands.exit_codes import ExitCode
 from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
-    from workbench.core.exchange import Exchange
-    from workbench.core.masking import Masker
-    from workbench.core.session import CallResult
+    from workbench.core.secrets import Masker
+    from workbench.core.sending import CallResult, Exchange
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,7 +95,6 @@ def handle(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from workbench.cli import EXIT_OK
 
     workspace, path = load(args.workspace)
     overrides = parse_params(args.param)
@@ -116,13 +115,13 @@ async def _run(args: argparse.Namespace) -> int:
     report_result(result, session.secrets.workspace_path, headers=args.headers, reveal=args.reveal)
     _print(result, args)
     if call.options.include_errors and result.has_data:
-        return EXIT_OK  # a 4xx or 5xx answer is this call's data, not a failure
+        return ExitCode.OK  # a 4xx or 5xx answer is this call's data, not a failure
     return exit_code(result.exchange)
 
 
 def _print(result: CallResult, args: argparse.Namespace) -> None:
-    from workbench.core.large_bodies import charset_of, decode_text
-    from workbench.core.masking import Masker
+    from workbench.core.secrets import Masker
+    from workbench.core.sending import charset_of, decode_text
 
     exchange = result.exchange
     # Only what is printed is masked: the data chained into other calls stays as received.

@@ -14,19 +14,21 @@ import getpass
 import sys
 from pathlib import Path
 
-from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
 from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import SecretStoreError, WorkspaceError
-from workbench.core.model import Workspace
-from workbench.core.private_values import private_values
 from workbench.core.secrets import (
     SecretAddress,
     SecretResolver,
     SecretStore,
+    Trust,
+    TrustBook,
     environment_variable,
+    private_values,
+    shown_origin,
 )
 from workbench.core.terminal_text import visible
-from workbench.core.trust import Trust, TrustBook, shown_origin
+from workbench.core.workspace import Workspace
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,7 +83,7 @@ def _set(args: argparse.Namespace) -> int:
     except CommandFailed as error:
         return report(error)
     except (SecretStoreError, WorkspaceError) as error:
-        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     scope = f"environment {args.env}" if args.env else "all environments"
     print(f"Stored {visible(str(address))} for {visible(scope)}.", file=sys.stderr)
     if approved:
@@ -117,7 +119,7 @@ def _list(args: argparse.Namespace) -> int:
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:
-        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     needed = list(private_values(workspace))
     if not needed and not stored:
         print("This workspace has no private values.")
@@ -148,11 +150,11 @@ def _delete(args: argparse.Namespace) -> int:
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:
-        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     if not deleted:
         scope = f" for environment {args.env}" if args.env else ""
         print(f"workbench: nothing stored under {visible(str(address) + scope)}.", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     print(f"Deleted {visible(str(address))}.", file=sys.stderr)
     return 0
 
@@ -162,7 +164,7 @@ def _parse(name: str) -> SecretAddress:
     try:
         return SecretAddress.parse(name)
     except SecretStoreError as error:
-        raise CommandFailed(str(error), EXIT_USAGE) from None
+        raise CommandFailed(str(error), ExitCode.USAGE) from None
 
 
 def _address(workspace: Workspace, name: str, environment: str | None) -> SecretAddress:
@@ -171,14 +173,14 @@ def _address(workspace: Workspace, name: str, environment: str | None) -> Secret
     if environment is not None and environment not in workspace.environments:
         known = ", ".join(workspace.environments)
         raise CommandFailed(
-            f"No environment {environment!r}; this workspace has: {known}", EXIT_USAGE
+            f"No environment {environment!r}; this workspace has: {known}", ExitCode.USAGE
         )
     known_addresses = [v.address for v in private_values(workspace)]
     if address not in known_addresses:
         listing = "\n  ".join(str(a) for a in known_addresses) or "(none)"
         raise CommandFailed(
             f"{address} is not a private value of this workspace. Its private values:\n  {listing}",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     return address
 
@@ -193,5 +195,5 @@ def _read_value(label: str) -> str:
         # has already turned a final \r\n into \n).
         value = sys.stdin.read().removesuffix("\n")
     if not value:
-        raise CommandFailed("No value given; nothing stored.", EXIT_USAGE)
+        raise CommandFailed("No value given; nothing stored.", ExitCode.USAGE)
     return value

@@ -1,25 +1,25 @@
 """`workbench trust`: approve where a provider's private values may go and which files a
 workspace may upload, or list what is approved. Approvals live in the user's data directory
-(see `workbench.core.trust`), never in the workspace file."""
+(see `workbench.core.secrets.trust`), never in the workspace file."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
 from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import Provider, Workspace
-from workbench.core.secrets import SecretStore
-from workbench.core.terminal_text import visible
-from workbench.core.trust import (
+from workbench.core.secrets import (
+    SecretStore,
     Trust,
     TrustBook,
     origin_of,
     provider_origins,
     shown_origin,
 )
+from workbench.core.terminal_text import visible
+from workbench.core.workspace import Provider, Workspace
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,11 +61,11 @@ def handle(args: argparse.Namespace) -> int:
             provider = _provider(workspace, args.provider)
             return _approve_provider(trust, provider, workspace.environments, args.origin)
         if args.origin:
-            raise CommandFailed("--origin needs a PROVIDER to approve it for.", EXIT_USAGE)
+            raise CommandFailed("--origin needs a PROVIDER to approve it for.", ExitCode.USAGE)
         _list(trust, workspace)
         return 0
     except WorkbenchError as error:
-        return report(CommandFailed(str(error), EXIT_NOT_SENT))
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     except CommandFailed as error:
         return report(error)
 
@@ -76,7 +76,7 @@ def _provider(workspace: Workspace, name: str) -> Provider:
         names = ", ".join(visible(p.name) for p in workspace.providers) or "none"
         raise CommandFailed(
             f"No provider {visible(name)!r} in this workspace; its providers: {names}",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     return provider
 
@@ -89,7 +89,7 @@ def _approve_provider(
         if origin is None:
             raise CommandFailed(
                 f"{visible(origin_text)!r} is not an origin: give one like https://api.example.com",
-                EXIT_USAGE,
+                ExitCode.USAGE,
             )
         origins = frozenset({origin})
     else:
@@ -98,7 +98,7 @@ def _approve_provider(
         raise CommandFailed(
             f"Provider {visible(provider.name)!r} has no base URL or token endpoint to approve; "
             "give one with --origin URL.",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     for origin in sorted(origins):
         trust.approve_origin(provider.name, origin)

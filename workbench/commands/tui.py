@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.commands.common import CommandFailed, report
+from workbench.commands.exit_codes import ExitCode
 
 USAGE = 'workbench [PATH] [--open "PROVIDER/CALL"] [--env NAME] [--base-url URL]'
 HELP = """\
@@ -97,7 +98,6 @@ def is_tui_form(
 
 def handle(argv: Sequence[str]) -> int:
     """Run the TUI form of `workbench`; the exit code."""
-    from workbench.cli import EXIT_USAGE
 
     args = build_parser().parse_args(argv)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -106,7 +106,7 @@ def handle(argv: Sequence[str]) -> int:
             "(see `workbench --help`).",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         files = workspace_files(Path(args.path) if args.path else None)
         return run_tui(files, open_call=args.open, environment=args.env, base_url=args.base_url)
@@ -116,7 +116,6 @@ def handle(argv: Sequence[str]) -> int:
 
 def workspace_files(path: Path | None) -> list[Path]:
     """The workspace files to open for PATH (or for no PATH)."""
-    from workbench.cli import EXIT_USAGE
 
     if path is None:
         if WORKSPACES_FOLDER.is_dir():
@@ -126,30 +125,29 @@ def workspace_files(path: Path | None) -> list[Path]:
     if path.is_dir():
         files = sorted(path.glob("*.toml"))
         if not files:
-            raise CommandFailed(f"{path} holds no workspace files (*.toml).", EXIT_USAGE)
+            raise CommandFailed(f"{path} holds no workspace files (*.toml).", ExitCode.USAGE)
         return files
     if not path.exists():
         raise CommandFailed(
             f"no workspace file or folder {str(path)!r}; commands are listed by "
             "`workbench --help`.",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         )
     return [path]
 
 
 def default_workspace() -> Path:
     """The user's own workspace in the data directory, created empty when missing."""
-    from workbench.cli import EXIT_NOT_SENT
     from workbench.core.errors import WorkspaceError
     from workbench.core.secrets import default_home
-    from workbench.ui.document import WorkspaceDocument
+    from workbench.core.workspace import WorkspaceDocument
 
     path = default_home() / DEFAULT_WORKSPACE
     if not path.exists():
         try:
             WorkspaceDocument.create_empty(path)
         except (OSError, WorkspaceError) as error:
-            raise CommandFailed(f"cannot create {path}: {error}", EXIT_NOT_SENT) from None
+            raise CommandFailed(f"cannot create {path}: {error}", ExitCode.NOT_SENT) from None
     return path
 
 
@@ -165,12 +163,10 @@ def run_tui(
     In a folder, a broken file is reported in the app and the others open;
     a single broken file stops here with its message.
     """
-    from workbench.cli import EXIT_NOT_SENT, EXIT_USAGE
-    from workbench.core.chaining import locate_call
+    from workbench.core.desk import TreeItem
     from workbench.core.errors import SecretStoreError, WorkspaceError
     from workbench.core.secrets import SecretStore
-    from workbench.ui.document import WorkspaceDocument
-    from workbench.ui.widgets.workspace_tree import TreeItem
+    from workbench.core.workspace import WorkspaceDocument, locate_call
 
     store = SecretStore()
     documents: list[WorkspaceDocument] = []
@@ -181,13 +177,14 @@ def run_tui(
         except (WorkspaceError, SecretStoreError) as error:
             problems.append(str(error))
     if not documents:
-        raise CommandFailed("\n".join(problems), EXIT_NOT_SENT)
+        raise CommandFailed("\n".join(problems), ExitCode.NOT_SENT)
     if environment is not None and not any(
         environment in d.workspace.environments for d in documents
     ):
         known = sorted({e for d in documents for e in d.workspace.environments})
         raise CommandFailed(
-            f"no environment {environment!r}; the workspaces have: {', '.join(known)}", EXIT_USAGE
+            f"no environment {environment!r}; the workspaces have: {', '.join(known)}",
+            ExitCode.USAGE,
         )
     selected = None
     if open_call is not None:
@@ -196,7 +193,7 @@ def run_tui(
         )
         if found is None:
             raise CommandFailed(
-                f"no call {open_call!r} in {', '.join(map(str, files))}", EXIT_USAGE
+                f"no call {open_call!r} in {', '.join(map(str, files))}", ExitCode.USAGE
             )
         document, (provider, call) = found
         selected = TreeItem(document, provider.name, call.name)

@@ -18,17 +18,17 @@
 The last four are defined next to the code that raises them, which the rest
 of the core does not need to import. Transport failures (refused, DNS, TLS,
 timeout, too large) are not raised: they are part of the returned
-`Exchange`, see `workbench.core.exchange`.
+`Exchange`, see `workbench.core.sending.exchange`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.core.exchange import Exchange
+from workbench.core.sending.exchange import Exchange
 
 if TYPE_CHECKING:
-    from workbench.core.secrets import SecretAddress  # `secrets` raises these errors
+    from workbench.core.secrets.store import SecretAddress  # `secrets` raises these errors
 
 
 class WorkbenchError(Exception):

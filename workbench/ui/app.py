@@ -16,12 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 
-from workbench.core.masking import shown_message
+from workbench.core.desk import TreeItem
+from workbench.core.secrets import shown_message
+from workbench.core.workspace import WorkspaceDocument
 from workbench.ui.commands import WorkbenchCommands
-from workbench.ui.document import WorkspaceDocument
 from workbench.ui.screens.help import HelpScreen, help_rows
 from workbench.ui.screens.main import MainScreen
-from workbench.ui.widgets.workspace_tree import TreeItem
 
 
 class WorkbenchApp(App[None]):

@@ -18,8 +18,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.markup import escape
 
+from workbench.core.desk import TreeItem
 from workbench.ui.widgets.json_tree import JsonTree
-from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
+from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 if TYPE_CHECKING:
     from workbench.ui.screens.main import MainScreen

@@ -1,7 +1,7 @@
 """Pure helpers behind the response widgets: pretty text, paths, previews and search of JSON.
 
 They run in thread workers next to the event loop, so, like
-`workbench.core.large_bodies`, they work in bounded steps and check for
+`workbench.core.sending.large_bodies`, they work in bounded steps and check for
 cancellation. No Textual import, so all of it is unit-tested directly.
 """
 
@@ -11,11 +11,9 @@ import json
 from collections.abc import Iterator, Sequence
 from itertools import islice
 
-from workbench.core.json_path import key_path
-from workbench.core.large_bodies import Abandoned, IsCancelled, never
-from workbench.core.model import ResponseType
-
-JsonPath = tuple[str | int, ...]
+from workbench.core.sending import Abandoned, IsCancelled, never
+from workbench.core.shape import JsonPath
+from workbench.core.workspace import ResponseType
 
 
 def expects_json(content_type: str, response_type: ResponseType) -> bool:
@@ -37,14 +35,6 @@ def pretty_json(value: object, is_cancelled: IsCancelled = never) -> str:
         if is_cancelled():
             raise Abandoned
     return "".join(batches)
-
-
-def path_text(path: JsonPath) -> str:
-    """A path like `data[3].address.city` (the notation of `workbench.core.json_path`)."""
-    text = ""
-    for part in path:
-        text = f"{text}[{part}]" if isinstance(part, int) else key_path(text, part)
-    return text
 
 
 def scalar_text(value: object) -> str:

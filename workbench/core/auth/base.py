@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from workbench.core.secrets import Secret
+from workbench.core.secrets.store import Secret
 
 if TYPE_CHECKING:
     from workbench.core.auth.tokens import Token, TokenFlow
-    from workbench.core.transport import TransportConfig
+    from workbench.core.sending.transport import TransportConfig
 
 # A method's settings once resolved for one environment: text for plain
 # settings, `Secret` for private ones. Optional settings with no value are absent.

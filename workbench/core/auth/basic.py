@@ -12,7 +12,7 @@ from workbench.core.auth.base import (
     text_setting,
 )
 from workbench.core.auth.tokens import Token
-from workbench.core.secrets import Secret
+from workbench.core.secrets.store import Secret
 
 
 def _apply(settings: ResolvedSettings, token: Token | None) -> AuthAdditions:

@@ -16,15 +16,15 @@ from workbench.core.auth.base import (
     no_additions,
     text_setting,
 )
-from workbench.core.secrets import Secret
+from workbench.core.secrets.store import Secret
 
 if TYPE_CHECKING:
-    from workbench.core.transport import TransportConfig
+    from workbench.core.sending.transport import TransportConfig
 
 
 def _transport(settings: ResolvedSettings) -> TransportConfig:
     # Imported here: it imports ssl, which start-up does not need.
-    from workbench.core.transport import TransportConfig
+    from workbench.core.sending.transport import TransportConfig
 
     passphrase = settings.get("passphrase")
     return TransportConfig(

@@ -26,7 +26,7 @@ from workbench.core.auth.base import AuthMethod, AuthSetting, ResolvedSettings, 
 from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError, RequestBuildError
-from workbench.core.secrets import Secret
+from workbench.core.secrets.store import Secret
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"  # RFC 7523 section 2.1
 LABEL = "JSON Web Token"

@@ -31,8 +31,8 @@ from workbench.core.auth.base import text_setting
 from workbench.core.auth.oauth2_code import DEFAULT_REDIRECT_URI, LABEL
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError
-from workbench.core.secrets import Secret
-from workbench.core.url import is_absolute
+from workbench.core.secrets.store import Secret
+from workbench.core.sending.url import is_absolute
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer

@@ -29,8 +29,8 @@ from workbench.core.auth.base import AuthAdditions, AuthSetting, ResolvedSetting
 from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError
-from workbench.core.masking import Masker
-from workbench.core.secrets import Secret, auth_field, remember
+from workbench.core.secrets.masking import Masker
+from workbench.core.secrets.store import Secret, auth_field, remember
 
 if TYPE_CHECKING:
     import ssl
@@ -131,7 +131,7 @@ async def request_token(
     """POST a token request; the answer's token, or an `AuthError` saying what went wrong."""
     import httpx
 
-    from workbench.core.client import TRANSPORT_ERRORS
+    from workbench.core.sending.client import TRANSPORT_ERRORS
 
     context.check_endpoint(url)
     try:
@@ -174,8 +174,8 @@ def _status(response: httpx.Response) -> str:
 def _unreachable(
     context: TokenContext, url: str, error: httpx.HTTPError | ssl.SSLError
 ) -> AuthError:
-    from workbench.core.client import describe_transport_error
-    from workbench.core.exchange import SentRequest
+    from workbench.core.sending.client import describe_transport_error
+    from workbench.core.sending.exchange import SentRequest
 
     sent = SentRequest("POST", url, (), b"")
     _, reason = describe_transport_error(error, sent, TOKEN_TIMEOUT_SECONDS)

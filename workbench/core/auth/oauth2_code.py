@@ -19,7 +19,7 @@ from workbench.core.auth.base import (
 from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError
-from workbench.core.secrets import Secret
+from workbench.core.secrets.store import Secret
 
 LABEL = "OAuth2 user-agent flow"
 # No port: the login listens on a free one and sends that in the authorization request

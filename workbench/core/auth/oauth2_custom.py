@@ -16,7 +16,7 @@ from workbench.core.auth import oauth
 from workbench.core.auth.base import AuthMethod, AuthSetting, text_setting
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import RequestBuildError
-from workbench.core.template import body_placeholders, fill_json, fill_text
+from workbench.core.sending.template import body_placeholders, fill_json, fill_text
 
 # The settings a template may refer to as <name>.
 PLACEHOLDERS = ("client_id", "client_secret", "username", "password")

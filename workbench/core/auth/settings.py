@@ -10,8 +10,8 @@ from __future__ import annotations
 from workbench.core import auth
 from workbench.core.auth.base import AuthMethod, ResolvedSettings
 from workbench.core.errors import RequestBuildError
-from workbench.core.model import Provider, value_for
-from workbench.core.secrets import SecretAddress, SecretResolver, auth_field
+from workbench.core.secrets.store import SecretAddress, SecretResolver, auth_field
+from workbench.core.workspace.model import Provider, value_for
 
 
 def method_of(provider: Provider) -> AuthMethod:

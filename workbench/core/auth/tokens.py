@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.core.errors import AuthError
-from workbench.core.secrets import Secret, SecretAddress, SecretResolver, auth_field
-from workbench.core.url import is_absolute, join
+from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, auth_field
+from workbench.core.sending.url import is_absolute, join
 
 if TYPE_CHECKING:
     import asyncio
@@ -129,7 +129,7 @@ class TokenContext:
     base_url: str = ""
     workspace_path: str = "WORKSPACE"  # as the user would type it, for commands in messages
     # Called with each URL credentials are about to be posted to; raises to stop it (the
-    # session's origin rules, `workbench.core.trust`).
+    # session's origin rules, `workbench.core.secrets.trust`).
     check_endpoint: Callable[[str], None] = lambda url: None
 
     def endpoint(self, setting: str) -> str:

@@ -3,7 +3,7 @@
 The response view shows the result of the call `SendFlow` sent last
 (`SendFlow.shown`); a node of its JSON tree is a path into that call's data.
 Two palettes (fuzzy, keys only) pick the call that takes the value, then
-which of its parameters, or a new one; `workbench.core.chaining.chain_parameter`
+which of its parameters, or a new one; `workbench.core.workspace.chaining.chain_parameter`
 makes the edit, applied to the document like every other edit: in memory,
 written by ctrl+s. Only a data call's response can be a source.
 """
@@ -19,18 +19,26 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from workbench.core.chaining import CallKey, chain_parameter, full_name
-from workbench.core.editing import Renamed, SecretChange, SecretRemoval
 from workbench.core.errors import ChainError
-from workbench.core.json_path import PathError, lookup
-from workbench.core.model import Call, Parameter, UseAs, value_for
 from workbench.core.secrets import SecretAddress, parameter_field
+from workbench.core.shape import JsonPath, PathError, lookup, path_text
+from workbench.core.workspace import (
+    Call,
+    CallKey,
+    Parameter,
+    Renamed,
+    SecretChange,
+    SecretRemoval,
+    UseAs,
+    WorkspaceDocument,
+    chain_parameter,
+    full_name,
+    value_for,
+)
 from workbench.ui.commands import Candidate
-from workbench.ui.document import WorkspaceDocument
-from workbench.ui.response_model import JsonPath, path_text
 
 if TYPE_CHECKING:
-    from workbench.core.session import CallResult  # imports httpx: not at start
+    from workbench.core.sending import CallResult
     from workbench.ui.screens.main import MainScreen
 
 

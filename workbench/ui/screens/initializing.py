@@ -2,7 +2,7 @@
 
 Initialize sends the call through `SendFlow` (which asks first for an
 action call and shows the response), then learns the shape of the answer's
-data (`workbench.core.initialize.learn`, in a thread: a big body takes a
+data (`workbench.core.shape.initialize.learn`, in a thread: a big body takes a
 while) and opens the shape dialog. From a sample, nothing is sent: the
 sample dialog reads a pasted response as data. An accepted shape goes into
 the document in memory, like every other edit, and is saved with ctrl+s.
@@ -14,17 +14,21 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.chaining import full_name
-from workbench.core.editing import EditError, Renamed
-from workbench.core.initialize import Learned, learn, with_call_shape
-from workbench.core.model import Call, Provider, ResponseType
-from workbench.core.shape import Shape
-from workbench.ui.document import WorkspaceDocument
+from workbench.core.shape import Learned, Shape, learn, with_call_shape
+from workbench.core.workspace import (
+    Call,
+    EditError,
+    Provider,
+    Renamed,
+    ResponseType,
+    WorkspaceDocument,
+    full_name,
+)
 from workbench.ui.screens.sample_prompt import SamplePromptScreen
 from workbench.ui.screens.shape_review import ShapeReviewScreen
 
 if TYPE_CHECKING:
-    from workbench.core.session import CallResult  # imports httpx: not at start
+    from workbench.core.sending import CallResult
     from workbench.ui.screens.main import MainScreen
 
 

@@ -3,7 +3,7 @@
 The screen owns the open documents. Data goes down (the tree and the
 editors are given models to show) and messages come up (the tree reports
 the item under its cursor, editors report edits); every change to a
-workspace goes through `workbench.core.editing` and `WorkspaceDocument`.
+workspace goes through `workbench.core.workspace.editing` and `WorkspaceDocument`.
 Sending, editing the tree and saving are one helper each (`SendFlow`,
 `TreeEditing`, `SaveFlow`); the screen binds their keys and runs their workers.
 """
@@ -21,11 +21,19 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker
 
-from workbench.core.chaining import full_name
-from workbench.core.editing import EditError, Renamed, replace_call, replace_provider
-from workbench.core.model import Call, Provider, UseAs
+from workbench.core.desk import TreeItem
 from workbench.core.terminal_text import visible
-from workbench.ui.document import WorkspaceDocument
+from workbench.core.workspace import (
+    Call,
+    EditError,
+    Provider,
+    Renamed,
+    UseAs,
+    WorkspaceDocument,
+    full_name,
+    replace_call,
+    replace_provider,
+)
 from workbench.ui.screens.chaining import ChainFlow
 from workbench.ui.screens.initializing import InitializeFlow
 from workbench.ui.screens.saving import SaveFlow
@@ -37,10 +45,10 @@ from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.private_input import PrivateValueStored
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView
-from workbench.ui.widgets.workspace_tree import TreeItem, WorkspaceTree
+from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 if TYPE_CHECKING:
-    from workbench.core.session import CallResult  # imports httpx: not at start
+    from workbench.core.sending import CallResult
 
 EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
 

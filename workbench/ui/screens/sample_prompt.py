@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
-from workbench.core.initialize import manual_data
-from workbench.core.model import Call
-from workbench.core.response_data import ResponseDataError
+from workbench.core.sending import ResponseDataError
+from workbench.core.shape import manual_data
 from workbench.core.terminal_text import visible
+from workbench.core.workspace import Call
 
 
 @dataclass(frozen=True)

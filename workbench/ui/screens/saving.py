@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workbench.core.desk import TreeItem
 from workbench.core.errors import WorkspaceError
-from workbench.ui.document import ChangedOnDisk, WorkspaceDocument
+from workbench.core.workspace import ChangedOnDisk, WorkspaceDocument
 from workbench.ui.screens.confirm import Choice, ChoiceScreen, confirm
-from workbench.ui.widgets.workspace_tree import TreeItem
 
 if TYPE_CHECKING:
     from workbench.ui.screens.main import MainScreen

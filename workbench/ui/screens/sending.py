@@ -24,17 +24,22 @@ from workbench.core.errors import (
     WorkbenchError,
     WorkspaceError,
 )
-from workbench.core.model import Call, Provider, ResponseType, UseAs, value_for
-from workbench.core.private_values import PrivateValue, private_values
-from workbench.core.trust import FileNotApproved, OriginNotApproved
-from workbench.core.url import join
-from workbench.ui.document import WorkspaceDocument
+from workbench.core.secrets import FileNotApproved, OriginNotApproved, PrivateValue, private_values
+from workbench.core.sending import join
+from workbench.core.workspace import (
+    Call,
+    Provider,
+    ResponseType,
+    UseAs,
+    WorkspaceDocument,
+    value_for,
+)
 from workbench.ui.screens.confirm import NO, Choice, ChoiceScreen, confirm
 from workbench.ui.screens.secret_prompt import PrivateValueAnswer, PrivateValuePromptScreen
 from workbench.ui.widgets.response_view import UNPARSED
 
 if TYPE_CHECKING:
-    from workbench.core.session import CallResult  # imports httpx: not at start
+    from workbench.core.sending import CallResult
     from workbench.ui.screens.main import MainScreen
 
 
@@ -64,7 +69,7 @@ class Sending:
 
 
 def _warm_up() -> None:
-    from workbench.core.session import warm_up
+    from workbench.core.sending import warm_up
 
     warm_up()
 

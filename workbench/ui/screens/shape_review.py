@@ -21,9 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from workbench.core.initialize import Learned
-from workbench.core.shape import Field, FieldType, Shape
-from workbench.core.shape_drift import Drift, format_drift
+from workbench.core.shape import Drift, Field, FieldType, Learned, Shape, format_drift
 from workbench.core.terminal_text import visible
 
 TYPES = tuple(FieldType)

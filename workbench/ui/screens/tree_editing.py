@@ -1,7 +1,7 @@
 """Editing the tree from the main screen: new, rename, duplicate, delete and move.
 
 Each edit asks what it needs (a name, a confirmation), then applies one
-function of `workbench.core.editing` to the selected document. The keys are
+function of `workbench.core.workspace.editing` to the selected document. The keys are
 bound on the tree; the command palette runs the same actions.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from workbench.core import editing
-from workbench.core.editing import EditError, Renamed
+from workbench.core.desk import TreeItem
+from workbench.core.workspace import EditError, Renamed, editing
 from workbench.ui.screens.confirm import confirm
 from workbench.ui.screens.name_prompt import NamePromptScreen
-from workbench.ui.widgets.workspace_tree import TreeItem
 
 if TYPE_CHECKING:
     from workbench.ui.screens.main import MainScreen

@@ -17,8 +17,8 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from workbench.core import auth as auth_methods
 from workbench.core.auth import AuthSetting
-from workbench.core.model import Auth, PerEnvironment, Value
 from workbench.core.secrets import SecretAddress, SecretResolver, auth_field
+from workbench.core.workspace import Auth, PerEnvironment, Value
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import edited_value, shown_text
 

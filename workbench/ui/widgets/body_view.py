@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from workbench.core.large_bodies import PIECE, Abandoned, IsCancelled, never
+from workbench.core.sending import PIECE, Abandoned, IsCancelled, never
 from workbench.core.terminal_text import visible
 
 

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, TabbedContent, TabPane, TextArea
 
-from workbench.core.model import (
+from workbench.core.secrets import SecretResolver
+from workbench.core.workspace import (
     BodyType,
     Call,
     CallOptions,
@@ -25,7 +26,6 @@ from workbench.core.model import (
     ResponseType,
     UseAs,
 )
-from workbench.core.secrets import SecretResolver
 from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.model_editor import ModelEditor
 from workbench.ui.widgets.parameter_table import ParameterTable

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workbench.core.model import Header
 from workbench.core.secrets import header_field
+from workbench.core.workspace import Header
 from workbench.ui.widgets.rows_editor import RowContext, RowEditor, RowsEditor
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import codecs
 
-from workbench.core.model import ResponseType
+from workbench.core.workspace import ResponseType
 
 PREVIEW_BYTES = 4096
 _ROW = 16

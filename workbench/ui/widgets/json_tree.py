@@ -23,10 +23,11 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from workbench.core.large_bodies import Abandoned, Owned, discard, release_discarded
-from workbench.core.masking import Masker
+from workbench.core.secrets import Masker
+from workbench.core.sending import Abandoned, Owned, discard, release_discarded
+from workbench.core.shape import JsonPath, path_text
 from workbench.core.terminal_text import visible
-from workbench.ui.response_model import JsonPath, child_keys, path_text, preview, search_json
+from workbench.ui.response_model import child_keys, preview, search_json
 
 PAGE_SIZE = 500
 EXPAND_ALL_LIMIT = 2_000  # nodes one "expand all" may create: beyond that the UI would lag

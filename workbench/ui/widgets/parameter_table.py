@@ -8,8 +8,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Select
 
-from workbench.core.model import Location, Parameter
 from workbench.core.secrets import parameter_field
+from workbench.core.workspace import Location, Parameter
 from workbench.ui.widgets.rows_editor import RowContext, RowEditor, RowsEditor
 
 # "auto" stands for no `in`: the location is decided from where the parameter is used.

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import Label, Select, Static, TabbedContent, TabPane, TextArea
 
 from workbench.core import auth as auth_methods
-from workbench.core.model import PerEnvironment, Provider
 from workbench.core.secrets import SecretResolver
 from workbench.core.terminal_text import visible
+from workbench.core.workspace import PerEnvironment, Provider
 from workbench.ui.widgets.auth_form import AuthForm
 from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.model_editor import ModelEditor

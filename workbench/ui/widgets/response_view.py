@@ -30,18 +30,20 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.core.exchange import Exchange, SentRequest, format_size
-from workbench.core.large_bodies import (
+from workbench.core.secrets import Masker
+from workbench.core.sending import (
     LARGE_BODY,
     Abandoned,
+    Exchange,
+    SentRequest,
     charset_of,
     decode_text,
+    format_size,
     long_lived_data,
     parse_json,
 )
-from workbench.core.masking import Masker
-from workbench.core.model import ResponseType
 from workbench.core.terminal_text import visible
+from workbench.core.workspace import ResponseType
 from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary

@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label
 
-from workbench.core.model import Header, Parameter
 from workbench.core.secrets import SecretAddress, SecretResolver
+from workbench.core.workspace import Header, Parameter
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import ValueInput
 

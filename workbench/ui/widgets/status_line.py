@@ -12,8 +12,8 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label
 
-from workbench.core.exchange import Exchange, format_size
-from workbench.core.masking import Masker
+from workbench.core.secrets import Masker
+from workbench.core.sending import Exchange, format_size
 from workbench.core.terminal_text import visible
 
 OUTCOME_CLASSES = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import Input
 
-from workbench.core.model import PerEnvironment, Value, value_for
+from workbench.core.workspace import PerEnvironment, Value, value_for
 
 
 def shown_text(value: Value, environment: str) -> str:

@@ -12,7 +12,6 @@ editing keys bound here run actions of the screen, which owns the documents.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -22,9 +21,9 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from workbench.core.model import Call, Method, Provider, UseAs
+from workbench.core.desk import TreeItem
 from workbench.core.terminal_text import visible
-from workbench.ui.document import WorkspaceDocument
+from workbench.core.workspace import Call, Method, UseAs, WorkspaceDocument
 
 METHOD_LABELS = {
     Method.GET: "GET ",
@@ -40,41 +39,6 @@ DATA_MARK = "·"
 INITIALIZED_MARK = "●"
 UNINITIALIZED_MARK = "○"
 UNSAVED_MARK = " *"
-
-
-@dataclass(frozen=True)
-class TreeItem:
-    """What a line of the tree stands for: a workspace, one of its providers, or a call."""
-
-    document: WorkspaceDocument
-    provider: str | None = None
-    call: str | None = None
-
-    @property
-    def is_call(self) -> bool:
-        return self.call is not None
-
-    @property
-    def is_provider(self) -> bool:
-        return self.provider is not None and self.call is None
-
-    @property
-    def provider_model(self) -> Provider | None:
-        """The provider in the document's current workspace (None if gone or not a provider)."""
-        return self.document.workspace.provider(self.provider) if self.provider else None
-
-    @property
-    def call_model(self) -> Call | None:
-        """The call in the document's current workspace (None if gone or not a call)."""
-        provider = self.provider_model
-        return provider.call(self.call) if provider and self.call else None
-
-    @property
-    def path(self) -> str:
-        """`Provider/Call` (or the provider's or workspace's name) as the user types it."""
-        if self.provider is None:
-            return self.document.workspace.name
-        return self.provider if self.call is None else f"{self.provider}/{self.call}"
 
 
 # A label is a few parts, each with the component class that styles it (None: plain).

@@ -1,0 +1,68 @@
+"""The desk: the application's logic under the TUI, with no screen of its own.
+
+It holds the open workspace documents, what is selected and in which
+environment, and runs what the user asks for: sending, saving, editing the
+tree, initializing, chaining. It asks the user through `Ask` and publishes
+what changed (`Change`); the Textual screen draws the desk's state and turns
+keys and widget messages into desk calls. Tests drive it with a scripted `Ask`.
+
+This is the package's public face (see `workbench.core.lazy`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from workbench.core.desk.ask import (
+        NO as NO,
+        YES as YES,
+        Ask as Ask,
+        Candidate as Candidate,
+        Choice as Choice,
+        PrivateValueAnswer as PrivateValueAnswer,
+        Sample as Sample,
+        Severity as Severity,
+        Variant as Variant,
+        confirm as confirm,
+    )
+    from workbench.core.desk.items import TreeItem as TreeItem
+    from workbench.core.desk.response import (
+        UNPARSED as UNPARSED,
+        Answered as Answered,
+        Cancelled as Cancelled,
+        Idle as Idle,
+        InFlight as InFlight,
+        Problem as Problem,
+        ResponseState as ResponseState,
+    )
+
+__getattr__, __dir__, __all__ = lazy_face(
+    __name__,
+    {
+        "ask": (
+            "NO",
+            "YES",
+            "Ask",
+            "Candidate",
+            "Choice",
+            "PrivateValueAnswer",
+            "Sample",
+            "Severity",
+            "Variant",
+            "confirm",
+        ),
+        "items": ("TreeItem",),
+        "response": (
+            "UNPARSED",
+            "Answered",
+            "Cancelled",
+            "Idle",
+            "InFlight",
+            "Problem",
+            "ResponseState",
+        ),
+    },
+)

@@ -1,0 +1,70 @@
+"""What the response area shows: nothing yet, a call in flight, an answer, or a problem.
+
+The desk publishes one of these; the TUI's response view draws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workbench.core.workspace.model import ResponseType
+
+if TYPE_CHECKING:
+    from workbench.core.sending.session import CallResult
+
+# `Answered.parsed_json` when the body was not parsed as JSON: the view parses what it shows.
+UNPARSED: object = object()
+
+
+@dataclass(frozen=True)
+class Idle:
+    """No call sent yet."""
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """A call on its way; `url` as written (placeholders unfilled)."""
+
+    method: str
+    url: str
+    environment: str
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The outcome of a call: an exchange, answered or failed on the way."""
+
+    result: CallResult
+    environment: str
+
+    @property
+    def response_type(self) -> ResponseType:
+        return self.result.call.response_type
+
+    @property
+    def parsed_json(self) -> object:
+        """The body as the session parsed it into data, when it parsed it as JSON; otherwise
+        `UNPARSED`."""
+        result = self.result
+        if not result.has_data or result.call.response_type is not ResponseType.JSON:
+            return UNPARSED
+        # A text here may also be an error body kept as text (include_errors): parse it again.
+        return UNPARSED if isinstance(result.body_data, str) else result.body_data
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The user cancelled the call in flight."""
+
+    environment: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Nothing was sent, or the outcome could not be read: what happened and what to do."""
+
+    text: str
+
+
+ResponseState = Idle | InFlight | Answered | Cancelled | Problem

@@ -1,0 +1,95 @@
+"""Private values: the secret store, masking, approvals (trust) and the secret scan.
+
+This is the package's public face: the CLI and the UI import from here, never from its
+modules. Names are imported when first used, so importing the face costs nothing at
+start-up (the HTTP stack stays unloaded until a call is sent) and modules inside the
+core can import each other without import circles through this file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from workbench.core.secrets.masking import (
+        Masker as Masker,
+        shown_message as shown_message,
+    )
+    from workbench.core.secrets.needed import (
+        PrivateValue as PrivateValue,
+        addresses_in_use as addresses_in_use,
+        private_values as private_values,
+    )
+    from workbench.core.secrets.scan import (
+        Finding as Finding,
+        NotToml as NotToml,
+        is_workspace as is_workspace,
+        parse_toml as parse_toml,
+        scan_data as scan_data,
+    )
+    from workbench.core.secrets.store import (
+        MASK as MASK,
+        Secret as Secret,
+        SecretAddress as SecretAddress,
+        SecretResolver as SecretResolver,
+        SecretStore as SecretStore,
+        auth_field as auth_field,
+        default_home as default_home,
+        environment_variable as environment_variable,
+        header_field as header_field,
+        parameter_field as parameter_field,
+    )
+    from workbench.core.secrets.trust import (
+        FileNotApproved as FileNotApproved,
+        OriginNotApproved as OriginNotApproved,
+        Trust as Trust,
+        TrustBook as TrustBook,
+        origin_of as origin_of,
+        provider_origins as provider_origins,
+        shown_origin as shown_origin,
+    )
+
+__getattr__, __dir__, __all__ = lazy_face(
+    __name__,
+    {
+        "store": (
+            "MASK",
+            "Secret",
+            "SecretAddress",
+            "SecretResolver",
+            "SecretStore",
+            "auth_field",
+            "default_home",
+            "environment_variable",
+            "header_field",
+            "parameter_field",
+        ),
+        "masking": (
+            "Masker",
+            "shown_message",
+        ),
+        "needed": (
+            "PrivateValue",
+            "addresses_in_use",
+            "private_values",
+        ),
+        "scan": (
+            "Finding",
+            "NotToml",
+            "is_workspace",
+            "parse_toml",
+            "scan_data",
+        ),
+        "trust": (
+            "FileNotApproved",
+            "OriginNotApproved",
+            "Trust",
+            "TrustBook",
+            "origin_of",
+            "provider_origins",
+            "shown_origin",
+        ),
+    },
+)

@@ -1,0 +1,81 @@
+"""Which private values a workspace needs: the addresses the secret store is asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from workbench.core import auth
+from workbench.core.auth.tokens import TOKEN_FIELD
+from workbench.core.secrets.store import (
+    SecretAddress,
+    auth_field,
+    header_field,
+    parameter_field,
+)
+from workbench.core.workspace.model import Provider, Workspace
+
+
+@dataclass(frozen=True)
+class PrivateValue:
+    """A private value the workspace refers to, with a human description of its use."""
+
+    address: SecretAddress
+    description: str
+    optional: bool = False
+
+
+def private_values(workspace: Workspace) -> Iterator[PrivateValue]:
+    """Every private value of every provider, in workspace order."""
+    for provider in workspace.providers:
+        yield from provider_private_values(provider)
+
+
+def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
+    """Every address the workspace may keep a value under: its private values, and each
+    provider's cached token (`auth.tokens`)."""
+    return frozenset(
+        (
+            *(value.address for value in private_values(workspace)),
+            *(SecretAddress(provider.name, TOKEN_FIELD) for provider in workspace.providers),
+        )
+    )
+
+
+def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:
+    """The private values of one provider: authentication, shared and per-call ones."""
+    method = auth.method(provider.auth.method)
+    for setting in method.settings if method else ():
+        if setting.private:
+            yield PrivateValue(
+                SecretAddress(provider.name, auth_field(setting.name)),
+                f"{method.label if method else ''}: {setting.label}",
+                optional=not setting.required,
+            )
+    for header in provider.headers:
+        if header.private:
+            yield PrivateValue(
+                SecretAddress(provider.name, header_field(header.name)),
+                f"shared header {header.name}",
+            )
+    for parameter in provider.parameters:
+        if parameter.private:
+            yield PrivateValue(
+                SecretAddress(provider.name, parameter_field(parameter.name)),
+                f"shared parameter {parameter.name}",
+                optional=parameter.optional,
+            )
+    for call in provider.calls:
+        for header in call.headers:
+            if header.private:
+                yield PrivateValue(
+                    SecretAddress(provider.name, header_field(header.name, call.name)),
+                    f"header {header.name} of {call.name}",
+                )
+        for parameter in call.parameters:
+            if parameter.private:
+                yield PrivateValue(
+                    SecretAddress(provider.name, parameter_field(parameter.name, call.name)),
+                    f"parameter {parameter.name} of {call.name}",
+                    optional=parameter.optional,
+                )

@@ -1,0 +1,381 @@
+"""The secret store: private values kept outside workspace files, and the masked `Secret` type.
+
+A private value is addressed by workspace id + provider + field, optionally
+per environment. Fields are named like `auth.value`, `param.api_key`,
+`header.X-Api-Key`, or `Create user/param.token` for a call's own values.
+
+Values are looked up, first match wins:
+1. the environment variable for the environment, e.g. `WORKBENCH_SECRET__DEMO__AUTH_VALUE__LIVE`;
+2. the environment variable for all environments, `WORKBENCH_SECRET__DEMO__AUTH_VALUE`;
+3. the store file entry for the environment, then the one for all environments.
+
+The store file is JSON in workbench's data directory (`$WORKBENCH_HOME`, else the `workbench`
+folder of the user's data directory), mode 0600 in a folder only the user can write. Every
+change re-reads it under a lock and replaces it atomically, so parallel processes lose nothing;
+a store that cannot be read (corrupt, or written by a newer workbench) is never rewritten (see
+`workbench.core.secrets.private_files`). A resolver notices when another process changed the
+file and reads it again at its next lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import SecretMissing, SecretStoreError
+from workbench.core.secrets.private_files import LockedJson, check_private_directory
+
+HOME_VARIABLE = "WORKBENCH_HOME"
+ENV_PREFIX = "WORKBENCH_SECRET"
+ALL_ENVIRONMENTS = "*"
+MASK = "••••••"
+STORE_FORMAT = 1
+
+
+# Every private value this process has held, so that any text shown or printed (an error
+# message, an echoed response) can be masked even where the `Secret` itself is out of reach.
+_KNOWN: set[str] = set()
+
+
+def known_values() -> frozenset[str]:
+    """Every private value made into a `Secret` in this process (for masking output)."""
+    return frozenset(_KNOWN)
+
+
+def remember(value: str) -> None:
+    """Know `value` as private (masked in output) without making a `Secret` of it: a
+    credential a library derived and sent for us, such as client_secret_basic's base64."""
+    if value:
+        _KNOWN.add(value)
+
+
+def forget_known_values() -> None:
+    """Forget every known private value (tests start each case clean)."""
+    _KNOWN.clear()
+
+
+class Secret:
+    """A private value at run time. `repr` and `str` never show it; `reveal()` does.
+
+    `bound`: whether the value may go only to origins approved for its provider (see
+    `workbench.core.secrets.trust`). Values from the store and tokens are bound; a value given for
+    this run by whoever runs the process (an environment variable, `--param`) is not.
+    """
+
+    __slots__ = ("_value", "bound")
+
+    def __init__(self, value: str, *, bound: bool = True) -> None:
+        self._value = value
+        self.bound = bound
+        remember(value)
+
+    def reveal(self) -> str:
+        """The value itself: call only where it is really sent or explicitly revealed."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({MASK!r})"
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class SecretAddress:
+    """Where a private value lives: provider + field (environment chosen at lookup)."""
+
+    provider: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.field}"
+
+    @classmethod
+    def parse(cls, text: str) -> SecretAddress:
+        """Parse `Provider/field` (the field may itself contain `/`, as in `Call/param.x`)."""
+        provider, sep, field = text.partition("/")
+        if not sep or not provider or not field:
+            raise SecretStoreError(
+                f"{text!r} is not a secret name: expected PROVIDER/FIELD, "
+                "e.g. 'Demo/auth.value' or 'Demo/Create user/param.token'"
+            )
+        return cls(provider, field)
+
+
+def auth_field(setting: str) -> str:
+    """The field name of a private authentication setting."""
+    return f"auth.{setting}"
+
+
+def parameter_field(name: str, call: str | None = None) -> str:
+    """The field name of a private parameter, provider-wide or of one call."""
+    return f"{call}/param.{name}" if call else f"param.{name}"
+
+
+def header_field(name: str, call: str | None = None) -> str:
+    """The field name of a private header, provider-wide or of one call."""
+    return f"{call}/header.{name}" if call else f"header.{name}"
+
+
+def environment_variable(address: SecretAddress, environment: str | None = None) -> str:
+    """The environment variable that can carry this private value (for CI)."""
+    parts = [ENV_PREFIX, _env_part(address.provider), _env_part(address.field)]
+    if environment:
+        parts.append(_env_part(environment))
+    return "__".join(parts)
+
+
+def _env_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
+def default_home() -> Path:
+    """The directory holding the secret store: `$WORKBENCH_HOME`, else the user's data dir."""
+    override = os.environ.get(HOME_VARIABLE)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("workbench", appauthor=False))
+
+
+# The values of one workspace in the store: address -> environment (or '*') -> value.
+Entries = dict[str, dict[str, str]]
+
+
+def _fresh_store() -> dict[str, Any]:
+    return {"format": STORE_FORMAT, "workspaces": {}}
+
+
+def _valid_store(data: dict[str, Any]) -> bool:
+    """Whether a format-1 document has the store's layout (workspace -> address -> env -> text)."""
+    workspaces = data.get("workspaces")
+    return isinstance(workspaces, dict) and all(
+        isinstance(entries, dict)
+        and all(
+            isinstance(per_env, dict) and all(isinstance(v, str) for v in per_env.values())
+            for per_env in entries.values()
+        )
+        for entries in workspaces.values()
+    )
+
+
+def _put(entries: Entries, address: str, environment: str, value: str) -> None:
+    entries.setdefault(address, {})[environment] = value
+
+
+def _remove(entries: Entries, address: str, environment: str | None) -> bool:
+    """Forget the address's value for one environment key, or (None) for all; True if any."""
+    per_env = entries.get(address, {})
+    if environment is None:
+        removed = bool(per_env)
+        per_env.clear()
+    else:
+        removed = per_env.pop(environment, None) is not None
+    if not per_env:
+        entries.pop(address, None)
+    return removed
+
+
+def _carry(entries: Entries, source: str, target: str, *, move: bool) -> bool:
+    """Copy (or move) every environment's value of `source` to `target`; True if any."""
+    per_env = entries.pop(source, None) if move else entries.get(source)
+    if not per_env:
+        return False
+    entries.setdefault(target, {}).update(per_env)
+    return True
+
+
+class SecretStore:
+    """The secret store file: a JSON document keyed by workspace id, address and environment."""
+
+    FILE_NAME = "secrets.json"
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = home if home is not None else default_home()
+        self.path = self.home / self.FILE_NAME
+        self._file = LockedJson(
+            self.path,
+            what="the secret store",
+            format=STORE_FORMAT,
+            fresh=_fresh_store,
+            valid=_valid_store,
+        )
+
+    def stamp(self) -> tuple[int, int, int] | None:
+        """What the file looks like now: when this changes, another process wrote it."""
+        return self._file.stamp()
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the store's lock, e.g. while renewing a token that is saved in it."""
+        return self._file.locked()
+
+    def values(self, workspace_id: str) -> Entries:
+        """All stored values of a workspace: address -> environment (or '*') -> value."""
+        if os.path.lexists(self.home):
+            # Values from a folder others can write to could be theirs (a missing one is
+            # made, and checked, at the first write).
+            check_private_directory(self.home)
+        entries = self._file.read()["workspaces"].get(workspace_id, {})
+        return {str(k): dict(v) for k, v in entries.items()}
+
+    def set(
+        self, workspace_id: str, address: SecretAddress, value: str, environment: str | None = None
+    ) -> None:
+        """Store a value, for one environment or (environment None) for all of them."""
+        with self._file.update() as data:
+            entries = data["workspaces"].setdefault(workspace_id, {})
+            _put(entries, str(address), environment or ALL_ENVIRONMENTS, value)
+
+    def delete(
+        self,
+        workspace_id: str,
+        address: SecretAddress,
+        environment: str | None = None,
+        *,
+        every_environment: bool = False,
+    ) -> bool:
+        """Forget a value (or, with `every_environment`, all of the address's); True if any."""
+        key = None if every_environment else environment or ALL_ENVIRONMENTS
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            removed = _remove(entries, str(address), key)
+            if not entries:
+                data["workspaces"].pop(workspace_id, None)
+        return removed
+
+    def rename(self, workspace_id: str, old: SecretAddress, new: SecretAddress) -> bool:
+        """Move every environment's value of `old` to `new` (after a rename); True if any."""
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            return _carry(entries, str(old), str(new), move=True)
+
+    def copy(self, workspace_id: str, source: SecretAddress, target: SecretAddress) -> bool:
+        """Copy every environment's value of `source` to `target` (a duplicate); True if any."""
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            return _carry(entries, str(source), str(target), move=False)
+
+
+class SecretResolver:
+    """Looks up the private values of one workspace from the environment and the store.
+
+    The store is read at the first lookup and again whenever the file changed on disk (a
+    cheap `lstat` per lookup), so a value set, deleted or renewed by another process (a
+    `workbench secret set` in another terminal, a parallel run's token) is used at the next
+    send. Changes made through the resolver go to the store file; without a store they are
+    kept in memory only.
+    """
+
+    def __init__(
+        self,
+        workspace_id: str,
+        store: SecretStore | None = None,
+        environ: Mapping[str, str] | None = None,
+        workspace_path: str = "WORKSPACE",
+    ) -> None:
+        self.workspace_id = workspace_id
+        self.store = store
+        self.environ = os.environ if environ is None else environ
+        self.workspace_path = workspace_path
+        self._stored: Entries = {}
+        self._read = False
+        self._stamp: tuple[int, int, int] | None = None
+
+    def _entries(self) -> Entries:
+        """The stored values, read again when the file changed since the last read."""
+        if self.store is not None:
+            # The stamp is taken before reading: a write in between makes the next lookup
+            # read once more, never miss it.
+            stamp = self.store.stamp()
+            if not self._read or stamp != self._stamp:
+                self._stored = self.store.values(self.workspace_id)
+                self._read, self._stamp = True, stamp
+        return self._stored
+
+    def reload(self) -> None:
+        """Read the store now, whatever the file looks like (after a change made here, or
+        holding the store's lock); `SecretStoreError` when it cannot be read."""
+        self._read = False
+        self._entries()
+
+    def get(self, address: SecretAddress, environment: str) -> Secret | None:
+        """The value for `environment`, or None when it is set nowhere."""
+        for variable in (
+            environment_variable(address, environment),
+            environment_variable(address),
+        ):
+            if variable in self.environ:
+                return Secret(self.environ[variable], bound=False)
+        per_env = self._entries().get(str(address), {})
+        for key in (environment, ALL_ENVIRONMENTS):
+            if key in per_env:
+                return Secret(per_env[key])
+        return None
+
+    def require(self, address: SecretAddress, environment: str) -> Secret:
+        """The value for `environment`; raises `SecretMissing` naming how to set it."""
+        secret = self.get(address, environment)
+        if secret is None:
+            raise SecretMissing(
+                address,
+                set_command=f'workbench secret set {self.workspace_path} "{address}"',
+                env_var=environment_variable(address),
+            )
+        return secret
+
+    def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None:
+        """Store a value (in the store file when there is one, else only in memory)."""
+        if self.store is None:
+            _put(self._stored, str(address), environment or ALL_ENVIRONMENTS, value)
+            return
+        self.store.set(self.workspace_id, address, value, environment)
+        self.reload()
+
+    def delete_all(self, address: SecretAddress, environment: str | None = None) -> bool:
+        """Forget the address's value for one environment, or (None) for every environment."""
+        if self.store is None:
+            return _remove(self._stored, str(address), environment)
+        removed = self.store.delete(
+            self.workspace_id, address, environment, every_environment=environment is None
+        )
+        self.reload()
+        return removed
+
+    def rename(self, old: SecretAddress, new: SecretAddress) -> None:
+        """Move the stored values of `old` to `new`, e.g. when a provider or call is renamed.
+
+        Environment variables are the user's own and stay as they are.
+        """
+        if self.store is None:
+            _carry(self._stored, str(old), str(new), move=True)
+            return
+        self.store.rename(self.workspace_id, old, new)
+        self.reload()
+
+    def copy(self, source: SecretAddress, target: SecretAddress) -> None:
+        """Copy the stored values of `source` to `target`, e.g. when a call is duplicated.
+
+        Environment variables are the user's own and are not copied.
+        """
+        if self.store is None:
+            _carry(self._stored, str(source), str(target), move=False)
+            return
+        self.store.copy(self.workspace_id, source, target)
+        self.reload()
+
+    def stored_addresses(self) -> Iterator[tuple[str, list[str]]]:
+        """Addresses that have a value in the store, with the environments they are set for."""
+        for address, per_env in sorted(self._entries().items()):
+            yield address, sorted(per_env)

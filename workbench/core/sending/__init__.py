@@ -1,0 +1,77 @@
+"""Sending calls: building requests, the HTTP client, sessions, and reading answers into data.
+
+This is the package's public face: the CLI and the UI import from here, never from its
+modules. Names are imported when first used, so importing the face costs nothing at
+start-up (the HTTP stack stays unloaded until a call is sent) and modules inside the
+core can import each other without import circles through this file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from workbench.core.sending.exchange import (
+        Exchange as Exchange,
+        SentRequest as SentRequest,
+        format_size as format_size,
+    )
+    from workbench.core.sending.large_bodies import (
+        LARGE_BODY as LARGE_BODY,
+        PIECE as PIECE,
+        Abandoned as Abandoned,
+        IsCancelled as IsCancelled,
+        Owned as Owned,
+        charset_of as charset_of,
+        decode_text as decode_text,
+        discard as discard,
+        long_lived_data as long_lived_data,
+        never as never,
+        parse_json as parse_json,
+        release_discarded as release_discarded,
+    )
+    from workbench.core.sending.response_data import (
+        ResponseDataError as ResponseDataError,
+    )
+    from workbench.core.sending.session import (
+        CallResult as CallResult,
+        Session as Session,
+        warm_up as warm_up,
+    )
+    from workbench.core.sending.url import (
+        join as join,
+    )
+
+__getattr__, __dir__, __all__ = lazy_face(
+    __name__,
+    {
+        "exchange": (
+            "Exchange",
+            "SentRequest",
+            "format_size",
+        ),
+        "large_bodies": (
+            "Abandoned",
+            "IsCancelled",
+            "LARGE_BODY",
+            "Owned",
+            "PIECE",
+            "charset_of",
+            "decode_text",
+            "discard",
+            "long_lived_data",
+            "never",
+            "parse_json",
+            "release_discarded",
+        ),
+        "response_data": ("ResponseDataError",),
+        "session": (
+            "CallResult",
+            "Session",
+            "warm_up",
+        ),
+        "url": ("join",),
+    },
+)

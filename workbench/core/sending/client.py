@@ -1,0 +1,351 @@
+"""Sending: long-lived HTTP clients per TLS/proxy configuration, streamed bodies, size cap.
+
+`send` turns a `BuiltRequest` into an `Exchange`. Transport failures do not
+raise: they come back as `Exchange.failure` with a kind and a message a user
+can act on. Cancelling the awaiting task closes the response and re-raises,
+as asyncio expects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from urllib.parse import urlsplit
+
+import httpx
+
+from workbench.core.secrets.masking import Masker
+from workbench.core.secrets.trust import origin_of
+from workbench.core.sending.exchange import Exchange, Failure, FailureKind, SentRequest, format_size
+from workbench.core.sending.request import BuiltRequest
+from workbench.core.sending.transport import TransportConfig
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+# What sending can raise when the network or the peer fails. httpcore lets an
+# ssl.SSLError raised while *reading* through unwrapped: with TLS 1.3 that is
+# how a server's "certificate required" alert arrives (after the handshake).
+TRANSPORT_ERRORS = (httpx.HTTPError, ssl.SSLError)
+
+# TLS alerts and errors (OpenSSL reason codes) -> what they mean for the user.
+_CLIENT_CERTIFICATE_WANTED = ("CERTIFICATE_REQUIRED", "HANDSHAKE_FAILURE")
+_CLIENT_CERTIFICATE_REFUSED = (
+    "UNKNOWN_CA",
+    "BAD_CERTIFICATE",
+    "CERTIFICATE_UNKNOWN",
+    "CERTIFICATE_EXPIRED",
+    "CERTIFICATE_REVOKED",
+    "UNSUPPORTED_CERTIFICATE",
+    "DECRYPT_ERROR",
+)
+
+
+class ClientPool:
+    """Keeps one `httpx.AsyncClient` per `TransportConfig`, reused for every request.
+
+    Reusing clients keeps connections alive between calls; making a client per
+    request would redo TCP and TLS handshakes every time.
+    """
+
+    def __init__(self) -> None:
+        self._clients: dict[TransportConfig, httpx.AsyncClient] = {}
+
+    def client_for(self, config: TransportConfig) -> httpx.AsyncClient:
+        client = self._clients.get(config)
+        if client is None:
+            # Timeouts are per request (in the request's extensions); no default here.
+            client = httpx.AsyncClient(verify=config.ssl_context(), timeout=None)
+            self._clients[config] = client
+        return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    async def __aenter__(self) -> ClientPool:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+async def send(
+    built: BuiltRequest,
+    pool: ClientPool,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    transport: TransportConfig | None = None,
+) -> Exchange:
+    """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`.
+
+    The call's `timeout` is a deadline for the whole exchange, redirects and body included
+    (httpx's own timeouts are per read: a server dripping a byte a second never trips them).
+    Redirects are followed here, not by httpx, so that one to another origin drops every
+    credential the provider added (see `_next_hop`).
+    """
+    options = built.options
+    config = transport or TransportConfig(verify=options.verify_tls)
+    reading = _Reading(built, pool.client_for(config), max_bytes)
+    try:
+        async with asyncio.timeout(options.timeout):
+            await reading.run()
+    except TimeoutError:
+        where = _where(reading.current_url)
+        reading.failure = Failure(
+            FailureKind.TIMEOUT,
+            f"Timed out: no complete answer from {where} within the call's {options.timeout:g} s "
+            "deadline. Raise the call's timeout option, or check that the server is up.",
+        )
+    return reading.exchange()
+
+
+MAX_REDIRECTS = 20
+
+
+class _Reading:
+    """One exchange in progress: what has come back so far, kept when the deadline cuts it."""
+
+    def __init__(self, built: BuiltRequest, client: httpx.AsyncClient, max_bytes: int) -> None:
+        self.built = built
+        self.client = client
+        self.max_bytes = max_bytes
+        self.masker = Masker(built.private_values)
+        self.sent = built.sent()
+        self.started = time.perf_counter()
+        self.current_url = str(built.request.url)
+        self.response: httpx.Response | None = None
+        self.redirects: list[tuple[int, str]] = []
+        self.time_to_headers: float | None = None
+        self.chunks: list[bytes] = []
+        self.failure: Failure | None = None
+
+    async def run(self) -> None:
+        request = self.built.request
+        origin = origin_of(str(request.url))
+        timeout = self.built.options.timeout
+        for _ in range(MAX_REDIRECTS + 1):
+            self.current_url = str(request.url)
+            try:
+                response = await self.client.send(request, stream=True, follow_redirects=False)
+            except TRANSPORT_ERRORS as error:
+                kind, message = describe_transport_error(error, self.sent, timeout)
+                self.failure = Failure(kind, message)
+                return
+            self.response = response
+            self.time_to_headers = time.perf_counter() - self.started
+            hop = response.next_request if self.built.options.follow_redirects else None
+            if hop is None:
+                await self._read_body(response)
+                return
+            await response.aclose()
+            self.redirects.append((response.status_code, self.masker.text(self.current_url)))
+            request, refusal = _next_hop(self.built, hop, origin)
+            if refusal is not None:
+                # Show the redirect itself, and say why it was not followed.
+                self.failure = Failure(FailureKind.REDIRECT_REFUSED, refusal)
+                self.redirects.pop()
+                return
+        self.failure = Failure(
+            FailureKind.PROTOCOL,
+            f"Too many redirects (more than {MAX_REDIRECTS}) from {_where(self.current_url)}. "
+            "Turn off follow_redirects in the call's options to see the first answer.",
+        )
+
+    async def _read_body(self, response: httpx.Response) -> None:
+        received = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                if received + len(chunk) > self.max_bytes:
+                    self.chunks.append(chunk[: self.max_bytes - received])
+                    self.failure = Failure(FailureKind.TOO_LARGE, too_large_message(self.max_bytes))
+                    break
+                self.chunks.append(chunk)
+                received += len(chunk)
+        except TRANSPORT_ERRORS as error:
+            timeout = self.built.options.timeout
+            kind, message = describe_transport_error(error, self.sent, timeout, answered=True)
+            self.failure = Failure(kind, message)
+        finally:
+            await response.aclose()
+
+    def exchange(self) -> Exchange:
+        response = self.response
+        total = time.perf_counter() - self.started
+        if response is None:
+            return Exchange(request=self.sent, failure=self.failure, total_time=total)
+        encoding = response.headers.encoding
+        return Exchange(
+            request=self.sent,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            # `raw` keeps the header names as the server wrote them.
+            headers=tuple(
+                (name.decode(encoding), value.decode(encoding))
+                for name, value in response.headers.raw
+            ),
+            body=b"".join(self.chunks),
+            time_to_headers=self.time_to_headers,
+            total_time=total,
+            failure=self.failure,
+            redirects=tuple(self.redirects),
+            url=self.masker.text(str(response.url)),
+        )
+
+
+def _next_hop(
+    built: BuiltRequest, hop: httpx.Request, origin: str | None
+) -> tuple[httpx.Request, str | None]:
+    """The redirect's request as it may be sent, or why it must not be.
+
+    httpx has already applied the HTTP rules (303 and POST-302 become GET without a body,
+    `Authorization` dropped across origins). To another origin, every credential the
+    provider added goes too: authentication headers and query keys, private headers and
+    query parameters, cookies; and a body holding a private value is not sent again.
+    """
+    if origin_of(str(hop.url)) == origin:
+        return hop, None
+    for name in (*built.credential_headers, "authorization", "proxy-authorization", "cookie"):
+        hop.headers.pop(name, None)
+    url = hop.url
+    for name in built.credential_query:
+        url = url.copy_remove_param(name)
+    hop.url = url
+    body = hop.read()
+    if body and any(value.encode() in body for value in built.private_values):
+        target = origin_of(str(url)) or str(url)
+        return hop, (
+            f"Not followed: the server redirected to {target}, another origin, and the "
+            "request body holds a private value that would be sent there again. The "
+            "redirect answer is shown as it came."
+        )
+    return hop, None
+
+
+def _where(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or "the server"
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def too_large_message(max_bytes: int) -> str:
+    return (
+        f"The response is larger than the {format_size(max_bytes)} cap; only the first "
+        f"{format_size(max_bytes)} were kept. Raise max_response_bytes in the workspace "
+        "[settings] (or pass --max-bytes) to receive it all."
+    )
+
+
+def describe_transport_error(
+    error: httpx.HTTPError | ssl.SSLError,
+    sent: SentRequest,
+    timeout: float,
+    *,
+    answered: bool = False,
+) -> tuple[FailureKind, str]:
+    """Classify an httpx (or raw TLS) error and say what the user can do about it.
+
+    httpx chains the original OS or SSL error as `__cause__`; that is where
+    "refused" and "unknown host" can be told apart reliably. `answered`: the
+    error came while reading a response body, not before any answer.
+    """
+    parts = urlsplit(sent.url)
+    host = parts.hostname or "the server"
+    where = f"{host}:{parts.port}" if parts.port else host
+    causes = list(_cause_chain(error))
+    if isinstance(error, httpx.TimeoutException):
+        phase = "connect to" if isinstance(error, httpx.ConnectTimeout) else "get an answer from"
+        return FailureKind.TIMEOUT, (
+            f"Timed out after {timeout:g} s trying to {phase} {where}. "
+            "Raise the call's timeout option, or check that the server is up."
+        )
+    tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+    if tls_error is not None or "SSL" in str(error):
+        return FailureKind.TLS, _describe_tls_error(where, tls_error, error)
+    if isinstance(error, httpx.ConnectError):
+        text = " ".join(str(c) for c in causes)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+            return FailureKind.REFUSED, (
+                f"Connection refused by {where}: nothing is listening there. "
+                "Is the server running, and are the host and port right?"
+            )
+        if any(isinstance(c, socket.gaierror) for c in causes) or "name resolution" in text:
+            return FailureKind.DNS, (
+                f"Cannot resolve the host name {host!r}. Check the URL (or the provider's "
+                "base URL) and your network or DNS."
+            )
+        return FailureKind.REFUSED, f"Cannot connect to {where}: {error}."
+    reset = any(isinstance(c, ConnectionResetError | BrokenPipeError) for c in causes)
+    if reset and parts.scheme == "https" and not answered:
+        # A server that requires a client certificate sends a TLS alert and
+        # closes; when our request is still unread there, its kernel resets
+        # the connection and the alert is lost. A reset before any answer on
+        # HTTPS is most often that.
+        return FailureKind.TLS, (
+            f"TLS failed with {where}: the server reset the connection before answering "
+            f"({_deepest_message(causes)}). Servers that require a client certificate do this "
+            "when none (or one they do not accept) is sent: check the provider's "
+            "'Client-side SSL certificate' authentication."
+        )
+    return FailureKind.PROTOCOL, (
+        f"The connection to {where} broke: {_deepest_message(causes)}. "
+        "The server closed it or answered with something that is not HTTP."
+    )
+
+
+def _describe_tls_error(where: str, tls_error: ssl.SSLError | None, error: BaseException) -> str:
+    """Say which side of the TLS handshake balked, from OpenSSL's reason code."""
+    reason = (tls_error.reason if tls_error is not None else None) or ""
+    detail = str(tls_error or error)
+    if any(code in reason for code in _CLIENT_CERTIFICATE_WANTED):
+        return (
+            f"TLS failed with {where}: the server asked for a client certificate and got none "
+            f"it accepts ({detail}). Use the provider's 'Client-side SSL certificate' "
+            "authentication with a certificate the server trusts."
+        )
+    if any(code in reason for code in _CLIENT_CERTIFICATE_REFUSED):
+        return (
+            f"TLS failed with {where}: the server refused the client certificate ({detail}). "
+            "Check that it is signed by a CA the server trusts, not expired, and that the "
+            "private key belongs to it."
+        )
+    if isinstance(tls_error, ssl.SSLCertVerificationError):
+        return (
+            f"TLS failed with {where}: the server's certificate is not trusted "
+            f"({tls_error.verify_message or detail}). For a server with a private CA give that "
+            "CA's bundle (ca_bundle of the 'Client-side SSL certificate' authentication), or "
+            "turn off the call's verify_tls option."
+        )
+    if "WRONG_VERSION_NUMBER" in reason:
+        return (
+            f"TLS failed with {where}: the server does not speak TLS there ({detail}). "
+            "Check the URL's scheme (http or https) and port."
+        )
+    return (
+        f"TLS failed with {where}: {detail}. Check the URL's scheme and port; for a "
+        "self-signed server give its CA bundle or turn off the call's verify_tls option."
+    )
+
+
+def _deepest_message(causes: list[BaseException]) -> str:
+    """The most specific non-empty message in the chain (httpx's own are often empty)."""
+    for cause in reversed(causes):
+        text = (cause.strerror if isinstance(cause, OSError) else None) or str(cause)
+        if text:
+            return text
+    return type(causes[0]).__name__
+
+
+def _cause_chain(error: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain

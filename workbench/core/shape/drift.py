@@ -1,0 +1,147 @@
+"""Initialize again: keep the user's choices (`reconcile`) and report drift (`diff_shapes`).
+
+Initializing again learns a fresh shape and `reconcile(saved, fresh)` keeps
+the user's choices (exclusions, pinned types) for every field still there; a
+fresh answer that shows a field only as null, or a list only empty, tells
+nothing about its type or items, so what the saved shape knew about them is
+kept. `diff_shapes` reports the drift between two shapes on the same terms,
+`format_drift` puts it in lines for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from workbench.core.shape.fields import Field, FieldType, Shape
+from workbench.core.shape.json_path import is_within, label
+
+
+def reconcile(saved: Shape, fresh: Shape) -> Shape:
+    """The shape to keep after initializing again: `fresh`, with what `saved` knew that
+    `fresh` cannot tell.
+
+    Kept from `saved` for every field `fresh` still has: exclusions and pinned
+    types. A field `fresh` saw only as null keeps its saved type (now
+    nullable) and its saved fields; a list `fresh` saw only empty keeps its
+    saved item fields. Everything else (optional, nullable, new and gone
+    fields, types) is as `fresh` learned it.
+    """
+    fields: list[Field] = []
+    for learned in fresh:
+        known = saved.get(learned.path)
+        if known is None:
+            fields.append(learned)
+            continue
+        only_null = learned.type is FieldType.NULL and known.type is not FieldType.NULL
+        kept_type = known.type if only_null or known.pinned else learned.type
+        fields.append(
+            replace(
+                learned,
+                type=kept_type,
+                nullable=learned.nullable or only_null,
+                excluded=known.excluded,
+                pinned=known.pinned,
+            )
+        )
+        items = learned.path + "[]"
+        if only_null:
+            fields.extend(f for f in saved if is_within(f.path, learned.path))
+        elif learned.type is FieldType.LIST and items not in fresh:
+            fields.extend(f for f in saved if f.path == items or is_within(f.path, items))
+    return Shape(tuple(fields))
+
+
+@dataclass(frozen=True)
+class TypeChange:
+    """A field whose type changed."""
+
+    path: str
+    old: FieldType
+    new: FieldType
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How a response's shape moved away from the saved one (fields by path)."""
+
+    added: tuple[Field, ...] = ()
+    removed: tuple[Field, ...] = ()
+    changed: tuple[TypeChange, ...] = ()
+    now_optional: tuple[str, ...] = ()
+    no_longer_optional: tuple[str, ...] = ()
+    now_nullable: tuple[str, ...] = ()
+    no_longer_nullable: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.added,
+                self.removed,
+                self.changed,
+                self.now_optional,
+                self.no_longer_optional,
+                self.now_nullable,
+                self.no_longer_nullable,
+            )
+        )
+
+
+def diff_shapes(old: Shape, new: Shape) -> Drift:
+    """The drift from `old` (the saved shape) to `new` (a fresh one).
+
+    Compared as `reconcile(old, new)` would keep it, so the drift is exactly
+    what initializing again changes: excluded fields (and what is in them)
+    are ignored, pinned types never change, and a field seen only as null or
+    a list seen only empty is not a change of type or a loss of fields.
+    """
+    merged = reconcile(old, new)
+    root = Field("", FieldType.OBJECT)  # an object response has no "" field: see infer_shape
+    old_root, merged_root = old.get("") or root, merged.get("") or root
+
+    def ignored(path: str) -> bool:
+        return old.is_excluded(path) or merged.is_excluded(path)
+
+    added: list[Field] = []
+    changed: list[TypeChange] = []
+    now_optional: list[str] = []
+    no_longer_optional: list[str] = []
+    now_nullable: list[str] = []
+    no_longer_nullable: list[str] = []
+    for now in (merged_root, *(f for f in merged if f.path)):
+        if ignored(now.path):
+            continue
+        was = old_root if not now.path else old.get(now.path)
+        if was is None:
+            added.append(now)
+            continue
+        if was.type is not now.type:
+            changed.append(TypeChange(now.path, was.type, now.type))
+        if was.optional != now.optional:
+            (now_optional if now.optional else no_longer_optional).append(now.path)
+        if was.nullable != now.nullable:
+            (now_nullable if now.nullable else no_longer_nullable).append(now.path)
+    removed = [f for f in old if f.path and f.path not in merged and not ignored(f.path)]
+    return Drift(
+        added=tuple(added),
+        removed=tuple(removed),
+        changed=tuple(changed),
+        now_optional=tuple(now_optional),
+        no_longer_optional=tuple(no_longer_optional),
+        now_nullable=tuple(now_nullable),
+        no_longer_nullable=tuple(no_longer_nullable),
+    )
+
+
+def format_drift(drift: Drift) -> list[str]:
+    """One line per change, for people: `+ added: type`, `- removed`, `~ path: old -> new`,
+    `? path: now optional`."""
+    return [
+        *(f"+ {f.label}: {f.type_text}" for f in drift.added),
+        *(f"- {f.label}" for f in drift.removed),
+        *(f"~ {label(c.path)}: {c.old} -> {c.new}" for c in drift.changed),
+        *(f"? {label(path)}: now optional" for path in drift.now_optional),
+        *(f"? {label(path)}: no longer optional" for path in drift.no_longer_optional),
+        *(f"? {label(path)}: now nullable" for path in drift.now_nullable),
+        *(f"? {label(path)}: no longer nullable" for path in drift.no_longer_nullable),
+    ]

@@ -1,0 +1,111 @@
+"""Workspaces: the model, reading and writing workspace files, and editing them.
+
+This is the package's public face: the CLI and the UI import from here, never from its
+modules. Names are imported when first used, so importing the face costs nothing at
+start-up (the HTTP stack stays unloaded until a call is sent) and modules inside the
+core can import each other without import circles through this file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from workbench.core.workspace.chaining import (
+        CallKey as CallKey,
+        CallNotFound as CallNotFound,
+        chain_parameter as chain_parameter,
+        find_call as find_call,
+        full_name as full_name,
+        locate_call as locate_call,
+    )
+    from workbench.core.workspace.document import (
+        DEFAULT_WORKSPACE_NAME as DEFAULT_WORKSPACE_NAME,
+        ChangedOnDisk as ChangedOnDisk,
+        WorkspaceDocument as WorkspaceDocument,
+    )
+    from workbench.core.workspace.editing import (
+        EditError as EditError,
+        Renamed as Renamed,
+        SecretChange as SecretChange,
+        SecretCopy as SecretCopy,
+        SecretMove as SecretMove,
+        SecretRemoval as SecretRemoval,
+        replace_call as replace_call,
+        replace_provider as replace_provider,
+    )
+    from workbench.core.workspace.ids import (
+        give_id as give_id,
+    )
+    from workbench.core.workspace.io import (
+        load_workspace as load_workspace,
+        save_workspace as save_workspace,
+    )
+    from workbench.core.workspace.model import (
+        Auth as Auth,
+        BodyType as BodyType,
+        Call as Call,
+        CallOptions as CallOptions,
+        Header as Header,
+        Location as Location,
+        Method as Method,
+        Parameter as Parameter,
+        PerEnvironment as PerEnvironment,
+        Provider as Provider,
+        ResponseType as ResponseType,
+        UseAs as UseAs,
+        Value as Value,
+        Workspace as Workspace,
+        new_workspace_id as new_workspace_id,
+        value_for as value_for,
+    )
+
+__getattr__, __dir__, __all__ = lazy_face(
+    __name__,
+    {
+        "document": ("DEFAULT_WORKSPACE_NAME", "ChangedOnDisk", "WorkspaceDocument"),
+        "model": (
+            "Auth",
+            "BodyType",
+            "Call",
+            "CallOptions",
+            "Header",
+            "Location",
+            "Method",
+            "Parameter",
+            "PerEnvironment",
+            "Provider",
+            "ResponseType",
+            "UseAs",
+            "Value",
+            "Workspace",
+            "new_workspace_id",
+            "value_for",
+        ),
+        "io": (
+            "load_workspace",
+            "save_workspace",
+        ),
+        "ids": ("give_id",),
+        "editing": (
+            "EditError",
+            "Renamed",
+            "SecretChange",
+            "SecretCopy",
+            "SecretMove",
+            "SecretRemoval",
+            "replace_call",
+            "replace_provider",
+        ),
+        "chaining": (
+            "CallKey",
+            "CallNotFound",
+            "chain_parameter",
+            "find_call",
+            "full_name",
+            "locate_call",
+        ),
+    },
+)

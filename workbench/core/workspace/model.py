@@ -1,0 +1,250 @@
+"""The domain model: workspaces, providers, calls and parameters as frozen dataclasses.
+
+Everything here is plain data. Reading and writing files lives in
+`workspace`, turning a call into an HTTP request lives in `request`.
+Private values never live in these objects: a private parameter carries
+only the flag, its value is looked up in the secret store when sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from workbench.core.shape.fields import Shape
+
+FORMAT_VERSION = 1
+DEFAULT_ENVIRONMENTS = ("development", "live")
+
+
+class UseAs(StrEnum):
+    """Whether a call only reads (safe to re-run) or changes things on the server."""
+
+    DATA = "data"
+    ACTION = "action"
+
+
+class Method(StrEnum):
+    """HTTP methods a call may use."""
+
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+    HEAD = "HEAD"
+    OPTIONS = "OPTIONS"
+
+
+# Methods whose shared parameters go in the query string rather than the body.
+QUERY_METHODS = frozenset({Method.GET, Method.HEAD, Method.DELETE, Method.OPTIONS})
+
+
+class Location(StrEnum):
+    """Where a parameter is sent."""
+
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    BODY = "body"
+
+
+class BodyType(StrEnum):
+    """How a call's body is encoded."""
+
+    NONE = "none"
+    JSON = "json"
+    FORM = "form"  # application/x-www-form-urlencoded
+    MULTIPART = "multipart"  # multipart/form-data, parameters with file = true are uploads
+    RAW = "raw"  # the body template as text, with the call's own content type
+
+
+class ResponseType(StrEnum):
+    """What the call's response data is expected to be."""
+
+    JSON = "json"
+    XML = "xml"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True)
+class PerEnvironment:
+    """A non-private value that differs by environment, e.g. a development and a live client id."""
+
+    values: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values.items()))
+
+    def for_environment(self, environment: str) -> str | None:
+        """The value for `environment`, or None when this environment has none."""
+        return self.values.get(environment)
+
+
+# A setting's value in the workspace file: the same text everywhere, or one per environment.
+Value = str | PerEnvironment
+
+
+def value_for(value: Value, environment: str) -> str | None:
+    """Resolve a `Value` for one environment (None when it has no value there)."""
+    if isinstance(value, PerEnvironment):
+        return value.for_environment(environment)
+    return value
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """Where a chained parameter takes its value: a field of a data call's latest response.
+
+    `call` is a call of the same provider ("List users") or of another one
+    ("Billing/List invoices"); `path` is a path into that call's response
+    data (`workbench.core.shape.json_path`), with item numbers: `data[0].id`. The
+    empty path is the whole response. See `workbench.core.workspace.chaining`.
+    """
+
+    call: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named value a call needs.
+
+    `value` is the test value; a private parameter has none in the model (its
+    value lives in the secret store), nor has a chained one (`source`: its
+    value comes from another call's response when the call is sent).
+    `location` None means "decide from use": `[name]` in the URL is a path
+    parameter, `<name>` in the body a body parameter, otherwise the query
+    string for GET/HEAD/DELETE/OPTIONS and the body for other methods.
+    """
+
+    name: str
+    value: Value = ""
+    source: ValueSource | None = None
+    private: bool = False
+    optional: bool = False
+    allow_blank: bool = False
+    location: Location | None = None
+    file: bool = False  # multipart upload: the value is a file path
+
+
+@dataclass(frozen=True)
+class Header:
+    """A header sent with a call (or with every call of a provider)."""
+
+    name: str
+    value: Value = ""
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """Per-call behaviour switches; defaults match what users expect from curl-like tools."""
+
+    timeout: float = 30.0
+    follow_redirects: bool = True
+    verify_tls: bool = True
+    include_errors: bool = False  # a non-2xx answer becomes data instead of a failure
+    capture_headers: bool = False  # response headers become part of the data
+
+
+@dataclass(frozen=True)
+class Call:
+    """One endpoint of a provider, used as data or as action."""
+
+    name: str
+    use_as: UseAs = UseAs.DATA
+    method: Method = Method.GET
+    url: str = ""
+    headers: tuple[Header, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    body_type: BodyType = BodyType.NONE
+    body: str = ""
+    content_type: str = ""  # for raw bodies
+    response_type: ResponseType = ResponseType.JSON
+    options: CallOptions = field(default_factory=CallOptions)
+    notes: str = ""
+    # The learned response shape; None until the call is initialized.
+    shape: Shape | None = None
+
+
+@dataclass(frozen=True)
+class Auth:
+    """A provider's authentication: a method name and its non-private settings.
+
+    Which settings a method has, and which of them are private (kept in the
+    secret store, never in `settings`), is declared by the method's module in
+    `workbench.core.auth`.
+    """
+
+    method: str = "none"
+    settings: Mapping[str, Value] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+
+    def __hash__(self) -> int:
+        return hash((self.method, tuple(self.settings.items())))
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One external API service and the calls made to it."""
+
+    name: str
+    base_url: Value = ""
+    auth: Auth = field(default_factory=Auth)
+    headers: tuple[Header, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    calls: tuple[Call, ...] = ()
+    notes: str = ""
+
+    def call(self, name: str) -> Call | None:
+        """The call named `name`, or None."""
+        return next((c for c in self.calls if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    """Workspace-wide behaviour."""
+
+    confirm_actions: bool = True  # ask before sending an action call
+    max_response_bytes: int = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One workspace file: environments, providers and their calls.
+
+    `id` is generated once when the workspace is created and never changes;
+    the secret store keys private values by it, so renaming or moving the
+    file keeps its secrets.
+    """
+
+    id: str
+    name: str
+    environments: tuple[str, ...] = DEFAULT_ENVIRONMENTS
+    providers: tuple[Provider, ...] = ()
+    settings: WorkspaceSettings = field(default_factory=WorkspaceSettings)
+    format: int = FORMAT_VERSION
+
+    def provider(self, name: str) -> Provider | None:
+        """The provider named `name`, or None."""
+        return next((p for p in self.providers if p.name == name), None)
+
+    @property
+    def default_environment(self) -> str:
+        return self.environments[0]
+
+
+def new_workspace_id() -> str:
+    """A fresh, stable workspace id."""
+    import uuid
+
+    return uuid.uuid4().hex
