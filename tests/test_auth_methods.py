@@ -31,8 +31,8 @@ from workbench.core.auth.settings import resolve_settings
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError, RequestBuildError
 from workbench.core.secrets.store import MASK, Secret, SecretAddress, SecretResolver
-from workbench.core.sending.client import describe_transport_error
 from workbench.core.sending.exchange import FailureKind, SentRequest
+from workbench.core.sending.failures import describe_transport_error
 from workbench.core.sending.request import BuiltRequest, build_request
 from workbench.core.workspace.model import Auth, Call, Provider, Workspace
 

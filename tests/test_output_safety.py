@@ -25,6 +25,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from textual.pilot import Pilot
 
+from tests.ui_wait import workers_done
 from workbench.core.desk import TreeItem
 from workbench.core.secrets.store import MASK, SecretAddress, auth_field, environment_variable
 from workbench.core.terminal_text import has_control
@@ -186,9 +187,9 @@ def screen_text(app: WorkbenchApp) -> str:
 
 async def settle(pilot: Pilot[None], app: WorkbenchApp) -> None:
     """Wait until the call is sent and its response is shown."""
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
-    await app.workers.wait_for_complete()  # the response view prepares in a worker of its own
+    await workers_done(app)  # the response view prepares in a worker of its own
     await pilot.pause()
 
 

@@ -24,6 +24,7 @@ import httpx
 import pytest
 from cli_process import workbench
 
+from tests.ui_wait import workers_done
 from workbench.core.auth.tokens import Token
 from workbench.core.files import SCRATCH_FOLDER, atomic_write
 from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, SecretStore
@@ -196,13 +197,13 @@ async def test_a_secret_set_in_another_terminal_is_used_at_the_next_send(
         await pilot.pause(0.3)  # the palette searches in the background
         await pilot.press("enter")
         await pilot.press("ctrl+j")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert sha256_sent() == sha256_of("first-key")
 
         result = workbench("secret", "set", str(workspace), str(KEY_ADDRESS), stdin="second-key")
         assert result.returncode == 0, result.stderr
         await pilot.press("ctrl+j")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert sha256_sent() == sha256_of("second-key")
 
 

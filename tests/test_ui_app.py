@@ -22,16 +22,17 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.ui_wait import workers_done
 from workbench.core.desk import TreeItem
 from workbench.core.secrets.store import SecretAddress, SecretStore
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.screens.confirm import ChoiceScreen
-from workbench.ui.screens.help import HelpScreen
+from workbench.ui.dialogs.choice import ChoiceScreen
+from workbench.ui.dialogs.help import HelpScreen
+from workbench.ui.dialogs.name_prompt import NamePromptScreen
+from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
 from workbench.ui.screens.main import MainScreen
-from workbench.ui.screens.name_prompt import NamePromptScreen
-from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
 from workbench.ui.widgets import response_view
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
@@ -81,9 +82,9 @@ async def go_to(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
 
 async def settle(pilot: Pilot[None], app: WorkbenchApp) -> None:
     """Wait until the call is sent and its response shown."""
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
-    await app.workers.wait_for_complete()  # the response view parses in a worker of its own
+    await workers_done(app)  # the response view parses in a worker of its own
     await pilot.pause()
 
 
@@ -194,7 +195,7 @@ async def test_escape_cancels_a_call_in_flight(workspace: Path, demo_url: str) -
         await pilot.pause(0.3)
         assert "esc Cancel" in screen_text(app)
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert time.monotonic() - started < 4
         assert "Cancelled" in screen_text(app)
@@ -209,7 +210,7 @@ async def test_action_call_asks_before_sending(
         await pilot.press("ctrl+j")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert fresh_demo.state.request_count("POST", "/users") == 0
         await pilot.press("ctrl+j", "y")
         await settle(pilot, app)
@@ -304,7 +305,7 @@ async def test_edit_url_and_save_changes_that_line_only(workspace: Path, demo_ur
         await pilot.press("end", *"/posts")
         assert "Demo *" in screen_text(app)  # unsaved, in the title and the tree
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert "Demo *" not in screen_text(app)
     assert changed_lines(before, workspace.read_text()) == [
         '-url = "/users/[id]"',
@@ -343,7 +344,7 @@ def call_names(path: Path) -> list[str]:
 
 async def save(pilot: Pilot[None], app: WorkbenchApp) -> None:
     await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
@@ -502,11 +503,11 @@ async def test_saving_over_an_external_change_asks(workspace: Path, demo_url: st
         assert isinstance(app.screen, ChoiceScreen)
         assert "changed by another program" in screen_text(app)
         await pilot.press("c")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert workspace.read_text() == external  # never overwritten silently
 
         await pilot.press("ctrl+s", "o")  # overwrite, knowingly
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert "Get user copy" in call_names(workspace)
 
 
@@ -518,7 +519,7 @@ async def test_reload_after_an_external_change(workspace: Path, demo_url: str) -
         external = workspace.read_text().replace('name = "Echo"', 'name = "Echo back"')
         workspace.write_text(external)
         await pilot.press("ctrl+s", "r")  # reload: the file wins, the edit is dropped
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "Echo back" in screen_text(app)
         assert "Get user copy" not in screen_text(app)

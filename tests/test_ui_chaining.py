@@ -29,8 +29,8 @@ from textual.widgets import Input, TextArea
 from workbench.core.workspace.model import ValueSource
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.screens.confirm import ChoiceScreen
-from workbench.ui.screens.help import HelpScreen
+from workbench.ui.dialogs.choice import ChoiceScreen
+from workbench.ui.dialogs.help import HelpScreen
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.parameter_table import ParameterRow

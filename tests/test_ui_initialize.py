@@ -24,16 +24,17 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from tests.ui_wait import workers_done
 from workbench.core.shape.fields import FieldType
 from workbench.core.shape.initialize import store_shape
 from workbench.core.workspace.io import load_workspace
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.screens.confirm import ChoiceScreen
-from workbench.ui.screens.help import HelpScreen
+from workbench.ui.dialogs.choice import ChoiceScreen
+from workbench.ui.dialogs.help import HelpScreen
+from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
+from workbench.ui.dialogs.shape_review import ShapeReviewScreen
 from workbench.ui.screens.main import MainScreen
-from workbench.ui.screens.sample_prompt import SamplePromptScreen
-from workbench.ui.screens.shape_review import ShapeReviewScreen
 
 
 @pytest.fixture
@@ -174,7 +175,7 @@ async def test_an_action_call_asks_before_initializing(
         assert isinstance(app.screen, ChoiceScreen)
         assert "Initialize an action call?" in screen_text(app)
         await pilot.press("n")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert fresh_demo.state.request_count("POST", "/users") == 0
         assert isinstance(app.screen, MainScreen)
         await pilot.press("f6", "y")

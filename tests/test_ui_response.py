@@ -14,6 +14,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
+from tests.ui_wait import workers_done
 from workbench.core.secrets.store import MASK
 from workbench.core.sending import large_bodies
 from workbench.core.sending.exchange import Exchange, Failure, FailureKind, SentRequest
@@ -102,7 +103,7 @@ def make_exchange(
 async def settle(app: App[None], pilot: Pilot[None]) -> None:
     """Let every worker finish and every message it posted be handled."""
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

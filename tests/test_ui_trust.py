@@ -12,11 +12,12 @@ from hostile import Recorder, recording_server
 from test_trust_files import upload_workspace
 from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, main_screen, screen_text, wait_for
 
+from tests.ui_wait import workers_done
 from workbench.core.secrets.store import SecretStore
 from workbench.core.secrets.trust import TrustBook, origin_of
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
-from workbench.ui.screens.confirm import ChoiceScreen
+from workbench.ui.dialogs.choice import ChoiceScreen
 from workbench.ui.widgets.body_view import BodyView
 
 
@@ -57,7 +58,7 @@ async def test_a_changed_base_url_is_asked_about_once(
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: len(recorder.requests) == 1)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
 
         await pilot.press("ctrl+j")  # approved: sent without asking again
         await wait_for(pilot, lambda: len(recorder.requests) == 2)
@@ -91,7 +92,7 @@ url = "/redirect/2"
         await go_to(pilot, app, "Demo/Follow")
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: "2 redirects" in screen_text(app))
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         main_screen(app).response_view.action_show_tab("request")
         await wait_for(pilot, lambda: "Redirects followed" in screen_text(app), timeout=5)
         assert f"302 from {demo_url}/redirect/2" in screen_text(app)
@@ -118,9 +119,9 @@ async def test_a_file_outside_the_workspace_folder_is_asked_about_before_upload(
         assert "Upload" in question._question and "outside the workspace's" in question._question
         await pilot.press("y")
         await wait_for(pilot, lambda: "200 OK" in screen_text(app))
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.press("ctrl+j")  # remembered: no second question
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert not isinstance(app.screen, ChoiceScreen)
         assert "200 OK" in screen_text(app)

@@ -19,8 +19,8 @@ from textual.notifications import SeverityLevel
 from workbench.core.desk import TreeItem
 from workbench.core.secrets import shown_message
 from workbench.core.workspace import WorkspaceDocument
-from workbench.ui.commands import WorkbenchCommands
-from workbench.ui.screens.help import HelpScreen, help_rows
+from workbench.ui.dialogs.help import HelpScreen, help_rows
+from workbench.ui.palette import WorkbenchActions
 from workbench.ui.screens.main import MainScreen
 
 
@@ -34,7 +34,7 @@ class WorkbenchApp(App[None]):
     SWITCH_INTERVAL = 0.001
     # One sheet per part of the screen, beside this file: the shell, the editors, the response.
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "editor.tcss", "response.tcss"]
-    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    COMMANDS = App.COMMANDS | {WorkbenchActions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit (asks about unsaved edits)", priority=True),
         Binding("f1", "help", "Help", tooltip="Show every key"),

@@ -131,7 +131,7 @@ async def request_token(
     """POST a token request; the answer's token, or an `AuthError` saying what went wrong."""
     import httpx
 
-    from workbench.core.sending.client import TRANSPORT_ERRORS
+    from workbench.core.sending.failures import TRANSPORT_ERRORS
 
     context.check_endpoint(url)
     try:
@@ -174,8 +174,8 @@ def _status(response: httpx.Response) -> str:
 def _unreachable(
     context: TokenContext, url: str, error: httpx.HTTPError | ssl.SSLError
 ) -> AuthError:
-    from workbench.core.sending.client import describe_transport_error
     from workbench.core.sending.exchange import SentRequest
+    from workbench.core.sending.failures import describe_transport_error
 
     sent = SentRequest("POST", url, (), b"")
     _, reason = describe_transport_error(error, sent, TOKEN_TIMEOUT_SECONDS)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         Variant as Variant,
         confirm as confirm,
     )
+    from workbench.core.desk.desk import Change as Change, Desk as Desk
     from workbench.core.desk.items import TreeItem as TreeItem
     from workbench.core.desk.response import (
         UNPARSED as UNPARSED,
@@ -54,6 +55,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Variant",
             "confirm",
         ),
+        "desk": ("Change", "Desk"),
         "items": ("TreeItem",),
         "response": (
             "UNPARSED",

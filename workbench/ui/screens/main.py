@@ -1,44 +1,36 @@
 """The main screen: the workspace tree, the editor of what it selects, the response, the keys.
 
-The screen owns the open documents. Data goes down (the tree and the
-editors are given models to show) and messages come up (the tree reports
-the item under its cursor, editors report edits); every change to a
-workspace goes through `workbench.core.workspace.editing` and `WorkspaceDocument`.
-Sending, editing the tree and saving are one helper each (`SendFlow`,
-`TreeEditing`, `SaveFlow`); the screen binds their keys and runs their workers.
+The screen draws the desk (`workbench.core.desk`), which owns the open
+documents and does the work: it loads the editor of the selected item,
+shows the desk's response state, and turns keys and widget messages into
+desk calls. A desk flow that may ask something runs in a worker, because
+waiting for a dialog's answer needs one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from collections.abc import Coroutine, Sequence
+from typing import Any, ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
-from textual.worker import Worker
 
-from workbench.core.desk import TreeItem
-from workbench.core.terminal_text import visible
-from workbench.core.workspace import (
-    Call,
-    EditError,
-    Provider,
-    Renamed,
-    UseAs,
-    WorkspaceDocument,
-    full_name,
-    replace_call,
-    replace_provider,
+from workbench.core.desk import (
+    Answered,
+    Cancelled,
+    Change,
+    Desk,
+    InFlight,
+    Problem,
+    TreeItem,
 )
-from workbench.ui.screens.chaining import ChainFlow
-from workbench.ui.screens.initializing import InitializeFlow
-from workbench.ui.screens.saving import SaveFlow
-from workbench.ui.screens.sending import SendFlow, Sending
-from workbench.ui.screens.tree_editing import TreeEditing
+from workbench.core.terminal_text import visible
+from workbench.core.workspace import UseAs, WorkspaceDocument, full_name
+from workbench.ui.ask import DialogAsk
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
@@ -46,9 +38,6 @@ from workbench.ui.widgets.private_input import PrivateValueStored
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
-
-if TYPE_CHECKING:
-    from workbench.core.sending import CallResult
 
 EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
 
@@ -119,20 +108,8 @@ class MainScreen(Screen[None]):
         environment: str | None = None,
     ) -> None:
         super().__init__()
-        self.documents = list(documents)
-        self.selected: TreeItem | None = None
-        self._initial = selected or (TreeItem(self.documents[0]) if self.documents else None)
-        # The environment chosen per document; `--env` applies to those that have it.
-        self._environments: dict[WorkspaceDocument, str] = {
-            d: environment
-            for d in self.documents
-            if environment is not None and environment in d.workspace.environments
-        }
-        self.sender = SendFlow(self)
-        self.tree_editing = TreeEditing(self)
-        self.saving = SaveFlow(self)
-        self.chaining = ChainFlow(self)
-        self.initializing = InitializeFlow(self)
+        self.desk = Desk(documents, DialogAsk(self), selected=selected, environment=environment)
+        self.desk.subscribe(self._changed)
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -150,13 +127,19 @@ class MainScreen(Screen[None]):
             yield EnvironmentBadge(id="main-environment")
 
     def on_mount(self) -> None:
-        self.query_one(WorkspaceTree).focus()
-        if self._initial is not None:
-            self.select(self._initial)
+        self.workspace_tree.focus()
+        self._changed(Change.TREE | Change.EDITOR)
 
     async def on_unmount(self) -> None:
-        for document in self.documents:
-            await document.aclose()
+        await self.desk.aclose()
+
+    @property
+    def documents(self) -> list[WorkspaceDocument]:
+        return self.desk.documents
+
+    @property
+    def selected(self) -> TreeItem | None:
+        return self.desk.selected
 
     @property
     def workspace_tree(self) -> WorkspaceTree:
@@ -166,67 +149,47 @@ class MainScreen(Screen[None]):
     def response_view(self) -> ResponseView:
         return self.query_one(ResponseView)
 
-    # --- selection -------------------------------------------------------------------------
+    # --- drawing the desk --------------------------------------------------------------------
 
-    def select(self, item: TreeItem) -> None:
-        """Show `item` in the editor and put the tree's cursor on it."""
-        self.selected = item
-        self.refresh_workspaces()
-        self.load_editor()
+    def _changed(self, change: Change) -> None:
+        if Change.TREE in change:
+            self._draw_tree()
+        if Change.EDITOR in change:
+            self._load_editor()
+        if Change.RESPONSE in change:
+            self._draw_response()
+        if Change.BUSY in change:
+            self.refresh_bindings()
 
-    @on(WorkspaceTree.Highlighted)
-    def _highlighted(self, event: WorkspaceTree.Highlighted) -> None:
-        if event.item != self.workspace_tree.cursor_item:
-            # The cursor moved on (keys pressed faster than the screen handles them) and
-            # a newer `Highlighted` is queued. Selecting this item would move the cursor
-            # back to it, which posts one more; the two would then chase each other for
-            # ever, reloading the editor so often that its tables never show their rows.
-            return
-        if event.item != self.selected:
-            self.sync_editor()
-            self.select(event.item)
-
-    @on(WorkspaceTree.CallChosen)
-    def _call_chosen(self, event: WorkspaceTree.CallChosen) -> None:
-        self._editor(CallEditor, "call-editor").focus()
-
-    def go_to(self, item: TreeItem) -> None:
-        """Select `item` (from the command palette) and put the focus on the tree."""
-        self.sync_editor()
-        self.remove_class("-tree-hidden")
-        self.select(item)
-        self.workspace_tree.focus()
-
-    def selected_call(self, purpose: str) -> tuple[WorkspaceDocument, Provider, Call] | None:
-        """The selected call as edited (unsaved edits taken from the editor first); None,
-        with a notice saying to select a call `purpose` (e.g. "to send it"), when the tree's
-        cursor is on a workspace or provider."""
-        self.sync_editor()
-        item = self.selected
-        provider = item.provider_model if item else None
-        call = item.call_model if item else None
-        if item is None or provider is None or call is None:
-            self.notify(f"Select a call in the tree {purpose}.", severity="warning")
-            return None
-        return item.document, provider, call
-
-    def current_document(self) -> WorkspaceDocument | None:
-        if self.selected is not None:
-            return self.selected.document
-        return self.documents[0] if self.documents else None
-
-    def refresh_workspaces(self) -> None:
-        """Show the documents' current state: tree labels, title bar, environment."""
-        self.workspace_tree.show(self.documents, self.selected)
-        document = self.current_document()
+    def _draw_tree(self) -> None:
+        """The documents' current state: tree labels, title bar, environment."""
+        desk = self.desk
+        self.workspace_tree.show(desk.documents, desk.selected)
+        document = desk.current_document()
         title = self.query_one("#main-title", Static)
         if document is None:
             title.update("workbench: no workspace")
             return
         title.update(visible(f"workbench · {document.title} · {document.path}"))
         badge = self.query_one(EnvironmentBadge)
-        badge.environment = self.environment_of(document)
+        badge.environment = desk.environment_of(document)
         badge.is_default = badge.environment == document.workspace.default_environment
+
+    def _draw_response(self) -> None:
+        view, state = self.response_view, self.desk.response
+        if isinstance(state, InFlight):
+            view.show_sending(state.method, state.url, state.environment)
+        elif isinstance(state, Answered):
+            view.show_exchange(
+                state.result.exchange,
+                environment=state.environment,
+                response_type=state.response_type,
+                parsed_json=state.parsed_json,
+            )
+        elif isinstance(state, Cancelled):
+            view.show_cancelled(state.environment)
+        elif isinstance(state, Problem):
+            view.show_problem(state.text)
 
     # --- editors ---------------------------------------------------------------------------
 
@@ -244,90 +207,100 @@ class MainScreen(Screen[None]):
             switcher.mount(editor)
         return editor
 
-    def load_editor(self) -> None:
+    def _load_editor(self) -> None:
         """Show the selected call or provider in its editor (a hint for a workspace)."""
+        desk = self.desk
         switcher = self.query_one("#main-editor", ContentSwitcher)
-        item = self.selected
+        item = desk.selected
         provider = item.provider_model if item else None
         if item is None or provider is None:
             switcher.current = "editor-hint"
             return
-        environment = self.environment_of(item.document)
+        environment = desk.environment_of(item.document)
+        secrets = item.document.secrets
         call = item.call_model
         if call is not None:
-            self._editor(CallEditor, "call-editor").load(
-                provider, call, environment=environment, secrets=item.document.secrets
-            )
+            editor = self._editor(CallEditor, "call-editor")
+            editor.load(provider, call, environment=environment, secrets=secrets, item=item)
             switcher.current = "call-editor"
         else:
             self._editor(ProviderEditor, "provider-editor").load(
                 provider,
                 environments=item.document.workspace.environments,
                 environment=environment,
-                secrets=item.document.secrets,
+                secrets=secrets,
+                item=item,
             )
             switcher.current = "provider-editor"
 
-    def sync_editor(self) -> None:
-        """Take what the editor shows into the document, so nothing typed is ever lost.
-
-        The editor's model is pulled, rather than taken from its messages, so
-        that a message still queued from the previous selection cannot land
-        on the new one.
-        """
-        item = self.selected
-        if item is None or item.provider is None:
-            return
+    def flush_editor(self) -> None:
+        """Hand the desk an edit whose message is still queued, before an action reads the
+        workspace: keys can overtake the messages of the keystrokes typed before them."""
         current = self.query_one("#main-editor", ContentSwitcher).current
-        try:
-            if item.call is not None and current == "call-editor":
-                call = self.query_one(CallEditor).to_model()
-                renamed = replace_call(item.document.workspace, item.provider, item.call, call)
-                selected = TreeItem(item.document, item.provider, call.name.strip())
-            elif item.call is None and current == "provider-editor":
-                provider = self.query_one(ProviderEditor).to_model()
-                renamed = replace_provider(item.document.workspace, item.provider, provider)
-                selected = TreeItem(item.document, provider.name.strip())
-            else:
-                return
-        except EditError as error:
-            self.notify(str(error), title="Name not taken over", severity="warning")
-            return
-        if renamed.workspace != item.document.workspace:
-            self.apply_edit(item.document, renamed, selected, reload_editor=False)
+        if current == "call-editor":
+            edit = self.query_one(CallEditor).take_edit()
+            if edit is not None and edit[0] is not None:
+                self.desk.edit_call(edit[0], edit[1])
+        elif current == "provider-editor":
+            pending = self.query_one(ProviderEditor).take_edit()
+            if pending is not None and pending[0] is not None:
+                self.desk.edit_provider(pending[0], pending[1])
 
     @on(CallEditor.CallEdited)
+    def _call_edited(self, event: CallEditor.CallEdited) -> None:
+        if event.item is not None:
+            self.desk.edit_call(event.item, event.call)
+
     @on(ProviderEditor.ProviderEdited)
-    def _edited(self) -> None:
-        self.sync_editor()
+    def _provider_edited(self, event: ProviderEditor.ProviderEdited) -> None:
+        if event.item is not None:
+            self.desk.edit_provider(event.item, event.provider)
 
     @on(PrivateValueStored)
     def _private_value_stored(self, event: PrivateValueStored) -> None:
-        self.notify(f"Stored {event.address} in the secret store.")
+        self.notify(f"Stored {event.address} in the secret store.", markup=False)
 
-    def apply_edit(
-        self,
-        document: WorkspaceDocument,
-        renamed: Renamed,
-        selected: TreeItem | None,
-        *,
-        reload_editor: bool = True,
-    ) -> None:
-        """Put an edited workspace in its document and show it, the cursor on `selected`."""
-        document.update(renamed.workspace, renamed.moves)
-        self.selected = selected
-        self.refresh_workspaces()
-        if reload_editor:
-            self.load_editor()
+    # --- selection -------------------------------------------------------------------------
 
-    # --- actions: sending, editing the tree, saving ----------------------------------------
+    @on(WorkspaceTree.Highlighted)
+    def _highlighted(self, event: WorkspaceTree.Highlighted) -> None:
+        if event.item != self.workspace_tree.cursor_item:
+            # The cursor moved on (keys pressed faster than the screen handles them) and
+            # a newer `Highlighted` is queued. Selecting this item would move the cursor
+            # back to it, which posts one more; the two would then chase each other for
+            # ever, reloading the editor so often that its tables never show their rows.
+            return
+        if event.item != self.desk.selected:
+            self.flush_editor()
+            self.desk.select(event.item)
+
+    @on(WorkspaceTree.CallChosen)
+    def _call_chosen(self, event: WorkspaceTree.CallChosen) -> None:
+        self._editor(CallEditor, "call-editor").focus()
+
+    def go_to(self, item: TreeItem) -> None:
+        """Select `item` (from the command palette) and put the focus on the tree."""
+        self.flush_editor()
+        self.remove_class("-tree-hidden")
+        self.desk.select(item)
+        self.workspace_tree.focus()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def run_flow(self, flow: Coroutine[Any, Any, object], *, group: str = "dialog") -> None:
+        """Run a desk flow in a worker (its questions wait for dialogs); a newer flow of the
+        same group replaces an older one."""
+        self.run_worker(flow, group=group, exclusive=True, exit_on_error=group != "send")
 
     def action_send(self) -> None:
-        self.sender.send_selected()
+        self.flush_editor()
+        self.run_flow(self.desk.sending.send_selected(), group="send")
 
     def action_refresh_data(self) -> None:
         """Data calls are safe to send again at any time; an action is sent with ctrl+j."""
-        selected = self.selected_call("to refresh it")
+        self.flush_editor()
+        desk = self.desk
+        selected = desk.selected_call("to refresh it")
         if selected is None:
             return
         document, provider, call = selected
@@ -340,93 +313,84 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.sender.send_selected()
+        self.run_flow(desk.sending.send_selected(), group="send")
+
+    def action_cancel_send(self) -> None:
+        self.workers.cancel_group(self, "send")
+
+    def action_initialize(self) -> None:
+        self.flush_editor()
+        self.run_flow(self.desk.initializing.initialize(), group="send")
+
+    def action_initialize_from_sample(self) -> None:
+        self.flush_editor()
+        self.run_flow(self.desk.initializing.initialize_from_sample())
 
     @on(JsonTree.UseValueRequested)
     def _use_value(self, event: JsonTree.UseValueRequested) -> None:
-        self.chaining.use_value(event.path)
-
-    def action_cancel_send(self) -> None:
-        self.sender.cancel()
-
-    def action_initialize(self) -> None:
-        self.initializing.initialize()
-
-    def action_initialize_from_sample(self) -> None:
-        self.initializing.initialize_from_sample()
+        self.flush_editor()
+        self.run_flow(self.desk.chaining.use_value(event.path))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        in_flight = self.desk.sending.in_flight
         if action == "cancel_send":
             # Hidden, and escape passed on to others, unless a call is in flight.
-            return self.sender.in_flight
+            return in_flight
         if action == "initialize":
             # Hidden while a call is in flight: the footer has room for "esc Cancel" then.
-            return not self.sender.in_flight
+            return not in_flight
         return True
 
-    @work(exclusive=True, group="send", exit_on_error=False)
-    async def send_in_worker(self, sending: Sending) -> CallResult:
-        return await sending.send()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.sender.worker_changed(event)
-
-    @work(group="dialog", exclusive=True)
-    async def run_dialog(self, flow: Callable[[], Awaitable[object]]) -> None:
-        """Run a flow that asks questions: waiting for a dialog's answer needs a worker."""
-        await flow()
-
     def action_new_provider(self) -> None:
-        self.tree_editing.new_provider()
+        self.flush_editor()
+        self.run_flow(self.desk.tree.new_provider())
 
     def action_new_call(self) -> None:
-        self.tree_editing.new_call()
+        self.flush_editor()
+        self.run_flow(self.desk.tree.new_call())
 
     def action_rename(self) -> None:
-        self.tree_editing.rename()
+        self.flush_editor()
+        self.run_flow(self.desk.tree.rename())
 
     def action_duplicate(self) -> None:
-        self.tree_editing.duplicate()
+        self.flush_editor()
+        self.desk.tree.duplicate()
 
     def action_delete(self) -> None:
-        self.tree_editing.delete()
+        self.flush_editor()
+        self.run_flow(self.desk.tree.delete())
 
     def action_move_up(self) -> None:
-        self.tree_editing.move(-1)
+        self.flush_editor()
+        self.desk.tree.move(-1)
 
     def action_move_down(self) -> None:
-        self.tree_editing.move(1)
+        self.flush_editor()
+        self.desk.tree.move(1)
 
     def action_save(self) -> None:
-        self.saving.save()
+        self.flush_editor()
+        self.run_flow(self.desk.saving.save())
 
     def action_reload(self) -> None:
-        self.saving.reload()
+        self.flush_editor()
+        self.run_flow(self.desk.saving.reload())
 
     def request_quit(self) -> None:
-        self.saving.quit()
+        """Quit, asking first when there are unsaved edits."""
+        self.flush_editor()
+        self.run_flow(self._quit())
+
+    async def _quit(self) -> None:
+        if await self.desk.saving.quit():
+            self.app.exit()
 
     # --- environment and layout ------------------------------------------------------------
 
-    def environment_of(self, document: WorkspaceDocument) -> str:
-        chosen = self._environments.get(document)
-        environments = document.workspace.environments
-        return chosen if chosen in environments else document.workspace.default_environment
-
-    def set_environment(self, document: WorkspaceDocument, environment: str) -> None:
-        self.sync_editor()
-        self._environments[document] = environment
-        self.refresh_workspaces()
-        self.load_editor()
-
     def action_next_environment(self) -> None:
-        document = self.current_document()
-        if document is None:
-            return
-        environments = document.workspace.environments
-        index = environments.index(self.environment_of(document))
-        self.set_environment(document, environments[(index + 1) % len(environments)])
-        self.notify(f"Environment: {self.environment_of(document)}", timeout=2)
+        self.flush_editor()
+        self.desk.next_environment()
 
     def action_toggle_tree(self) -> None:
         hidden = not self.has_class("-tree-hidden")
@@ -443,6 +407,6 @@ class MainScreen(Screen[None]):
     def action_go_to_call(self) -> None:
         from textual.command import CommandPalette
 
-        from workbench.ui.commands import GoToCallCommands
+        from workbench.ui.palette import GoToCall
 
-        self.app.push_screen(CommandPalette([GoToCallCommands], placeholder="Go to call…"))
+        self.app.push_screen(CommandPalette([GoToCall], placeholder="Go to call…"))

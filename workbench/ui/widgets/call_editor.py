@@ -16,6 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, TabbedContent, TabPane, TextArea
 
+from workbench.core.desk import TreeItem
 from workbench.core.secrets import SecretResolver
 from workbench.core.workspace import (
     BodyType,
@@ -40,10 +41,11 @@ class CallEditor(ModelEditor[Call]):
     """Edits one call of a provider; posts `CallEdited` whenever the user changes it."""
 
     class CallEdited(Message):
-        """The user changed the call being edited."""
+        """The user changed the call being edited (`item`, as it was named before this edit)."""
 
-        def __init__(self, call: Call) -> None:
+        def __init__(self, item: TreeItem | None, call: Call) -> None:
             super().__init__()
+            self.item = item
             self.call = call
 
     PrivateValueStored = PrivateValueStored
@@ -108,14 +110,20 @@ class CallEditor(ModelEditor[Call]):
                 yield TextArea(soft_wrap=True, compact=True, id="notes")
 
     def load(
-        self, provider: Provider, call: Call, *, environment: str, secrets: SecretResolver
+        self,
+        provider: Provider,
+        call: Call,
+        *,
+        environment: str,
+        secrets: SecretResolver,
+        item: TreeItem | None = None,
     ) -> None:
         """Show `call` of `provider`, with per-environment values as they are in `environment`."""
         self._provider = provider
         self._call = call
         self._environment = environment
         self._secrets = secrets
-        self.loaded(call)
+        self.loaded(item, call)
         if self.is_mounted:
             self._show(provider, call, environment, secrets)
 
@@ -151,8 +159,8 @@ class CallEditor(ModelEditor[Call]):
             notes=self.query_one("#notes", TextArea).text,
         )
 
-    def edited(self, model: Call) -> Message:
-        return self.CallEdited(model)
+    def edited(self, item: TreeItem | None, model: Call) -> Message:
+        return self.CallEdited(item, model)
 
     def _show(
         self, provider: Provider, call: Call, environment: str, secrets: SecretResolver

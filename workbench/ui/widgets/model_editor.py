@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TextArea
 
+from workbench.core.desk import TreeItem
 from workbench.ui.widgets.rows_editor import RowsEditor
 
 Model = TypeVar("Model")
@@ -28,6 +29,7 @@ class ModelEditor(Widget, Generic[Model]):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._reported: Model | None = None
+        self.item: TreeItem | None = None  # what the loaded model is, for the desk
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focus the editor's first field (the editor itself cannot hold the focus)."""
@@ -38,13 +40,24 @@ class ModelEditor(Widget, Generic[Model]):
         """The model as currently edited."""
         raise NotImplementedError
 
-    def edited(self, model: Model) -> Message:
-        """The message telling the screen about an edit."""
+    def edited(self, item: TreeItem | None, model: Model) -> Message:
+        """The message telling the screen about an edit of `item`."""
         raise NotImplementedError
 
-    def loaded(self, model: Model) -> None:
+    def loaded(self, item: TreeItem | None, model: Model) -> None:
         """Remember the freshly loaded model, which is not an edit."""
+        self.item = item
         self._reported = model
+
+    def take_edit(self) -> tuple[TreeItem | None, Model] | None:
+        """The edit not reported yet (its message still queued), now reported; None if none."""
+        if self._reported is None:
+            return None
+        model = self.to_model()
+        if model == self._reported:
+            return None
+        self._reported = model
+        return self.item, model
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -52,9 +65,6 @@ class ModelEditor(Widget, Generic[Model]):
     @on(TextArea.Changed)
     @on(RowsEditor.RowsChanged)
     def _field_changed(self) -> None:
-        if self._reported is None:
-            return
-        model = self.to_model()
-        if model != self._reported:
-            self._reported = model
-            self.post_message(self.edited(model))
+        edit = self.take_edit()
+        if edit is not None:
+            self.post_message(self.edited(*edit))

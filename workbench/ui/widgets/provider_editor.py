@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Label, Select, Static, TabbedContent, TabPane, TextArea
 
 from workbench.core import auth as auth_methods
+from workbench.core.desk import TreeItem
 from workbench.core.secrets import SecretResolver
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import PerEnvironment, Provider
@@ -32,8 +33,9 @@ class ProviderEditor(ModelEditor[Provider]):
     class ProviderEdited(Message):
         """The user changed the provider being edited."""
 
-        def __init__(self, provider: Provider) -> None:
+        def __init__(self, item: TreeItem | None, provider: Provider) -> None:
             super().__init__()
+            self.item = item
             self.provider = provider
 
     PrivateValueStored = PrivateValueStored
@@ -81,13 +83,14 @@ class ProviderEditor(ModelEditor[Provider]):
         environments: tuple[str, ...],
         environment: str,
         secrets: SecretResolver,
+        item: TreeItem | None = None,
     ) -> None:
         """Show `provider`, with per-environment values as they are in `environment`."""
         self._provider = provider
         self._environments = environments
         self._environment = environment
         self._secrets = secrets
-        self.loaded(provider)
+        self.loaded(item, provider)
         if self.is_mounted:
             self._show(provider, environment, secrets)
 
@@ -110,8 +113,8 @@ class ProviderEditor(ModelEditor[Provider]):
             notes=self.query_one("#notes", TextArea).text,
         )
 
-    def edited(self, model: Provider) -> Message:
-        return self.ProviderEdited(model)
+    def edited(self, item: TreeItem | None, model: Provider) -> Message:
+        return self.ProviderEdited(item, model)
 
     def _show(self, provider: Provider, environment: str, secrets: SecretResolver) -> None:
         self.query_one("#provider-name", Static).update(visible(provider.name))

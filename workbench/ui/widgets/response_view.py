@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from workbench.core.desk import UNPARSED
 from workbench.core.secrets import Masker
 from workbench.core.sending import (
     LARGE_BODY,
@@ -53,8 +54,6 @@ from workbench.ui.widgets.status_line import StatusLine
 # Tab names for `action_show_tab`, and the ids of their panes.
 TABS = {"json": "tab-json", "body": "tab-body", "headers": "tab-headers", "request": "tab-request"}
 NO_RESPONSE = "No response yet."
-# `show_exchange`'s default: the body was not parsed yet, the view parses it.
-UNPARSED: Any = object()
 
 
 class ResponseView(Widget):

@@ -73,12 +73,12 @@ def class_rows(app: App[Any], section: str, bindings: Sequence[BindingType]) -> 
 def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     """Every row of the help, those active on `screen` first."""
     # Imported here: the help lists the keys of the screens that open it.
-    from workbench.ui.screens.confirm import ChoiceScreen
+    from workbench.ui.dialogs.choice import ChoiceScreen
+    from workbench.ui.dialogs.name_prompt import NamePromptScreen
+    from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
+    from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
+    from workbench.ui.dialogs.shape_review import ShapeReviewScreen
     from workbench.ui.screens.main import MainScreen
-    from workbench.ui.screens.name_prompt import NamePromptScreen
-    from workbench.ui.screens.sample_prompt import SamplePromptScreen
-    from workbench.ui.screens.secret_prompt import PrivateValuePromptScreen
-    from workbench.ui.screens.shape_review import ShapeReviewScreen
     from workbench.ui.widgets.body_view import BodyView
     from workbench.ui.widgets.json_tree import JsonTree
     from workbench.ui.widgets.private_input import PrivateInput

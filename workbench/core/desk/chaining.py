@@ -1,45 +1,31 @@
-"""Chaining from the TUI: `u` on a value of the JSON tree makes it a parameter of another call.
+"""Chaining from the response: a value of the shown answer becomes a parameter of another call.
 
-The response view shows the result of the call `SendFlow` sent last
-(`SendFlow.shown`); a node of its JSON tree is a path into that call's data.
-Two palettes (fuzzy, keys only) pick the call that takes the value, then
-which of its parameters, or a new one; `workbench.core.workspace.chaining.chain_parameter`
-makes the edit, applied to the document like every other edit: in memory,
-written by ctrl+s. Only a data call's response can be a source.
+The response area shows the result of the call sent last (`SendFlow.shown`);
+a value in it is a path into that call's data. The user picks the call that
+takes the value, then which of its parameters (or a new one);
+`workbench.core.workspace.chaining.chain_parameter` makes the edit, applied
+to the document like every other edit: in memory, saved with the rest.
+Only a data call's response can be a source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
-from textual.markup import escape
-
+from workbench.core.desk.ask import Candidate
 from workbench.core.errors import ChainError
-from workbench.core.secrets import SecretAddress, parameter_field
-from workbench.core.shape import JsonPath, PathError, lookup, path_text
-from workbench.core.workspace import (
-    Call,
-    CallKey,
-    Parameter,
-    Renamed,
-    SecretChange,
-    SecretRemoval,
-    UseAs,
-    WorkspaceDocument,
-    chain_parameter,
-    full_name,
-    value_for,
-)
-from workbench.ui.commands import Candidate
+from workbench.core.secrets.store import SecretAddress, parameter_field
+from workbench.core.shape.json_path import JsonPath, PathError, lookup, path_text
+from workbench.core.workspace.chaining import CallKey, chain_parameter, full_name
+from workbench.core.workspace.document import WorkspaceDocument
+from workbench.core.workspace.editing import Renamed, SecretChange, SecretRemoval
+from workbench.core.workspace.model import Call, Parameter, UseAs, value_for
 
 if TYPE_CHECKING:
-    from workbench.core.sending import CallResult
-    from workbench.ui.screens.main import MainScreen
+    from workbench.core.desk.desk import Desk
+    from workbench.core.sending.session import CallResult
 
 
 @dataclass(frozen=True)
@@ -65,7 +51,7 @@ class ChainSource:
 def chain_source(
     shown: tuple[WorkspaceDocument, CallResult] | None, path: JsonPath | None
 ) -> ChainSource | str:
-    """The source for the value at `path` of the JSON tree, or why it cannot be one."""
+    """The source for the value at `path` of the shown body, or why it cannot be one."""
     if shown is None:
         return "No response to take a value from: send a data call, then press u on a value."
     document, result = shown
@@ -99,63 +85,37 @@ def default_name(path: JsonPath) -> str:
     return next((part for part in reversed(path) if isinstance(part, str)), "value")
 
 
-def choices(
-    candidates: Sequence[Candidate], typed: Callable[[str], Candidate | None]
-) -> type[Provider]:
-    """A palette provider offering `candidates`, plus what `typed` makes of the query."""
-
-    class Choices(Provider):
-        async def discover(self) -> Hits:
-            for candidate in candidates:
-                # Names and URLs are not markup: `[id]` is a placeholder, not a style.
-                shown, help = Content(candidate.text), escape(candidate.help)
-                yield DiscoveryHit(shown, candidate.run, text=candidate.text, help=help)
-
-        async def search(self, query: str) -> Hits:
-            matcher = self.matcher(query)
-            for candidate in candidates:
-                score = matcher.match(candidate.text)
-                if score > 0:
-                    text = matcher.highlight(candidate.text)
-                    yield Hit(score, text, candidate.run, help=escape(candidate.help))
-            extra = typed(query)
-            if extra is not None:  # last: a name typed is a new one
-                shown, help = Content(extra.text), escape(extra.help)
-                yield Hit(0.01, shown, extra.run, text=extra.text, help=help)
-
-    return Choices
-
-
-def _no_typed(query: str) -> None:
-    return None
-
-
 class ChainFlow:
     """Picks the call and parameter that take a value of the shown response, and chains them."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
 
-    def use_value(self, path: JsonPath | None) -> None:
-        """Start from the value at `path` of the JSON tree (None: the cursor is on none)."""
-        self.screen.sync_editor()
-        source = chain_source(self.screen.sender.shown, path)
+    async def use_value(self, path: JsonPath | None) -> None:
+        """Start from the value at `path` of the shown body (None: no value under the cursor)."""
+        desk = self.desk
+        source = chain_source(desk.sending.shown, path)
         if isinstance(source, str):
-            self.screen.notify(source, severity="warning", markup=False)
+            desk.ask.tell(source, severity="warning")
             return
         assert path is not None
-        targets = list(self._targets(source, default_name(path)))
+        suggested = default_name(path)
+        targets = list(self._targets(source, suggested))
         if not targets:
-            self.screen.notify(
+            desk.ask.tell(
                 f"No other call of {source.document.workspace.name} can take this value.",
                 severity="warning",
-                markup=False,
             )
             return
-        placeholder = f"Use {source.described} in which call?"
-        self._palette(choices(targets, _no_typed), placeholder)
+        picked = await desk.ask.pick(f"Use {source.described} in which call?", targets)
+        if picked is None:
+            return
+        target, call = picked
+        name = await self._pick_parameter(source, target, call, suggested)
+        if name is not None:
+            self._chain(source, target, name)
 
-    def _targets(self, source: ChainSource, name: str) -> Iterable[Candidate]:
+    def _targets(self, source: ChainSource, name: str) -> Iterable[Candidate[tuple[CallKey, Call]]]:
         """The calls that may take the value: all but the source and those it would circle."""
         workspace = source.document.workspace
         for provider in workspace.providers:
@@ -169,45 +129,34 @@ class ChainFlow:
                 yield Candidate(
                     full_name(provider.name, call.name),
                     f"{call.method.value} {call.url} · {call.use_as.value} · {takes}",
-                    partial(self._pick_parameter, source, target, call, name),
+                    (target, call),
                 )
 
-    def _pick_parameter(self, source: ChainSource, target: CallKey, call: Call, name: str) -> None:
+    async def _pick_parameter(
+        self, source: ChainSource, target: CallKey, call: Call, name: str
+    ) -> str | None:
         taken = {p.name for p in call.parameters}
         environment = source.environment
-        candidates = [
-            Candidate(p.name, _replaces(p, environment), self._chainer(source, target, p.name))
-            for p in call.parameters
-        ]
+        candidates = [Candidate(p.name, _replaces(p, environment), p.name) for p in call.parameters]
         if name not in taken:
-            candidates.append(self._new(source, target, name))
+            candidates.append(_new(target, name))
 
-        def typed(query: str) -> Candidate | None:
+        def typed(query: str) -> Candidate[str] | None:
             query = query.strip()
             if not query or query in taken or query == name:
                 return None
-            return self._new(source, target, query)
+            return _new(target, query)
 
-        self._palette(choices(candidates, typed), f"…as which parameter of {full_name(*target)}?")
-
-    def _new(self, source: ChainSource, target: CallKey, name: str) -> Candidate:
-        help = f"adds the parameter {name} to {full_name(*target)}"
-        return Candidate(f"New parameter named {name}", help, self._chainer(source, target, name))
-
-    def _chainer(self, source: ChainSource, target: CallKey, name: str) -> Callable[[], None]:
-        return partial(self._chain, source, target, name)
-
-    def _palette(self, provider: type[Provider], placeholder: str) -> None:
-        self.screen.app.push_screen(CommandPalette([provider], placeholder=placeholder))
+        placeholder = f"…as which parameter of {full_name(*target)}?"
+        return await self.desk.ask.pick(placeholder, candidates, typed)
 
     def _chain(self, source: ChainSource, target: CallKey, name: str) -> None:
-        screen, document = self.screen, source.document
-        screen.sync_editor()
+        desk, document = self.desk, source.document
         workspace = document.workspace
         try:
             chained = chain_parameter(workspace, target, name, source.key, source.path)
         except (ChainError, PathError) as error:
-            screen.notify(f"Not chained: {error}", severity="error", markup=False)
+            desk.ask.tell(f"Not chained: {error}", severity="error")
             return
         # A private parameter that is chained now has no stored value: forget it at save.
         provider = workspace.provider(target[0])
@@ -216,10 +165,13 @@ class ChainFlow:
         moves: tuple[SecretChange, ...] = ()
         if was is not None and was.private:
             moves = (SecretRemoval(SecretAddress(target[0], parameter_field(name, target[1]))),)
-        screen.apply_edit(document, Renamed(chained, moves), screen.selected)
-        screen.notify(
-            f"{full_name(*target)}: {name} ← {source.described} (ctrl+s saves it)", markup=False
-        )
+        desk.apply_edit(document, Renamed(chained, moves), desk.selected)
+        desk.ask.tell(f"{full_name(*target)}: {name} ← {source.described} (ctrl+s saves it)")
+
+
+def _new(target: CallKey, name: str) -> Candidate[str]:
+    help = f"adds the parameter {name} to {full_name(*target)}"
+    return Candidate(f"New parameter named {name}", help, name)
 
 
 def _replaces(parameter: Parameter, environment: str) -> str:

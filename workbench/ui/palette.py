@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.markup import escape
 
-from workbench.core.desk import TreeItem
+from workbench.core.desk import Desk, TreeItem
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
@@ -35,13 +35,13 @@ class Candidate:
     run: Callable[[], Any]
 
 
-class GoToCallCommands(Provider):
+class GoToCall(Provider):
     """`Go to call: Provider/Call` for every call of every open workspace."""
 
     def main_screen(self) -> MainScreen | None:
-        from workbench.ui.screens.main import MainScreen
-
-        return self.screen if isinstance(self.screen, MainScreen) else None
+        """The main screen the palette was opened over (the one screen with a desk)."""
+        screen = self.screen
+        return screen if isinstance(getattr(screen, "desk", None), Desk) else None  # type: ignore[return-value]
 
     def candidates(self, screen: MainScreen) -> Iterable[Candidate]:
         several = len(screen.documents) > 1
@@ -73,7 +73,7 @@ class GoToCallCommands(Provider):
                 yield Hit(score, matcher.highlight(candidate.text), candidate.run, help=help)
 
 
-class WorkbenchCommands(GoToCallCommands):
+class WorkbenchActions(GoToCall):
     """Every action that has a key, named as in the help screen, then every call."""
 
     def candidates(self, screen: MainScreen) -> Iterable[Candidate]:

@@ -1,8 +1,7 @@
-"""Editing the tree from the main screen: new, rename, duplicate, delete and move.
+"""Editing the tree: new provider or call, rename, duplicate, delete and move.
 
 Each edit asks what it needs (a name, a confirmation), then applies one
-function of `workbench.core.workspace.editing` to the selected document. The keys are
-bound on the tree; the command palette runs the same actions.
+function of `workbench.core.workspace.editing` to the selected document.
 """
 
 from __future__ import annotations
@@ -10,34 +9,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from workbench.core.desk import TreeItem
-from workbench.core.workspace import EditError, Renamed, editing
-from workbench.ui.screens.confirm import confirm
-from workbench.ui.screens.name_prompt import NamePromptScreen
+from workbench.core.desk.ask import confirm
+from workbench.core.desk.items import TreeItem
+from workbench.core.workspace import editing
+from workbench.core.workspace.editing import EditError, Renamed
 
 if TYPE_CHECKING:
-    from workbench.ui.screens.main import MainScreen
+    from workbench.core.desk.desk import Desk
 
 # Applies a name to the current workspace: the edit and the item to select afterwards.
 NamedEdit = Callable[[str], tuple[Renamed, TreeItem]]
 
 
-class TreeEditing:
+class TreeEdits:
     """The edits of providers and calls that the tree's keys start."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
 
     def _selected(self, what: str) -> TreeItem | None:
-        """The selected item (after taking the editor's edits), if it is a provider or call."""
-        self.screen.sync_editor()
-        item = self.screen.selected
+        """The selected item, if it is a provider or call (else a notice says so)."""
+        item = self.desk.selected
         if item is None or item.provider is None:
-            self.screen.notify(f"Select a provider or a call to {what}.", severity="warning")
+            self.desk.ask.tell(f"Select a provider or a call to {what}.", severity="warning")
             return None
         return item
 
-    def _ask_name(self, title: str, value: str, edit: NamedEdit) -> None:
+    async def _ask_name(self, title: str, value: str, edit: NamedEdit) -> None:
         def problem(name: str) -> str | None:
             try:
                 edit(name)
@@ -45,17 +43,14 @@ class TreeEditing:
                 return str(error)
             return None
 
-        def answered(name: str | None) -> None:
-            if name is not None:
-                renamed, selected = edit(name)
-                self.screen.apply_edit(selected.document, renamed, selected)
+        name = await self.desk.ask.name(title, value, problem)
+        if name is not None:
+            renamed, selected = edit(name)
+            self.desk.apply_edit(selected.document, renamed, selected)
 
-        self.screen.app.push_screen(NamePromptScreen(title, value, problem), answered)
-
-    def new_provider(self) -> None:
-        self.screen.sync_editor()
-        item = self.screen.selected
-        document = item.document if item else self.screen.current_document()
+    async def new_provider(self) -> None:
+        item = self.desk.selected
+        document = item.document if item else self.desk.current_document()
         if document is None:
             return
         after = item.provider if item else None
@@ -65,14 +60,13 @@ class TreeEditing:
             return Renamed(workspace), TreeItem(document, name.strip())
 
         taken = [p.name for p in document.workspace.providers]
-        self._ask_name("New provider", editing.unique_name("New provider", taken), edit)
+        await self._ask_name("New provider", editing.unique_name("New provider", taken), edit)
 
-    def new_call(self) -> None:
-        self.screen.sync_editor()
-        item = self.screen.selected
+    async def new_call(self) -> None:
+        item = self.desk.selected
         provider = item.provider_model if item else None
         if item is None or provider is None:
-            self.screen.notify("Select a provider first (N makes a new one).", severity="warning")
+            self.desk.ask.tell("Select a provider first (N makes a new one).", severity="warning")
             return
         document, after = item.document, item.call
 
@@ -82,9 +76,9 @@ class TreeEditing:
 
         taken = [c.name for c in provider.calls]
         title = f"New call in {provider.name}"
-        self._ask_name(title, editing.unique_name("New call", taken), edit)
+        await self._ask_name(title, editing.unique_name("New call", taken), edit)
 
-    def rename(self) -> None:
+    async def rename(self) -> None:
         item = self._selected("rename")
         if item is None or item.provider is None:
             return
@@ -95,14 +89,14 @@ class TreeEditing:
                 renamed = editing.rename_provider(document.workspace, provider, name)
                 return renamed, TreeItem(document, name.strip())
 
-            self._ask_name(f"Rename provider {provider}", provider, edit)
+            await self._ask_name(f"Rename provider {provider}", provider, edit)
             return
 
         def edit_call(name: str) -> tuple[Renamed, TreeItem]:
             renamed = editing.rename_call(document.workspace, provider, call, name)
             return renamed, TreeItem(document, provider, name.strip())
 
-        self._ask_name(f"Rename call {provider}/{call}", call, edit_call)
+        await self._ask_name(f"Rename call {provider}/{call}", call, edit_call)
 
     def duplicate(self) -> None:
         item = self._selected("duplicate")
@@ -115,9 +109,9 @@ class TreeEditing:
         else:
             duplicated, name = editing.duplicate_call(document.workspace, item.provider, item.call)
             selected = TreeItem(document, item.provider, name)
-        self.screen.apply_edit(document, duplicated, selected)
+        self.desk.apply_edit(document, duplicated, selected)
 
-    def delete(self) -> None:
+    async def delete(self) -> None:
         item = self._selected("delete")
         if item is None or item.provider is None:
             return
@@ -135,27 +129,28 @@ class TreeEditing:
                     return editing.delete_provider(document.workspace, provider)
                 return editing.delete_call(document.workspace, provider, call)
             except EditError as error:
-                self.screen.notify(str(error), severity="warning")
+                self.desk.ask.tell(str(error), severity="warning")
                 return None
 
-        def answered(answer: str | None) -> None:
-            deleted = delete() if answer == "yes" else None
-            if deleted is None:
-                return
-            selected = TreeItem(document) if call is None else TreeItem(document, provider)
-            self.screen.apply_edit(document, deleted, selected)
-            self.screen.notify("Deleted. The file changes when you save (ctrl+s).", timeout=3)
-
-        if delete() is not None:  # a refused delete says why at once, without asking first
-            self.screen.app.push_screen(confirm("Delete?", question), answered)
+        if delete() is None:  # a refused delete says why at once, without asking first
+            return
+        if not await confirm(self.desk.ask, "Delete?", question):
+            return
+        deleted = delete()  # again: the workspace may have changed while the question was open
+        if deleted is None:
+            return
+        selected = TreeItem(document) if call is None else TreeItem(document, provider)
+        self.desk.apply_edit(document, deleted, selected)
+        self.desk.ask.tell("Deleted. The file changes when you save (ctrl+s).", timeout=3)
 
     def move(self, offset: int) -> None:
         """Move the selected provider or call `offset` places (negative: up)."""
         item = self._selected("move")
         if item is None or item.provider is None:
             return
+        workspace = item.document.workspace
         if item.call is None:
-            workspace = editing.move_provider(item.document.workspace, item.provider, offset)
+            moved = editing.move_provider(workspace, item.provider, offset)
         else:
-            workspace = editing.move_call(item.document.workspace, item.provider, item.call, offset)
-        self.screen.apply_edit(item.document, Renamed(workspace), item, reload_editor=False)
+            moved = editing.move_call(workspace, item.provider, item.call, offset)
+        self.desk.apply_edit(item.document, Renamed(moved), item, reload_editor=False)

@@ -6,7 +6,6 @@ and goes straight to the secret store, never to the workspace file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -17,16 +16,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
+from workbench.core.desk import PrivateValueAnswer
 from workbench.core.secrets import SecretAddress
 from workbench.core.terminal_text import visible
-
-
-@dataclass(frozen=True)
-class PrivateValueAnswer:
-    """What the user typed, and the environment it is for (None: every environment)."""
-
-    value: str
-    environment: str | None
 
 
 class PrivateValuePromptScreen(ModalScreen[PrivateValueAnswer | None]):

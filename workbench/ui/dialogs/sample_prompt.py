@@ -8,7 +8,6 @@ with the text as it was, so nothing pasted or typed is lost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -18,18 +17,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
+from workbench.core.desk import Sample
 from workbench.core.sending import ResponseDataError
 from workbench.core.shape import manual_data
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Call
-
-
-@dataclass(frozen=True)
-class Sample:
-    """A sample response read as data (`data` may be None: an empty JSON body), and its text."""
-
-    text: str
-    data: object
 
 
 class SamplePromptScreen(ModalScreen[Sample | None]):

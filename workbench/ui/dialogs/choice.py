@@ -8,7 +8,6 @@ reload / cancel when the file changed on disk. Escape always means cancel.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
@@ -18,23 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
-from textual.widgets.button import ButtonVariant
 
+from workbench.core.desk import Choice
 from workbench.core.terminal_text import visible
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One answer: the key that picks it, its button label and the value returned."""
-
-    key: str
-    label: str
-    value: str
-    variant: ButtonVariant = "default"
-
-
-YES = Choice("y", "Yes", "yes", "primary")
-NO = Choice("n", "No", "no")
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -83,8 +68,3 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def confirm(title: str, question: str) -> ChoiceScreen:
-    """A yes / no question; the result is "yes", "no" or None (escape)."""
-    return ChoiceScreen(title, question, (YES, NO))

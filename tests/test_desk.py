@@ -1,0 +1,135 @@
+"""The desk's flows without a screen: a scripted user answers, the demo API answers.
+
+What the TUI does for a user is decided here; the Pilot tests only check
+what the widgets show of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.desk_script import ScriptedUser
+from workbench.core.desk import Answered, Desk, Idle, PrivateValueAnswer, Problem, TreeItem
+from workbench.core.secrets import SecretAddress
+from workbench.core.shape import Shape, with_call_shape
+from workbench.core.workspace import WorkspaceDocument
+from workbench.core.workspace.model import ValueSource
+from workbench.demo.server import DemoServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+async def document(tmp_path: Path, demo_url: str) -> AsyncIterator[WorkspaceDocument]:
+    path = tmp_path / "demo.toml"
+    shutil.copy(ROOT / "workspaces" / "demo.toml", path)
+    document = WorkspaceDocument.load(path, base_url=demo_url)
+    yield document
+    await document.aclose()  # the session's connections
+
+
+def desk_on(document: WorkspaceDocument, call: str, *answers: object) -> tuple[Desk, ScriptedUser]:
+    user = ScriptedUser(list(answers))
+    return Desk([document], user, selected=TreeItem(document, "Demo", call)), user
+
+
+def status(desk: Desk) -> int | None:
+    assert isinstance(desk.response, Answered), desk.response
+    return desk.response.result.exchange.status
+
+
+async def test_a_missing_private_value_is_asked_for_stored_and_sent(
+    document: WorkspaceDocument,
+) -> None:
+    answer = PrivateValueAnswer("key-from-the-user", None)
+    desk, user = desk_on(document, "Check API key", answer)
+    result = await desk.sending.send_selected()
+    assert result is not None and status(desk) == 200
+    assert user.asked == ["private value Demo/Check API key/param.X-Api-Key"]
+    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    assert document.secrets.get(address, "development") is not None
+    assert "key-from-the-user" not in document.path.read_text()
+
+
+async def test_a_declined_private_value_sends_nothing_and_says_what_is_missing(
+    document: WorkspaceDocument,
+) -> None:
+    desk, _ = desk_on(document, "Check API key", None)
+    assert await desk.sending.send_selected() is None
+    assert isinstance(desk.response, Problem)
+    assert "X-Api-Key is not set for development" in desk.response.text
+
+
+async def test_an_action_is_confirmed_first(
+    document: WorkspaceDocument, fresh_demo: DemoServer
+) -> None:
+    users = fresh_demo.state.users.page(1, 1000)[1]
+    desk, user = desk_on(document, "Create user", "no")
+    assert await desk.sending.send_selected() is None
+    assert isinstance(desk.response, Idle) and fresh_demo.state.users.page(1, 1000)[1] == users
+    assert user.asked == ["Send an action call?"]
+
+    user.answers.append("yes")
+    assert await desk.sending.send_selected() is not None
+    assert status(desk) == 201 and fresh_demo.state.users.page(1, 1000)[1] == users + 1
+
+
+async def test_saving_over_a_change_on_disk_asks_and_cancel_keeps_both(
+    document: WorkspaceDocument,
+) -> None:
+    desk, user = desk_on(document, "List users", "cancel", "overwrite")
+    item = desk.selected
+    assert item is not None and item.call_model is not None
+    edited = replace(item.call_model, url="/users?edited=1")
+    desk.edit_call(item, edited)
+    assert document.dirty
+    theirs = document.path.read_text() + "\n# their edit\n"
+    document.path.write_text(theirs)
+
+    assert not await desk.saving.save()
+    assert document.path.read_text() == theirs and document.dirty
+    assert user.was_told("Not saved.")
+
+    assert await desk.saving.save()
+    assert "/users?edited=1" in document.path.read_text() and not document.dirty
+    assert user.asked == ["Changed on disk", "Changed on disk"]
+
+
+async def test_initialize_shows_drift_and_keeps_the_reviewed_shape(
+    document: WorkspaceDocument,
+) -> None:
+    stale = Shape()
+    document.update(with_call_shape(document.workspace, "Demo", "List users", stale))
+
+    def review(learned: object) -> Shape:
+        assert learned.drifted
+        return learned.shape  # type: ignore[no-any-return]
+
+    desk, user = desk_on(document, "List users", review)
+    await desk.initializing.initialize()
+    assert user.asked == ["shape of Demo/List users"]
+    call = document.workspace.provider("Demo").call("List users")  # type: ignore[union-attr]
+    assert call is not None and call.shape is not None and len(call.shape) > 0
+    assert user.was_told("fields in the shape")  # the same as saved: the file had it
+
+
+async def test_a_value_of_the_response_is_chained_into_another_call(
+    document: WorkspaceDocument,
+) -> None:
+    desk, user = desk_on(document, "List users", "Demo/Rename user", "id")
+    await desk.sending.send_selected()
+    await desk.chaining.use_value(("data", 0, "id"))
+    assert user.asked == [
+        "Use Demo/List users data[0].id in which call?",
+        "…as which parameter of Demo/Rename user?",
+    ]
+    call = document.workspace.provider("Demo").call("Rename user")  # type: ignore[union-attr]
+    assert call is not None
+    chained = next(p for p in call.parameters if p.name == "id")
+    assert chained.source == ValueSource("List users", "data[0].id")
+    assert user.was_told("Demo/Rename user: id ← Demo/List users data[0].id")

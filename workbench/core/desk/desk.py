@@ -1,0 +1,185 @@
+"""The desk's state: open documents, the selection, environments, the response shown.
+
+Flows (sending, saving, tree edits, initializing, chaining) are one module
+each and act through the few members here: `selected_call`, `apply_edit`,
+`show`, `ask`. Every change is published as a `Change`, so a screen redraws
+exactly what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import Flag, auto
+
+from workbench.core.desk.ask import Ask
+from workbench.core.desk.chaining import ChainFlow
+from workbench.core.desk.initializing import InitializeFlow
+from workbench.core.desk.items import TreeItem
+from workbench.core.desk.response import Idle, ResponseState
+from workbench.core.desk.saving import SaveFlow
+from workbench.core.desk.sending import SendFlow
+from workbench.core.desk.tree_edits import TreeEdits
+from workbench.core.workspace.document import WorkspaceDocument
+from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
+from workbench.core.workspace.model import Call, Provider
+
+
+class Change(Flag):
+    """What a screen must redraw."""
+
+    TREE = auto()  # the documents' tree, title and environment
+    EDITOR = auto()  # the selected item's editor: load it again
+    RESPONSE = auto()  # `Desk.response`
+    BUSY = auto()  # a call started or ended: keys that depend on it
+    QUIT = auto()  # the user chose to quit
+
+
+Listener = Callable[[Change], None]
+
+
+class Desk:
+    """The application's logic over a set of open workspace documents."""
+
+    def __init__(
+        self,
+        documents: Sequence[WorkspaceDocument],
+        ask: Ask,
+        *,
+        selected: TreeItem | None = None,
+        environment: str | None = None,
+    ) -> None:
+        self.documents = list(documents)
+        self.ask = ask
+        self.selected: TreeItem | None = selected or (
+            TreeItem(self.documents[0]) if self.documents else None
+        )
+        # The environment chosen per document; `--env` applies to those that have it.
+        self._environments: dict[WorkspaceDocument, str] = {
+            d: environment
+            for d in self.documents
+            if environment is not None and environment in d.workspace.environments
+        }
+        self.response: ResponseState = Idle()
+        self._listeners: list[Listener] = []
+        self.sending = SendFlow(self)
+        self.saving = SaveFlow(self)
+        self.tree = TreeEdits(self)
+        self.initializing = InitializeFlow(self)
+        self.chaining = ChainFlow(self)
+
+    # --- publishing ---------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def publish(self, change: Change) -> None:
+        for listener in self._listeners:
+            listener(change)
+
+    def publish_tree(self) -> None:
+        """The documents changed in a way the tree shows (saved, renamed...)."""
+        self.publish(Change.TREE)
+
+    def publish_busy(self) -> None:
+        """A call started or ended."""
+        self.publish(Change.BUSY)
+
+    def show(self, state: ResponseState) -> None:
+        """Put `state` in the response area."""
+        self.response = state
+        self.publish(Change.RESPONSE)
+
+    # --- selection and environment ------------------------------------------------------------
+
+    def select(self, item: TreeItem) -> None:
+        if item != self.selected:
+            self.selected = item
+            self.publish(Change.TREE | Change.EDITOR)
+
+    def reselect(self, item: TreeItem) -> None:
+        """Select `item` and load its editor again, even when it was selected (its model
+        changed underneath, e.g. reloaded from disk)."""
+        self.selected = item
+        self.publish(Change.TREE | Change.EDITOR)
+
+    def current_document(self) -> WorkspaceDocument | None:
+        if self.selected is not None:
+            return self.selected.document
+        return self.documents[0] if self.documents else None
+
+    def environment_of(self, document: WorkspaceDocument) -> str:
+        chosen = self._environments.get(document)
+        environments = document.workspace.environments
+        return chosen if chosen in environments else document.workspace.default_environment
+
+    def set_environment(self, document: WorkspaceDocument, environment: str) -> None:
+        self._environments[document] = environment
+        self.publish(Change.TREE | Change.EDITOR)
+
+    def next_environment(self) -> None:
+        """Switch the current document to its next environment, and say which."""
+        document = self.current_document()
+        if document is None:
+            return
+        environments = document.workspace.environments
+        index = environments.index(self.environment_of(document))
+        self.set_environment(document, environments[(index + 1) % len(environments)])
+        self.ask.tell(f"Environment: {self.environment_of(document)}", timeout=2)
+
+    def selected_call(self, purpose: str) -> tuple[WorkspaceDocument, Provider, Call] | None:
+        """The selected call as edited; None, with a notice saying to select a call `purpose`
+        (e.g. "to send it"), when the selection is a workspace or provider."""
+        item = self.selected
+        provider = item.provider_model if item else None
+        call = item.call_model if item else None
+        if item is None or provider is None or call is None:
+            self.ask.tell(f"Select a call in the tree {purpose}.", severity="warning")
+            return None
+        return item.document, provider, call
+
+    # --- edits --------------------------------------------------------------------------------
+
+    def edit_call(self, item: TreeItem, call: Call) -> None:
+        """The user edited `item`'s call in the editor (a rename included)."""
+        if item.provider is None or item.call is None:
+            return
+        try:
+            renamed = replace_call(item.document.workspace, item.provider, item.call, call)
+        except EditError as error:
+            self.ask.tell(str(error), title="Name not taken over", severity="warning")
+            return
+        self._edited(item, renamed, TreeItem(item.document, item.provider, call.name.strip()))
+
+    def edit_provider(self, item: TreeItem, provider: Provider) -> None:
+        """The user edited `item`'s provider in the editor (a rename included)."""
+        if item.provider is None or item.call is not None:
+            return
+        try:
+            renamed = replace_provider(item.document.workspace, item.provider, provider)
+        except EditError as error:
+            self.ask.tell(str(error), title="Name not taken over", severity="warning")
+            return
+        self._edited(item, renamed, TreeItem(item.document, provider.name.strip()))
+
+    def _edited(self, item: TreeItem, renamed: Renamed, now: TreeItem) -> None:
+        if renamed.workspace == item.document.workspace:
+            return
+        selected = now if item == self.selected else self.selected
+        self.apply_edit(item.document, renamed, selected, reload_editor=False)
+
+    def apply_edit(
+        self,
+        document: WorkspaceDocument,
+        renamed: Renamed,
+        selected: TreeItem | None,
+        *,
+        reload_editor: bool = True,
+    ) -> None:
+        """Put an edited workspace in its document and select `selected`."""
+        document.update(renamed.workspace, renamed.moves)
+        self.selected = selected
+        self.publish(Change.TREE | Change.EDITOR if reload_editor else Change.TREE)
+
+    async def aclose(self) -> None:
+        for document in self.documents:
+            await document.aclose()

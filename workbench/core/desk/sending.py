@@ -1,0 +1,194 @@
+"""Sending the selected call: confirm an action, send, show the outcome, ask what is missing.
+
+The call runs through the document's long-lived `Session` (`run_call`:
+chained parameters, sending, reading the answer into data). A private value
+that is missing is asked for (masked) and the call sent again; a stored
+value bound for an origin not approved, or a file outside the workspace,
+is asked about first. Any other `WorkbenchError` is shown as a problem,
+without touching the workspace. Cancelling (the screen cancels the task
+that awaits `send_selected`) shows "cancelled".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workbench.core.desk.ask import NO, Choice, confirm
+from workbench.core.desk.response import Answered, Cancelled, InFlight, Problem
+from workbench.core.errors import SecretMissing, SecretStoreError, WorkbenchError, WorkspaceError
+from workbench.core.secrets.needed import PrivateValue, private_values
+from workbench.core.secrets.trust import FileNotApproved, OriginNotApproved
+from workbench.core.sending.url import join
+from workbench.core.workspace.document import WorkspaceDocument
+from workbench.core.workspace.model import Call, Provider, UseAs, value_for
+
+if TYPE_CHECKING:
+    from workbench.core.desk.desk import Desk
+    from workbench.core.sending.session import CallResult  # imports httpx: not at start
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A call on its way: what is sent, from which document, to which environment."""
+
+    document: WorkspaceDocument
+    provider: Provider
+    call: Call
+    environment: str
+
+    @property
+    def url(self) -> str:
+        """The URL as written (placeholders unfilled): the exchange shows the real one."""
+        session_base = self.document.base_url
+        base = session_base or value_for(self.provider.base_url, self.environment)
+        return join(base or "", self.call.url)
+
+    async def send(self) -> CallResult:
+        # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a
+        # thread, so the screen stays live.
+        await asyncio.to_thread(_warm_up)
+        session = self.document.session()
+        return await session.run_call(self.provider, self.call, environment=self.environment)
+
+
+def _warm_up() -> None:
+    from workbench.core.sending.session import warm_up
+
+    warm_up()
+
+
+class SendFlow:
+    """What happens around a send: the confirmation, the outcome, the questions it raises."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self._current: Sending | None = None  # the latest send: an older one shows nothing
+        # The document and result whose answer the response area shows (chaining reads it).
+        self.shown: tuple[WorkspaceDocument, CallResult] | None = None
+
+    @property
+    def in_flight(self) -> bool:
+        return self._current is not None
+
+    async def send_selected(self, verb: str = "Send") -> CallResult | None:
+        """Send the selected call as edited and show the outcome; the result, or None when
+        nothing was sent or it failed. `verb` names what sending is for in the confirmation."""
+        desk = self.desk
+        selected = desk.selected_call(f"to {verb.lower()} it")
+        if selected is None:
+            return None
+        document, provider, call = selected
+        sending = Sending(document, provider, call, desk.environment_of(document))
+        if call.use_as is UseAs.ACTION and document.workspace.settings.confirm_actions:
+            question = (
+                f"{provider.name}/{call.name} is an action: {call.method} {sending.url} "
+                f"changes things on the server. {verb} it in {sending.environment}?"
+            )
+            if not await confirm(desk.ask, f"{verb} an action call?", question):
+                return None
+        return await self.send(sending)
+
+    async def send(self, sending: Sending) -> CallResult | None:
+        """Send until it is answered, or until the user declines what it asks."""
+        while True:
+            outcome = await self._attempt(sending)
+            if isinstance(outcome, BaseException):
+                if not await self._after_failure(sending, outcome):
+                    return None
+                continue
+            return outcome
+
+    async def _attempt(self, sending: Sending) -> CallResult | BaseException:
+        desk = self.desk
+        self._current, self.shown = sending, None
+        desk.show(InFlight(sending.call.method.value, sending.url, sending.environment))
+        desk.publish_busy()
+        try:
+            result = await sending.send()
+        except asyncio.CancelledError:
+            if self._current is sending:  # not replaced by a newer send
+                desk.show(Cancelled(sending.environment))
+            raise
+        except Exception as error:  # shown below, a bug included: no traceback on screen
+            return error
+        finally:
+            if self._current is sending:
+                self._current = None
+                desk.publish_busy()
+        self.shown = (sending.document, result)
+        desk.show(Answered(result, sending.environment))
+        return result
+
+    async def _after_failure(self, sending: Sending, error: BaseException) -> bool:
+        """Show why the send failed; True when the user gave what was missing (send again)."""
+        desk = self.desk
+        if isinstance(error, OriginNotApproved | FileNotApproved):
+            desk.show(Problem(str(error)))
+            return await self._approve(sending, error)
+        if isinstance(error, SecretMissing):
+            value = missing_value(sending.document, error)
+            if value is not None:
+                desk.show(
+                    Problem(
+                        f"The private value {value.address} is not set for {sending.environment}."
+                    )
+                )
+                return await self._ask_private_value(sending, value)
+        if isinstance(error, WorkbenchError):
+            desk.show(Problem(str(error)))
+        else:
+            # A bug, not a user error: say so plainly; the log has the details.
+            log.error("unexpected error while sending", exc_info=error)
+            desk.show(Problem(f"Unexpected error while sending: {error!r}"))
+        return False
+
+    async def _approve(
+        self, sending: Sending, refusal: OriginNotApproved | FileNotApproved
+    ) -> bool:
+        """Ask whether to send where the workspace now points (or upload the file); a yes is
+        remembered in the user's data directory."""
+        # "No" comes first, so Enter pressed out of habit does not send.
+        choices = (NO, Choice("y", "Yes, send it", "yes", "warning"))
+        title = "Send to a new place?" if isinstance(refusal, OriginNotApproved) else "Upload?"
+        if await self.desk.ask.choose(title, refusal.question, choices) != "yes":
+            return False
+        trust = sending.document.session().trust
+        try:
+            if isinstance(refusal, OriginNotApproved):
+                trust.approve_origin(refusal.provider, refusal.origin)
+            else:
+                trust.approve_file(refusal.path)
+        except SecretStoreError as error:
+            self.desk.show(Problem(str(error)))
+            return False
+        return True
+
+    async def _ask_private_value(self, sending: Sending, value: PrivateValue) -> bool:
+        desk, document = self.desk, sending.document
+        answer = await desk.ask.private_value(value.address, value.description, sending.environment)
+        if answer is None:
+            return False
+        try:
+            if document.ensure_id():
+                desk.ask.tell(
+                    f"Gave {document.path.name} the id {document.workspace.id} "
+                    "(one added line); commit it so your teammates' values match."
+                )
+            document.secrets.set(value.address, answer.value, answer.environment)
+            # The user typed it for the workspace they see: its first value fixes where the
+            # provider's values may go.
+            document.session().record_first_origins(sending.provider, answer.environment)
+        except (SecretStoreError, WorkspaceError) as error:
+            desk.show(Problem(str(error)))
+            return False
+        return True
+
+
+def missing_value(document: WorkspaceDocument, error: SecretMissing) -> PrivateValue | None:
+    """The private value a `SecretMissing` is about."""
+    return next((v for v in private_values(document.workspace) if v.address == error.address), None)

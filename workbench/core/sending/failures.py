@@ -1,0 +1,141 @@
+"""What a transport failure means for the user: refused, DNS, TLS (which side), timeout.
+
+Token requests (`workbench.core.auth.oauth`) and calls (`client`) both
+describe their failures here, so they say the same thing for the same fault.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from urllib.parse import urlsplit
+
+import httpx
+
+from workbench.core.sending.exchange import FailureKind, SentRequest
+
+# What sending can raise when the network or the peer fails. httpcore lets an
+# ssl.SSLError raised while *reading* through unwrapped: with TLS 1.3 that is
+# how a server's "certificate required" alert arrives (after the handshake).
+TRANSPORT_ERRORS = (httpx.HTTPError, ssl.SSLError)
+
+# TLS alerts and errors (OpenSSL reason codes) -> what they mean for the user.
+_CLIENT_CERTIFICATE_WANTED = ("CERTIFICATE_REQUIRED", "HANDSHAKE_FAILURE")
+_CLIENT_CERTIFICATE_REFUSED = (
+    "UNKNOWN_CA",
+    "BAD_CERTIFICATE",
+    "CERTIFICATE_UNKNOWN",
+    "CERTIFICATE_EXPIRED",
+    "CERTIFICATE_REVOKED",
+    "UNSUPPORTED_CERTIFICATE",
+    "DECRYPT_ERROR",
+)
+
+
+def describe_transport_error(
+    error: httpx.HTTPError | ssl.SSLError,
+    sent: SentRequest,
+    timeout: float,
+    *,
+    answered: bool = False,
+) -> tuple[FailureKind, str]:
+    """Classify an httpx (or raw TLS) error and say what the user can do about it.
+
+    httpx chains the original OS or SSL error as `__cause__`; that is where
+    "refused" and "unknown host" can be told apart reliably. `answered`: the
+    error came while reading a response body, not before any answer.
+    """
+    parts = urlsplit(sent.url)
+    host = parts.hostname or "the server"
+    where = f"{host}:{parts.port}" if parts.port else host
+    causes = list(_cause_chain(error))
+    if isinstance(error, httpx.TimeoutException):
+        phase = "connect to" if isinstance(error, httpx.ConnectTimeout) else "get an answer from"
+        return FailureKind.TIMEOUT, (
+            f"Timed out after {timeout:g} s trying to {phase} {where}. "
+            "Raise the call's timeout option, or check that the server is up."
+        )
+    tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+    if tls_error is not None or "SSL" in str(error):
+        return FailureKind.TLS, _describe_tls_error(where, tls_error, error)
+    if isinstance(error, httpx.ConnectError):
+        text = " ".join(str(c) for c in causes)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+            return FailureKind.REFUSED, (
+                f"Connection refused by {where}: nothing is listening there. "
+                "Is the server running, and are the host and port right?"
+            )
+        if any(isinstance(c, socket.gaierror) for c in causes) or "name resolution" in text:
+            return FailureKind.DNS, (
+                f"Cannot resolve the host name {host!r}. Check the URL (or the provider's "
+                "base URL) and your network or DNS."
+            )
+        return FailureKind.REFUSED, f"Cannot connect to {where}: {error}."
+    reset = any(isinstance(c, ConnectionResetError | BrokenPipeError) for c in causes)
+    if reset and parts.scheme == "https" and not answered:
+        # A server that requires a client certificate sends a TLS alert and
+        # closes; when our request is still unread there, its kernel resets
+        # the connection and the alert is lost. A reset before any answer on
+        # HTTPS is most often that.
+        return FailureKind.TLS, (
+            f"TLS failed with {where}: the server reset the connection before answering "
+            f"({_deepest_message(causes)}). Servers that require a client certificate do this "
+            "when none (or one they do not accept) is sent: check the provider's "
+            "'Client-side SSL certificate' authentication."
+        )
+    return FailureKind.PROTOCOL, (
+        f"The connection to {where} broke: {_deepest_message(causes)}. "
+        "The server closed it or answered with something that is not HTTP."
+    )
+
+
+def _describe_tls_error(where: str, tls_error: ssl.SSLError | None, error: BaseException) -> str:
+    """Say which side of the TLS handshake balked, from OpenSSL's reason code."""
+    reason = (tls_error.reason if tls_error is not None else None) or ""
+    detail = str(tls_error or error)
+    if any(code in reason for code in _CLIENT_CERTIFICATE_WANTED):
+        return (
+            f"TLS failed with {where}: the server asked for a client certificate and got none "
+            f"it accepts ({detail}). Use the provider's 'Client-side SSL certificate' "
+            "authentication with a certificate the server trusts."
+        )
+    if any(code in reason for code in _CLIENT_CERTIFICATE_REFUSED):
+        return (
+            f"TLS failed with {where}: the server refused the client certificate ({detail}). "
+            "Check that it is signed by a CA the server trusts, not expired, and that the "
+            "private key belongs to it."
+        )
+    if isinstance(tls_error, ssl.SSLCertVerificationError):
+        return (
+            f"TLS failed with {where}: the server's certificate is not trusted "
+            f"({tls_error.verify_message or detail}). For a server with a private CA give that "
+            "CA's bundle (ca_bundle of the 'Client-side SSL certificate' authentication), or "
+            "turn off the call's verify_tls option."
+        )
+    if "WRONG_VERSION_NUMBER" in reason:
+        return (
+            f"TLS failed with {where}: the server does not speak TLS there ({detail}). "
+            "Check the URL's scheme (http or https) and port."
+        )
+    return (
+        f"TLS failed with {where}: {detail}. Check the URL's scheme and port; for a "
+        "self-signed server give its CA bundle or turn off the call's verify_tls option."
+    )
+
+
+def _deepest_message(causes: list[BaseException]) -> str:
+    """The most specific non-empty message in the chain (httpx's own are often empty)."""
+    for cause in reversed(causes):
+        text = (cause.strerror if isinstance(cause, OSError) else None) or str(cause)
+        if text:
+            return text
+    return type(causes[0]).__name__
+
+
+def _cause_chain(error: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
