@@ -54,6 +54,7 @@ async def test_a_missing_private_value_is_asked_for_stored_and_sent(
     address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
     assert document.secrets.get(address, "development") is not None
     assert "key-from-the-user" not in document.path.read_text()
+    assert "key-from-the-user" not in repr(answer)
 
 
 async def test_a_declined_private_value_sends_nothing_and_says_what_is_missing(

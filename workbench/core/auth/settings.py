@@ -10,7 +10,7 @@ from __future__ import annotations
 from workbench.core import auth
 from workbench.core.auth.base import AuthMethod, ResolvedSettings
 from workbench.core.errors import RequestBuildError
-from workbench.core.secrets.store import SecretAddress, SecretResolver, auth_field
+from workbench.core.secrets.store import SecretAddress, SecretResolver
 from workbench.core.workspace.model import Provider, value_for
 
 
@@ -37,7 +37,7 @@ def resolve_settings(
     settings: ResolvedSettings = {}
     for setting in method.settings:
         if setting.private:
-            address = SecretAddress(provider.name, auth_field(setting.name))
+            address = SecretAddress.auth(provider.name, setting.name)
             secret = (
                 secrets.require(address, environment)
                 if setting.required

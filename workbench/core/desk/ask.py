@@ -8,7 +8,7 @@ Every question may be declined: None (or False) means the user cancelled.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ class Candidate(Generic[T]):
 class PrivateValueAnswer:
     """A private value typed by the user; `environment` None means for every environment."""
 
-    value: str
-    environment: str | None
+    value: str = field(repr=False)  # never in a log or a traceback
+    environment: str | None = None
 
 
 @dataclass(frozen=True)

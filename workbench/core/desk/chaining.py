@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import Candidate
 from workbench.core.errors import ChainError
-from workbench.core.secrets.store import SecretAddress, parameter_field
+from workbench.core.secrets.store import SecretAddress
 from workbench.core.shape.json_path import JsonPath, PathError, lookup, path_text
 from workbench.core.workspace.chaining import CallKey, chain_parameter, full_name
 from workbench.core.workspace.document import WorkspaceDocument
@@ -164,7 +164,7 @@ class ChainFlow:
         was = next((p for p in call.parameters if p.name == name), None) if call else None
         moves: tuple[SecretChange, ...] = ()
         if was is not None and was.private:
-            moves = (SecretRemoval(SecretAddress(target[0], parameter_field(name, target[1]))),)
+            moves = (SecretRemoval(SecretAddress.parameter(target[0], name, target[1])),)
         desk.apply_edit(document, Renamed(chained, moves), desk.selected)
         desk.ask.tell(f"{full_name(*target)}: {name} ← {source.described} (ctrl+s saves it)")
 

@@ -23,7 +23,7 @@ from workbench.core.secrets.needed import PrivateValue, private_values
 from workbench.core.secrets.trust import FileNotApproved, OriginNotApproved
 from workbench.core.sending.url import join
 from workbench.core.workspace.document import WorkspaceDocument
-from workbench.core.workspace.model import Call, Provider, UseAs, value_for
+from workbench.core.workspace.model import Call, Provider, UseAs, base_url_of
 
 if TYPE_CHECKING:
     from workbench.core.desk.desk import Desk
@@ -44,9 +44,8 @@ class Sending:
     @property
     def url(self) -> str:
         """The URL as written (placeholders unfilled): the exchange shows the real one."""
-        session_base = self.document.base_url
-        base = session_base or value_for(self.provider.base_url, self.environment)
-        return join(base or "", self.call.url)
+        base = base_url_of(self.provider, self.environment, self.document.base_url)
+        return join(base, self.call.url)
 
     async def send(self) -> CallResult:
         # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a

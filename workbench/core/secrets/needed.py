@@ -6,12 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workbench.core import auth
-from workbench.core.auth.tokens import TOKEN_FIELD
 from workbench.core.secrets.store import (
     SecretAddress,
-    auth_field,
-    header_field,
-    parameter_field,
 )
 from workbench.core.workspace.model import Provider, Workspace
 
@@ -37,7 +33,7 @@ def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
     return frozenset(
         (
             *(value.address for value in private_values(workspace)),
-            *(SecretAddress(provider.name, TOKEN_FIELD) for provider in workspace.providers),
+            *(SecretAddress.token(provider.name) for provider in workspace.providers),
         )
     )
 
@@ -48,20 +44,20 @@ def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:
     for setting in method.settings if method else ():
         if setting.private:
             yield PrivateValue(
-                SecretAddress(provider.name, auth_field(setting.name)),
+                SecretAddress.auth(provider.name, setting.name),
                 f"{method.label if method else ''}: {setting.label}",
                 optional=not setting.required,
             )
     for header in provider.headers:
         if header.private:
             yield PrivateValue(
-                SecretAddress(provider.name, header_field(header.name)),
+                SecretAddress.header(provider.name, header.name),
                 f"shared header {header.name}",
             )
     for parameter in provider.parameters:
         if parameter.private:
             yield PrivateValue(
-                SecretAddress(provider.name, parameter_field(parameter.name)),
+                SecretAddress.parameter(provider.name, parameter.name),
                 f"shared parameter {parameter.name}",
                 optional=parameter.optional,
             )
@@ -69,13 +65,13 @@ def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:
         for header in call.headers:
             if header.private:
                 yield PrivateValue(
-                    SecretAddress(provider.name, header_field(header.name, call.name)),
+                    SecretAddress.header(provider.name, header.name, call.name),
                     f"header {header.name} of {call.name}",
                 )
         for parameter in call.parameters:
             if parameter.private:
                 yield PrivateValue(
-                    SecretAddress(provider.name, parameter_field(parameter.name, call.name)),
+                    SecretAddress.parameter(provider.name, parameter.name, call.name),
                     f"parameter {parameter.name} of {call.name}",
                     optional=parameter.optional,
                 )

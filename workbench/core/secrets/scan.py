@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from workbench.core.auth import METHODS
-from workbench.core.secrets.store import SecretAddress, auth_field, header_field, parameter_field
+from workbench.core.secrets.store import SecretAddress
 from workbench.core.workspace.paths import KeyPath, LineLocator
 
 ELLIPSIS = "…"
@@ -280,11 +280,11 @@ class _Scanner:
         provider = role.provider or "PROVIDER"
         file = shlex.quote(self.source)
         if role.field == "header" and role.name:
-            address = SecretAddress(provider, header_field(role.name, role.call))
+            address = SecretAddress.header(provider, role.name, role.call)
         elif role.field == "parameter" and role.name:
-            address = SecretAddress(provider, parameter_field(role.name, role.call))
+            address = SecretAddress.parameter(provider, role.name, role.call)
         elif role.field == "auth" and role.name and role.private:
-            address = SecretAddress(provider, auth_field(role.name))
+            address = SecretAddress.auth(provider, role.name)
         elif role.field == "auth":  # a plain setting: no secret address to name
             return (
                 "a plain setting is saved in the file for everyone to read: move the secret to "

@@ -101,6 +101,28 @@ class SecretAddress:
     def __str__(self) -> str:
         return f"{self.provider}/{self.field}"
 
+    # The one place that knows how each kind of private value is addressed.
+
+    @classmethod
+    def auth(cls, provider: str, setting: str) -> SecretAddress:
+        """A private setting of the provider's authentication, like `Demo/auth.value`."""
+        return cls(provider, auth_field(setting))
+
+    @classmethod
+    def header(cls, provider: str, name: str, call: str | None = None) -> SecretAddress:
+        """A private header, provider-wide or of one call, like `Demo/List/header.X-Sig`."""
+        return cls(provider, header_field(name, call))
+
+    @classmethod
+    def parameter(cls, provider: str, name: str, call: str | None = None) -> SecretAddress:
+        """A private parameter, provider-wide or of one call, like `Demo/List/param.key`."""
+        return cls(provider, parameter_field(name, call))
+
+    @classmethod
+    def token(cls, provider: str) -> SecretAddress:
+        """The provider's cached OAuth2 token."""
+        return cls.auth(provider, "token")
+
     @classmethod
     def parse(cls, text: str) -> SecretAddress:
         """Parse `Provider/field` (the field may itself contain `/`, as in `Call/param.x`)."""

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from workbench.core.errors import RequestBuildError, WorkbenchError
 from workbench.core.secrets.private_files import LockedJson
 from workbench.core.sending.url import is_absolute, join
-from workbench.core.workspace.model import Provider, value_for
+from workbench.core.workspace.model import Provider, base_url_of, value_for
 
 TRUST_FORMAT = 1
 TRUST_FILE = "trust.json"
@@ -69,7 +69,7 @@ def provider_origins(provider: Provider, environments: Iterable[str]) -> frozens
     token and authorization endpoints (relative ones resolved against the base URL)."""
     origins: set[str] = set()
     for environment in environments:
-        base = (value_for(provider.base_url, environment) or "").strip()
+        base = base_url_of(provider, environment)
         urls = [base]
         for name in ENDPOINT_SETTINGS:
             configured = provider.auth.settings.get(name)

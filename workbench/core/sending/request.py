@@ -27,8 +27,6 @@ from workbench.core.secrets.store import (
     Secret,
     SecretAddress,
     SecretResolver,
-    header_field,
-    parameter_field,
 )
 from workbench.core.sending.body import Body, Field, UploadCheck, UploadFile, encode_body
 from workbench.core.sending.exchange import SentRequest
@@ -44,6 +42,7 @@ from workbench.core.workspace.model import (
     Parameter,
     Provider,
     Workspace,
+    base_url_of,
     value_for,
 )
 
@@ -312,7 +311,7 @@ class _Builder:
             if parameter.private:
                 self._record(value)
         elif parameter.private:
-            address = SecretAddress(self.provider.name, parameter_field(name, owner))
+            address = SecretAddress.parameter(self.provider.name, name, owner)
             secret = (
                 self.secrets.get(address, self.environment)
                 if parameter.optional
@@ -385,9 +384,7 @@ class _Builder:
         url = self.call.url.strip()
         if is_absolute(url):
             return url
-        if base_url is None:
-            base_url = value_for(self.provider.base_url, self.environment)
-        base = (base_url or "").strip()
+        base = base_url_of(self.provider, self.environment, base_url)
         if not base:
             raise RequestBuildError(
                 f"Call '{self.call.name}' has the relative URL '{url}' but provider "
@@ -410,7 +407,7 @@ class _Builder:
 
     def _header_value(self, header: Header, owner: str | None) -> str:
         if header.private:
-            address = SecretAddress(self.provider.name, header_field(header.name, owner))
+            address = SecretAddress.header(self.provider.name, header.name, owner)
             return self._reveal(self.secrets.require(address, self.environment))
         return value_for(header.value, self.environment) or ""
 

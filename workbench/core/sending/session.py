@@ -28,7 +28,13 @@ from workbench.core.sending.response_data import ResponseDataError, exchange_dat
 from workbench.core.sending.transport import TransportConfig, default_context
 from workbench.core.shape.json_path import PathError, lookup, value_text
 from workbench.core.workspace.chaining import check_source, full_name
-from workbench.core.workspace.model import Call, Parameter, Provider, Workspace, value_for
+from workbench.core.workspace.model import (
+    Call,
+    Parameter,
+    Provider,
+    Workspace,
+    base_url_of,
+)
 
 
 @dataclass(frozen=True)
@@ -316,7 +322,7 @@ class Session:
             environment,
             settings,
             self.pool.client_for(transport),
-            base_url=self.base_url or value_for(provider.base_url, environment) or "",
+            base_url=base_url_of(provider, environment, self.base_url),
             workspace_path=self.secrets.workspace_path,
             check_endpoint=check_endpoint,
         )

@@ -16,9 +16,6 @@ from workbench.core.auth import METHODS, AuthSetting
 from workbench.core.errors import ChainError
 from workbench.core.secrets.store import (
     SecretAddress,
-    auth_field,
-    header_field,
-    parameter_field,
 )
 from workbench.core.shape.fields import Shape, ShapeError
 from workbench.core.shape.json_path import PathError
@@ -274,7 +271,7 @@ class _Reader(TableReader):
                     f'"{key}" is not a setting of the "{method.name}" method; {hint}',
                 )
             if setting.private:
-                address = SecretAddress(provider, auth_field(key))
+                address = SecretAddress.auth(provider, key)
                 raise self.error(
                     path.key(key),
                     f'"{key}" is private: remove it from the file and run '
@@ -385,9 +382,7 @@ class _Reader(TableReader):
             )
             private = self._flag(item, "private", item_path, False)
             if private:
-                self._no_private_value(
-                    item, item_path, SecretAddress(provider, header_field(name, call))
-                )
+                self._no_private_value(item, item_path, SecretAddress.header(provider, name, call))
             headers.append(
                 Header(name=name, value=self._value(item, "value", item_path), private=private)
             )
@@ -409,7 +404,7 @@ class _Reader(TableReader):
             private = self._flag(item, "private", item_path, False)
             if private:
                 self._no_private_value(
-                    item, item_path, SecretAddress(provider, parameter_field(name, call))
+                    item, item_path, SecretAddress.parameter(provider, name, call)
                 )
             location = None
             if "in" in item:

@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from workbench.core.auth.tokens import TOKEN_FIELD
 from workbench.core.errors import WorkbenchError
 from workbench.core.secrets.needed import provider_private_values
 from workbench.core.secrets.store import SecretAddress, header_field, parameter_field
@@ -229,7 +228,7 @@ def delete_provider(workspace: Workspace, name: str) -> Renamed:
         ],
     )
     addresses = [value.address for value in provider_private_values(provider)]
-    removals = tuple(SecretRemoval(a) for a in (*addresses, SecretAddress(name, TOKEN_FIELD)))
+    removals = tuple(SecretRemoval(a) for a in (*addresses, SecretAddress.token(name)))
     edited = replace(workspace, providers=tuple(p for p in workspace.providers if p.name != name))
     return Renamed(edited, removals)
 

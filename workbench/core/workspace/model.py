@@ -98,6 +98,12 @@ def value_for(value: Value, environment: str) -> str | None:
     return value
 
 
+def base_url_of(provider: Provider, environment: str, override: str | None = None) -> str:
+    """The base URL `provider`'s calls are sent against in `environment`: the run's override
+    (`--base-url`, the demo's port) before the provider's own value; "" when there is none."""
+    return (override or value_for(provider.base_url, environment) or "").strip()
+
+
 @dataclass(frozen=True)
 class ValueSource:
     """Where a chained parameter takes its value: a field of a data call's latest response.

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from workbench.core import auth as auth_methods
 from workbench.core.auth import AuthSetting
-from workbench.core.secrets import SecretAddress, SecretResolver, auth_field
+from workbench.core.secrets import SecretAddress, SecretResolver
 from workbench.core.workspace import Auth, PerEnvironment, Value
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import edited_value, shown_text
@@ -104,7 +104,7 @@ class AuthForm(Widget):
         if setting.private:
             assert self._secrets is not None
             return PrivateInput(
-                SecretAddress(self._provider, auth_field(setting.name)),
+                SecretAddress.auth(self._provider, setting.name),
                 secrets=self._secrets,
                 environment=self._environment,
                 multiline=setting.multiline,
