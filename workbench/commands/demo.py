@@ -69,10 +69,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo = commands.add_parser(
         "demo",
         help="start the demo API on a free port and open the TUI on the demo workspace",
-        description="Start the demo API (and its client-certificate HTTPS port) on free ports "
-        f"and use the example workspaces {DEMO_WORKSPACE} and {AUTH_WORKSPACE} against it. "
-        f"On a terminal, this opens the TUI on {DEMO_WORKSPACE} with every call sent to the "
-        "demo API; otherwise it prints how to call it and serves until Ctrl+C.",
+        description="Start the demo API on a free port. On a terminal, this opens the TUI on "
+        f"{DEMO_WORKSPACE} with every call sent to it. Otherwise (output piped) it also starts "
+        f"the client-certificate HTTPS port, stores the credentials {AUTH_WORKSPACE} needs, "
+        "prints how to call both workspaces, and serves until Ctrl+C.",
     )
     demo.set_defaults(handler=_demo)
 
