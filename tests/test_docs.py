@@ -25,10 +25,12 @@ python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/workbench de
 Run the whole test suite:
 
 ```sh
-python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest
+python3 -m venv .venv && .venv/bin/pip install -q -r requirements.lock -e '.[test]' && .venv/bin/python -m pytest
 ```
 
-Both need only Python 3.11 or newer. `.ci/run` runs the second command on a clean clone.
+Both need only Python 3.11 or newer. The second installs the exact versions CI tests
+(`requirements.lock`); `.ci/run` runs it on a clean clone, after the linters, the type
+checker and the import contracts.
 """
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 INLINE_CODE = re.compile(r"`+[^`]*`+")
@@ -119,3 +121,10 @@ def test_readme_is_short_and_starts_with_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert text.startswith(README_START)
     assert len(text.splitlines()) <= 200
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """`.ci/run` runs exactly the command the README gives for the whole test suite."""
+    readme_command = README_START.split("```sh\n")[2].split("\n```")[0]
+    assert readme_command.endswith("python -m pytest")
+    assert readme_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
