@@ -134,3 +134,23 @@ async def test_a_value_of_the_response_is_chained_into_another_call(
     chained = next(p for p in call.parameters if p.name == "id")
     assert chained.source == ValueSource("List users", "data[0].id")
     assert user.was_told("Demo/Rename user: id ← Demo/List users data[0].id")
+
+
+async def test_a_value_typed_in_an_editor_is_stored_by_the_desk_which_says_so(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "no-id.toml"
+    text = (ROOT / "workspaces" / "demo.toml").read_text(encoding="utf-8")
+    workspace_id = next(line for line in text.splitlines() if line.startswith("id = "))
+    path.write_text(text.replace(workspace_id + "\n", "", 1))  # the workspace's id line only
+    document = WorkspaceDocument.load(path)
+    user = ScriptedUser()
+    values = Desk([document], user).private_values(document)
+    address = SecretAddress.parameter("Demo", "X-Api-Key", "Check API key")
+
+    values.set(address, "typed-key")
+
+    assert f'id = "{document.workspace.id}"' in path.read_text(encoding="utf-8")
+    assert values.get(address, "development") is not None
+    assert WorkspaceDocument.load(path).secrets.get(address, "live") is not None
+    assert user.was_told("the id") and user.was_told(f"Stored {address} in the secret store.")

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     )
     from workbench.core.desk.desk import Change as Change, Desk as Desk
     from workbench.core.desk.items import TreeItem as TreeItem
+    from workbench.core.desk.private_values import (
+        KeptByDesk as KeptByDesk,
+        PrivateValueAccess as PrivateValueAccess,
+    )
     from workbench.core.desk.response import (
         UNPARSED as UNPARSED,
         Answered as Answered,
@@ -57,6 +61,7 @@ __getattr__, __dir__, __all__ = lazy_face(
         ),
         "desk": ("Change", "Desk"),
         "items": ("TreeItem",),
+        "private_values": ("KeptByDesk", "PrivateValueAccess"),
         "response": (
             "UNPARSED",
             "Answered",

@@ -15,6 +15,7 @@ from workbench.core.desk.ask import Ask
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
+from workbench.core.desk.private_values import KeptByDesk
 from workbench.core.desk.response import Idle, ResponseState
 from workbench.core.desk.saving import SaveFlow
 from workbench.core.desk.sending import SendFlow
@@ -179,6 +180,10 @@ class Desk:
         document.update(renamed.workspace, renamed.moves)
         self.selected = selected
         self.publish(Change.TREE | Change.EDITOR if reload_editor else Change.TREE)
+
+    def private_values(self, document: WorkspaceDocument) -> KeptByDesk:
+        """What the editors of `document` read and store private values through."""
+        return KeptByDesk(document, self.ask)
 
     async def aclose(self) -> None:
         for document in self.documents:

@@ -34,7 +34,6 @@ from workbench.ui.ask import DialogAsk
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
-from workbench.ui.widgets.private_input import PrivateValueStored
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
@@ -217,7 +216,7 @@ class MainScreen(Screen[None]):
             switcher.current = "editor-hint"
             return
         environment = desk.environment_of(item.document)
-        secrets = item.document.secrets
+        secrets = self.desk.private_values(item.document)
         call = item.call_model
         if call is not None:
             editor = self._editor(CallEditor, "call-editor")
@@ -255,10 +254,6 @@ class MainScreen(Screen[None]):
     def _provider_edited(self, event: ProviderEditor.ProviderEdited) -> None:
         if event.item is not None:
             self.desk.edit_provider(event.item, event.provider)
-
-    @on(PrivateValueStored)
-    def _private_value_stored(self, event: PrivateValueStored) -> None:
-        self.notify(f"Stored {event.address} in the secret store.", markup=False)
 
     # --- selection -------------------------------------------------------------------------
 

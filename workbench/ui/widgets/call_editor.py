@@ -16,8 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, TabbedContent, TabPane, TextArea
 
-from workbench.core.desk import TreeItem
-from workbench.core.secrets import SecretResolver
+from workbench.core.desk import PrivateValueAccess, TreeItem
 from workbench.core.workspace import (
     BodyType,
     Call,
@@ -56,7 +55,7 @@ class CallEditor(ModelEditor[Call]):
         self._provider: Provider | None = None
         self._call: Call | None = None
         self._environment = ""
-        self._secrets: SecretResolver | None = None
+        self._secrets: PrivateValueAccess | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="call-line"):
@@ -115,7 +114,7 @@ class CallEditor(ModelEditor[Call]):
         call: Call,
         *,
         environment: str,
-        secrets: SecretResolver,
+        secrets: PrivateValueAccess,
         item: TreeItem | None = None,
     ) -> None:
         """Show `call` of `provider`, with per-environment values as they are in `environment`."""
@@ -163,7 +162,7 @@ class CallEditor(ModelEditor[Call]):
         return self.CallEdited(item, model)
 
     def _show(
-        self, provider: Provider, call: Call, environment: str, secrets: SecretResolver
+        self, provider: Provider, call: Call, environment: str, secrets: PrivateValueAccess
     ) -> None:
         self.query_one("#method", Select).value = call.method.value
         self.query_one("#url", Input).value = call.url

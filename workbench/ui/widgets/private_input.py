@@ -1,8 +1,10 @@
 """A masked input for a private value, which lives only in the secret store.
 
-What is typed is read from the input once, to store it (on enter, or when
-focus leaves); the input then shows the mask and whether a value is set.
-ctrl+r is the one explicit way to see a value, typed or stored.
+What is typed is read from the input once, to hand it over (on enter, or
+when focus leaves) to the `PrivateValueAccess` the editor was given: the
+desk's, which stores it and says so. The input then shows the mask and
+whether a value is set. ctrl+r is the one explicit way to see a value,
+typed or stored.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
-from workbench.core.secrets import MASK, Secret, SecretAddress, SecretResolver
+from workbench.core.desk import PrivateValueAccess
+from workbench.core.secrets import MASK, Secret, SecretAddress
 
 
 class PrivateValueStored(Message):
@@ -40,7 +43,7 @@ class _WithoutValue:
 
 
 class PrivateInput(Input):
-    """A masked `Input` that stores what is typed under one secret address."""
+    """A masked `Input` that hands what is typed over, to be kept under one secret address."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "toggle_reveal", "Reveal or hide the private value"),
@@ -59,7 +62,7 @@ class PrivateInput(Input):
         self,
         address: SecretAddress | None,
         *,
-        secrets: SecretResolver,
+        secrets: PrivateValueAccess,
         environment: str,
         multiline: bool = False,
         **kwargs: Any,
@@ -89,7 +92,7 @@ class PrivateInput(Input):
         return self._stored() is not None
 
     def store(self) -> None:
-        """Save the typed text to the secret store; an empty input leaves the stored value as is."""
+        """Hand the typed text over to be stored; an empty input leaves the stored value as is."""
         text = self.value
         if text and text != self._revealed_text and self._address is not None:
             self._secrets.set(self._address, text, environment=None)

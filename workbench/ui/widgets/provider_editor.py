@@ -15,8 +15,7 @@ from textual.message import Message
 from textual.widgets import Label, Select, Static, TabbedContent, TabPane, TextArea
 
 from workbench.core import auth as auth_methods
-from workbench.core.desk import TreeItem
-from workbench.core.secrets import SecretResolver
+from workbench.core.desk import PrivateValueAccess, TreeItem
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import PerEnvironment, Provider
 from workbench.ui.widgets.auth_form import AuthForm
@@ -46,7 +45,7 @@ class ProviderEditor(ModelEditor[Provider]):
         self._provider: Provider | None = None
         self._environments: tuple[str, ...] = ()
         self._environment = ""
-        self._secrets: SecretResolver | None = None
+        self._secrets: PrivateValueAccess | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="provider-line"):
@@ -82,7 +81,7 @@ class ProviderEditor(ModelEditor[Provider]):
         *,
         environments: tuple[str, ...],
         environment: str,
-        secrets: SecretResolver,
+        secrets: PrivateValueAccess,
         item: TreeItem | None = None,
     ) -> None:
         """Show `provider`, with per-environment values as they are in `environment`."""
@@ -116,7 +115,7 @@ class ProviderEditor(ModelEditor[Provider]):
     def edited(self, item: TreeItem | None, model: Provider) -> Message:
         return self.ProviderEdited(item, model)
 
-    def _show(self, provider: Provider, environment: str, secrets: SecretResolver) -> None:
+    def _show(self, provider: Provider, environment: str, secrets: PrivateValueAccess) -> None:
         self.query_one("#provider-name", Static).update(visible(provider.name))
         self.query_one("#base-url", ValueInput).load(provider.base_url, environment)
         self._show_base_url_hint()

@@ -20,7 +20,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label
 
-from workbench.core.secrets import SecretAddress, SecretResolver
+from workbench.core.desk import PrivateValueAccess
+from workbench.core.secrets import SecretAddress
 from workbench.core.workspace import Header, Parameter
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import ValueInput
@@ -35,7 +36,7 @@ class RowContext:
     provider: str
     call: str | None  # None for a provider's shared headers and parameters
     environment: str
-    secrets: SecretResolver
+    secrets: PrivateValueAccess
     field: Callable[[str, str | None], str]  # `parameter_field` or `header_field`
 
     def address(self, name: str) -> SecretAddress | None:
@@ -163,7 +164,7 @@ class RowsEditor(Widget, Generic[RowModel]):
         provider: str,
         call: str | None,
         environment: str,
-        secrets: SecretResolver,
+        secrets: PrivateValueAccess,
     ) -> None:
         """Show `rows`; `call` None for a provider's shared rows."""
         # The class attribute is a plain function: read it from the class, not bound to self.
