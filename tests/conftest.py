@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from workbench.core.auth import tokens
 from workbench.core.secrets.store import ENV_PREFIX, HOME_VARIABLE, forget_known_values
 from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
@@ -46,6 +48,45 @@ def fresh_demo(demo_server: DemoServer) -> DemoServer:
     """The demo API with seed users and zeroed request counts, for tests that change or count."""
     demo_server.state.reset()
     return demo_server
+
+
+class MovedClock:
+    """Seconds since the epoch as the token cache (`tokens.clock`) and the demo API
+    (`DemoState.clock`) see them in this process: the real time plus every `advance` so far."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def advance(self, seconds: float) -> None:
+        """Move time on by `seconds` at once, for the client and the demo API alike."""
+        self.offset += seconds
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+@pytest.fixture
+def clock(demo_server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> MovedClock:
+    """A clock the test moves on instead of sleeping until tokens expire. It moves time for
+    the CLI run in this process (`cli_process.workbench_here`) and for the demo API, not for
+    CLI processes of their own."""
+    moved = MovedClock()
+    monkeypatch.setattr(tokens, "clock", moved)
+    monkeypatch.setattr(demo_server.state, "clock", moved)
+    return moved
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps made in a test jump to the end of each animation, as with TEXTUAL_ANIMATIONS=none.
+
+    Pilot waits for running animations after each key, and a tab's sliding underline or a
+    smooth scroll only moves to where the tests read the screen afterwards. Apps the tests
+    start in a terminal of their own (tmux) keep the animations.
+    """
+    from textual import constants
+
+    monkeypatch.setattr(constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture(autouse=True)

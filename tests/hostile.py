@@ -83,7 +83,10 @@ def recording_server() -> Iterator[tuple[str, Recorder]]:
     """(base URL, recorder) of a server on a free loopback port, for the with-block."""
     recorder = Recorder()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: `shutdown()` waits for the loop's next look (0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", recorder

@@ -1,22 +1,23 @@
-"""Every authentication method against the demo API, as a user runs it: `workbench run` processes.
+"""Every authentication method against the demo API through `workbench run`.
 
 The demo's random credentials are stored for `workspaces/auth.toml` in the
-test's own secret store. Token renewal is counted on the demo's side
-(requests to /oauth/token) with access tokens living two seconds.
+test's own secret store. The command runs in this process, where the expiry
+tests move the clock of the tokens and of the demo on instead of waiting;
+where nothing may leak, and for standard input, it runs as a process of its own.
+Token renewal is counted on the demo's side (requests to /oauth/token).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_process import workbench, workbench_here
+from conftest import MovedClock
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -33,10 +34,12 @@ from workbench.demo.credentials import (
     store_demo_credentials,
 )
 from workbench.demo.server import DemoServer
+from workbench.demo.state import DEFAULT_TOKEN_LIFETIME
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = ROOT / "workspaces" / "auth.toml"
 TOKEN_ROUTE = ("POST", "/oauth/token")
+LIFETIME = DEFAULT_TOKEN_LIFETIME  # of the demo's access tokens, and of a signed JWT by default
 WHOAMI_ROUTE = ("GET", "/auth/bearer/whoami")
 
 # provider -> (the demo's "method", the caller it recognises)
@@ -52,18 +55,6 @@ WHO = {
     "Client certificate": ("certificate", "workbench-demo-client"),
 }
 TOKEN_PROVIDERS = ["OAuth2 password", "OAuth2 custom token", "JWT", "JWT bearer"]
-
-
-def workbench(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh interpreter with the test's environment (WORKBENCH_HOME)."""
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 @pytest.fixture
@@ -84,6 +75,13 @@ def urls(demo: DemoServer, demo_tls_server: DemoServer) -> dict[str, str]:
 
 
 def who_am_i(provider: str, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`workbench run` of the provider's "Who am I", in this process (where the test can move
+    the tokens' clock)."""
+    return workbench_here("run", str(AUTH), f"{provider}/Who am I", "--base-url", base_url, *extra)
+
+
+def who_am_i_process(provider: str, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`who_am_i` in a process of its own: all it writes is seen, whichever way it writes."""
     return workbench("run", str(AUTH), f"{provider}/Who am I", "--base-url", base_url, *extra)
 
 
@@ -211,7 +209,7 @@ def test_a_wrong_secret_names_the_method_and_the_answer(
 
 
 def test_exit_code_7_is_documented() -> None:
-    help_text = workbench("--help").stdout
+    help_text = workbench_here("--help").stdout
     assert "7    authentication failed" in help_text
     assert "| 7 | authentication failed" in (ROOT / "docs" / "commands.md").read_text()
 
@@ -219,57 +217,48 @@ def test_exit_code_7_is_documented() -> None:
 # -- tokens: cache, expiry, revocation, no loops -----------------------------------------------
 
 
-def test_a_cached_token_is_reused_and_renewed_once_after_expiry(demo: DemoServer) -> None:
-    demo.state.token_lifetime = 2
+def test_a_cached_token_is_reused_and_renewed_once_after_expiry(
+    demo: DemoServer, clock: MovedClock
+) -> None:
     first = who_am_i("OAuth2 password", demo.base_url)
     assert first.returncode == 0, first.stderr
-    obtained_at = time.monotonic()
     assert demo.state.request_count(*TOKEN_ROUTE) == 1
 
+    clock.advance(LIFETIME - 60)  # a minute before expiry: still good
     again = who_am_i("OAuth2 password", demo.base_url)
     assert again.returncode == 0, again.stderr
-    assert time.monotonic() - obtained_at < 1.8, "too slow to test reuse within the lifetime"
     assert demo.state.request_count(*TOKEN_ROUTE) == 1  # the cached token, no new request
 
-    time.sleep(max(0.0, obtained_at + 2.1 - time.monotonic()))
+    clock.advance(60)  # expired, for the client and the server alike
     later = who_am_i("OAuth2 password", demo.base_url)
     assert later.returncode == 0, later.stderr
     assert demo.state.request_count(*TOKEN_ROUTE) == 2  # exactly one renewal
     assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # and no 401 on the way
 
 
-def test_a_custom_token_is_obtained_again_after_expiry(demo: DemoServer) -> None:
-    demo.state.token_lifetime = 2
+def test_a_custom_token_is_obtained_again_after_expiry(demo: DemoServer, clock: MovedClock) -> None:
     custom = ("POST", "/oauth/custom-token")
     assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
-    obtained_at = time.monotonic()
     assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
     assert demo.state.request_count(*custom) == 1
-    time.sleep(max(0.0, obtained_at + 2.1 - time.monotonic()))
+    clock.advance(LIFETIME)
     assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
     assert demo.state.request_count(*custom) == 2  # no refresh token: obtained once more
 
 
 def test_a_bearer_jwt_is_signed_again_only_after_it_expires(
-    demo: DemoServer, tmp_path: Path
+    demo: DemoServer, clock: MovedClock
 ) -> None:
-    workspace = load_workspace(AUTH)
-    prov, _ = find_call(workspace, "JWT bearer/Who am I")
-    settings = {**prov.auth.settings, "lifetime": "2"}
-    prov = replace(prov, auth=replace(prov.auth, settings=settings))
-    path = tmp_path / "short-jwt.toml"  # same workspace id: same secrets
-    save_workspace(replace(workspace, providers=(prov,)), path)
-
     def run_and_read_token() -> str:
-        result = workbench("run", str(path), "JWT bearer/Who am I", "--base-url", demo.base_url)
+        result = who_am_i("JWT bearer", demo.base_url)
         assert result.returncode == 0, result.stderr
         (token,) = stored_tokens()
         return token
 
     first = run_and_read_token()
-    signed_at = time.monotonic()
+    clock.advance(LIFETIME - 60)  # the JWT's own lifetime (the method's default)
     assert run_and_read_token() == first
-    time.sleep(max(0.0, signed_at + 2.1 - time.monotonic()))
+    clock.advance(60)
     assert run_and_read_token() != first
 
 
@@ -321,7 +310,7 @@ def test_without_the_certificate_the_tls_problem_is_named(
     prov = replace(prov, auth=replace(prov.auth, method="none"), calls=(call,))
     path = tmp_path / "no-certificate.toml"
     save_workspace(replace(workspace, providers=(prov,)), path)
-    result = workbench(
+    result = workbench_here(
         "run", str(path), "Client certificate/Who am I", "--base-url", demo_tls_server.base_url
     )
     assert result.returncode == 6, result.stderr
@@ -352,7 +341,7 @@ def test_no_secret_or_token_leaks_anywhere(
     outputs = []
     for provider in WHO:
         for extra in (("--exchange",), ("--headers",)):
-            result = who_am_i(provider, urls[provider], *extra)
+            result = who_am_i_process(provider, urls[provider], *extra)
             assert result.returncode == 0, result.stderr
             outputs += [result.stdout, result.stderr]
             if extra == ("--exchange",) and provider not in ("No auth", "Client certificate"):

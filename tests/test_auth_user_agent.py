@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import queue
 import subprocess
 import sys
@@ -24,6 +23,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
+from cli_process import command_line, environment, workbench, workbench_here
+from conftest import MovedClock
 
 from workbench import cli
 from workbench.commands.exit_codes import ExitCode
@@ -36,6 +37,7 @@ from workbench.core.workspace.io import load_workspace, save_workspace
 from workbench.core.workspace.model import Auth
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
+from workbench.demo.state import DEFAULT_TOKEN_LIFETIME
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = ROOT / "workspaces" / "auth.toml"
@@ -86,28 +88,18 @@ def browser() -> Iterator[httpx.Client]:
         yield client
 
 
-def workbench(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-
-
 class LoginProcess:
     """`workbench auth login` in a subprocess, its stderr read line by line as it comes."""
 
     def __init__(self, workspace: Path, base_url: str, *options: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workbench", "auth", "login", str(workspace), PROVIDER]
+            command_line("auth", "login", str(workspace), PROVIDER)
             + ["--base-url", base_url, "--timeout", "30", *options],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            env=environment(),
         )
         self.stderr = ""
         self._lines: queue.Queue[str | None] = queue.Queue()
@@ -318,15 +310,12 @@ def test_login_gives_up_after_the_timeout(demo: DemoServer, workspace: Path) -> 
 
 
 def test_run_uses_the_token_and_refreshes_it_once_after_expiry(
-    demo: DemoServer, workspace: Path, browser: httpx.Client
+    demo: DemoServer, workspace: Path, browser: httpx.Client, clock: MovedClock
 ) -> None:
-    demo.state.token_lifetime = 1
     paste_login(workspace, demo, browser)
-    # Tokens from now on (the refreshed one) live long enough for the rest of the test.
-    demo.state.token_lifetime = 3600
-    time.sleep(1.2)
+    clock.advance(DEFAULT_TOKEN_LIFETIME)  # the token expired, for the client and the demo
 
-    first = workbench("run", str(AUTH), CALL, "--base-url", demo.base_url)
+    first = workbench_here("run", str(AUTH), CALL, "--base-url", demo.base_url)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout) == {
         "authenticated": True,
@@ -337,7 +326,7 @@ def test_run_uses_the_token_and_refreshes_it_once_after_expiry(
     # The code exchange, then exactly one refresh.
     assert demo.state.request_count("POST", "/oauth/token") == 2
 
-    again = workbench("run", str(AUTH), CALL, "--base-url", demo.base_url)
+    again = workbench_here("run", str(AUTH), CALL, "--base-url", demo.base_url)
     assert again.returncode == 0, again.stderr
     assert demo.state.request_count("POST", "/oauth/token") == 2
 
@@ -349,21 +338,21 @@ def test_status_and_reset_then_run_asks_to_log_in(
     token = cached_token(isolated_home)
     assert token is not None
 
-    status = workbench("auth", "status", str(AUTH), PROVIDER)
+    status = workbench_here("auth", "status", str(AUTH), PROVIDER)
     assert status.returncode == 0, status.stderr
     assert "token present, expires in 60 min, scope profile, refresh token present" in (
         status.stdout
     )
     assert token["access_token"] not in status.stdout + status.stderr
 
-    reset = workbench("auth", "reset", str(AUTH), PROVIDER)
+    reset = workbench_here("auth", "reset", str(AUTH), PROVIDER)
     assert reset.returncode == 0 and "Forgot the cached token" in reset.stderr
     assert cached_token(isolated_home) is None
     assert "no token; log in with `workbench auth login" in (
-        workbench("auth", "status", str(AUTH), PROVIDER).stdout
+        workbench_here("auth", "status", str(AUTH), PROVIDER).stdout
     )
 
-    run = workbench("run", str(AUTH), CALL, "--base-url", demo.base_url)
+    run = workbench_here("run", str(AUTH), CALL, "--base-url", demo.base_url)
     assert run.returncode == ExitCode.AUTH
     assert f'workbench auth login {AUTH} "{PROVIDER}"' in run.stderr
     assert "Traceback" not in run.stderr

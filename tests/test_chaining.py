@@ -3,14 +3,12 @@ real loopback HTTP; the rules (data calls only, no circles) and the helpers the 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_process import workbench_here
 
 from workbench.core.errors import ChainError
 from workbench.core.sending.session import Session
@@ -201,19 +199,8 @@ async def test_a_failed_source_stops_the_call_and_carries_its_answer(
 # ---- the CLI ----------------------------------------------------------------------------------
 
 
-def workbench(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-
-
 def test_run_sends_the_data_source_first_then_the_chained_action(fresh_demo: DemoServer) -> None:
-    result = workbench(
+    result = workbench_here(
         "run", str(DEMO), "Demo/Rename first user", "--base-url", fresh_demo.base_url
     )
     assert result.returncode == 0, result.stderr
@@ -231,7 +218,7 @@ def test_run_exits_with_the_failed_source_calls_code(
         dumps_workspace(workspace_of(Call("List users", url="/status/503"), rename_call())),
         encoding="utf-8",
     )
-    result = workbench("run", str(path), "Demo/Rename", "--base-url", fresh_demo.base_url)
+    result = workbench_here("run", str(path), "Demo/Rename", "--base-url", fresh_demo.base_url)
     assert result.returncode == 5
     assert "503 Service Unavailable" in result.stderr
     assert "'id' of Demo/Rename takes its value from Demo/List users" in result.stderr
@@ -243,7 +230,7 @@ def test_run_exits_3_when_the_value_is_not_there(fresh_demo: DemoServer, tmp_pat
     path = tmp_path / "chain.toml"
     workspace = workspace_of(LIST_USERS, rename_call("data[0].idd"))
     path.write_text(dumps_workspace(workspace), encoding="utf-8")
-    result = workbench("run", str(path), "Demo/Rename", "--base-url", fresh_demo.base_url)
+    result = workbench_here("run", str(path), "Demo/Rename", "--base-url", fresh_demo.base_url)
     assert result.returncode == 3
     assert "no field 'idd' at data[0]; fields: id, name, email" in result.stderr
     assert "Traceback" not in result.stderr

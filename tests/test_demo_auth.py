@@ -13,7 +13,6 @@ import secrets
 import socket
 import ssl
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jwt
 import pytest
+from cli_process import command_line
+from conftest import MovedClock
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from workbench.core.secrets.store import SecretAddress, SecretStore
@@ -491,6 +492,8 @@ def other_key() -> rsa.RSAPrivateKey:
         ({"exp": None}, "exp"),
         ({"iat": None}, "iat"),
         ({"iat": int(time.time()) - 900, "exp": int(time.time()) - 300}, "expired"),
+        ({"iat": int(time.time()) + 900, "exp": int(time.time()) + 1200}, "in the future"),
+        ({"iat": "yesterday"}, "seconds since the epoch"),
         ({"exp": int(time.time()) + 7200}, "longer than"),
         ({"key": "other"}, "signature"),
     ],
@@ -567,14 +570,15 @@ def test_bearer_without_a_token_or_with_an_unknown_one(client: httpx.Client) -> 
 
 
 def test_access_tokens_expire(
-    client: httpx.Client, demo: DemoServer, demo_credentials: DemoCredentials
+    client: httpx.Client, demo: DemoServer, demo_credentials: DemoCredentials, clock: MovedClock
 ) -> None:
-    demo.state.token_lifetime = 1
+    demo.state.token_lifetime = 60
     tokens = password_token(client, demo_credentials)
-    assert tokens["expires_in"] == 1
+    assert tokens["expires_in"] == 60
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    clock.advance(59)
     assert client.get("/auth/bearer/whoami", headers=bearer).status_code == 200
-    time.sleep(1.1)
+    clock.advance(1)
     assert_token_refused(client, tokens["access_token"])
 
 
@@ -749,7 +753,7 @@ def test_demo_server_command_stores_the_credentials_without_printing_them(
     isolated_home: Path,
 ) -> None:
     port, tls_port = free_port(), free_port()
-    command = [sys.executable, "-m", "workbench", "demo-server", "--port", str(port)]
+    command = command_line("demo-server", "--port", str(port))
     command += ["--tls-port", str(tls_port), "--token-lifetime", "7"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None

@@ -22,6 +22,7 @@ import httpx
 import pytest
 import trustme
 
+from tests.ui_wait import wait_until
 from workbench.demo.messages import Response
 from workbench.demo.router import Handler, Router
 from workbench.demo.server import DemoServer
@@ -447,7 +448,7 @@ def test_stop_ends_slow_requests_and_frees_the_port() -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request("GET", "/slow?seconds=30")
-        time.sleep(0.1)  # let the handler start waiting
+        wait_until(lambda: server.state.request_count("GET", "/slow") == 1, what="the handler")
         started = time.monotonic()
         server.stop()
         assert time.monotonic() - started < 5

@@ -9,7 +9,6 @@ import os
 import pty
 import select
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cli_process import command_line, environment, workbench_here
 
 from workbench.core.sending.session import Session
 from workbench.core.shape.initialize import learn, manual_data, shape_lines, with_call_shape
@@ -28,18 +28,6 @@ from workbench.demo.server import DemoServer
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workspaces" / "demo.toml"
 VERSIONED = "Demo/Get user (versioned)"
-
-
-def workbench(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """The CLI in a fresh interpreter; stdin is a pipe, so there is never a terminal."""
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 @pytest.fixture
@@ -163,7 +151,9 @@ def test_initialize_prints_the_shape_and_adds_only_the_shape_lines(
     fresh_demo: DemoServer, bare: Path
 ) -> None:
     before = bare.read_text(encoding="utf-8")
-    result = workbench("initialize", str(bare), "Demo/Get user", "--base-url", fresh_demo.base_url)
+    result = workbench_here(
+        "initialize", str(bare), "Demo/Get user", "--base-url", fresh_demo.base_url
+    )
 
     assert result.returncode == 0, result.stderr
     assert "HTTP/1.1 200 OK" in result.stderr
@@ -186,10 +176,10 @@ def test_initialize_prints_the_shape_and_adds_only_the_shape_lines(
 
 def test_drift_after_the_api_changes_check_and_accept(versioned: DemoServer, bare: Path) -> None:
     url = versioned.base_url
-    assert workbench("initialize", str(bare), VERSIONED, "--base-url", url).returncode == 0
+    assert workbench_here("initialize", str(bare), VERSIONED, "--base-url", url).returncode == 0
     initialized = bare.read_bytes()
 
-    unchanged = workbench("initialize", "--check", str(bare), "--base-url", url)
+    unchanged = workbench_here("initialize", "--check", str(bare), "--base-url", url)
     assert unchanged.returncode == 0, unchanged.stderr
     assert unchanged.stdout == "Demo/Get user (versioned): no drift\n"
 
@@ -200,18 +190,18 @@ def test_drift_after_the_api_changes_check_and_accept(versioned: DemoServer, bar
         "  - name",
         "  ~ created_at: date-time -> integer",
     ]
-    check = workbench("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
+    check = workbench_here("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
     assert check.returncode == 8, check.stderr
     assert check.stdout.splitlines() == ["Demo/Get user (versioned): drifted", *drift]
     assert "Demo/Get user (versioned): HTTP/1.1 200 OK" in check.stderr
 
-    refused = workbench("initialize", str(bare), VERSIONED, "--base-url", url)
+    refused = workbench_here("initialize", str(bare), VERSIONED, "--base-url", url)
     assert refused.returncode == 8
     assert all(line in refused.stderr.splitlines() for line in drift)
     assert "--accept" in refused.stderr
     assert bare.read_bytes() == initialized  # neither --check nor a refusal writes
 
-    accepted = workbench("initialize", str(bare), VERSIONED, "--base-url", url, "--accept")
+    accepted = workbench_here("initialize", str(bare), VERSIONED, "--base-url", url, "--accept")
     assert accepted.returncode == 0, accepted.stderr
     call = load_workspace(bare).providers[0].call("Get user (versioned)")
     assert call is not None and call.shape is not None
@@ -222,7 +212,7 @@ def test_drift_after_the_api_changes_check_and_accept(versioned: DemoServer, bar
         "created_at": "integer",
         "status": "text",
     }
-    again = workbench("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
+    again = workbench_here("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
     assert again.returncode == 0 and "no drift" in again.stdout
 
 
@@ -235,7 +225,7 @@ def test_the_example_workspace_shapes_match_the_demo_api(fresh_demo: DemoServer)
         if c.shape is not None and c.name not in ("Check API key", "Slow")
     ]
     assert len(names) >= 8
-    result = workbench(
+    result = workbench_here(
         "initialize", "--check", str(DEMO), *names, "--base-url", fresh_demo.base_url
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -246,8 +236,10 @@ def test_check_reports_a_call_that_cannot_be_sent_with_its_code(
     fresh_demo: DemoServer, bare: Path
 ) -> None:
     url = fresh_demo.base_url
-    assert workbench("initialize", str(bare), "Demo/Get user", "--base-url", url).returncode == 0
-    result = workbench(
+    assert (
+        workbench_here("initialize", str(bare), "Demo/Get user", "--base-url", url).returncode == 0
+    )
+    result = workbench_here(
         "initialize", "--check", str(bare), "Demo/Get user", "--base-url", url, "-p", "id=999"
     )
     assert result.returncode == 4
@@ -259,18 +251,22 @@ def test_check_refuses_action_calls_unless_named_with_yes(
     fresh_demo: DemoServer, bare: Path
 ) -> None:
     sample = '{"id": 1, "name": "Ada"}'
-    manual = workbench("initialize", str(bare), "Demo/Create user", "--manual", "-", stdin=sample)
+    manual = workbench_here(
+        "initialize", str(bare), "Demo/Create user", "--manual", "-", stdin=sample
+    )
     assert manual.returncode == 0, manual.stderr
     url = fresh_demo.base_url
 
-    default = workbench("initialize", "--check", str(bare), "--base-url", url)
+    default = workbench_here("initialize", "--check", str(bare), "--base-url", url)
     assert default.returncode == 0 and "No initialized data calls" in default.stderr
 
-    named = workbench("initialize", "--check", str(bare), "Demo/Create user", "--base-url", url)
+    named = workbench_here(
+        "initialize", "--check", str(bare), "Demo/Create user", "--base-url", url
+    )
     assert named.returncode == 2 and "add --yes" in named.stderr
     assert fresh_demo.state.request_count("POST", "/users") == 0
 
-    allowed = workbench(
+    allowed = workbench_here(
         "initialize", "--check", str(bare), "Demo/Create user", "--base-url", url, "--yes"
     )
     assert allowed.returncode == 8  # the real answer has more fields than the sample
@@ -282,13 +278,13 @@ def test_an_action_call_is_not_initialized_without_yes_and_a_terminal(
     fresh_demo: DemoServer, bare: Path
 ) -> None:
     url = fresh_demo.base_url
-    refused = workbench("initialize", str(bare), "Demo/Create user", "--base-url", url)
+    refused = workbench_here("initialize", str(bare), "Demo/Create user", "--base-url", url)
     assert refused.returncode == 2
     assert "is an action call (POST /users): initializing sends it" in refused.stderr
     assert "--yes" in refused.stderr and "Traceback" not in refused.stderr
     assert fresh_demo.state.request_count("POST", "/users") == 0
 
-    sent = workbench("initialize", str(bare), "Demo/Create user", "--base-url", url, "--yes")
+    sent = workbench_here("initialize", str(bare), "Demo/Create user", "--base-url", url, "--yes")
     assert sent.returncode == 0, sent.stderr
     assert fresh_demo.state.request_count("POST", "/users") == 1
     assert "HTTP/1.1 201 Created" in sent.stderr
@@ -298,7 +294,7 @@ def test_an_error_answer_is_not_initialized_without_include_errors(
     fresh_demo: DemoServer, bare: Path
 ) -> None:
     before = bare.read_bytes()
-    result = workbench(
+    result = workbench_here(
         "initialize", str(bare), "Demo/Get user", "-p", "id=999", "--base-url", fresh_demo.base_url
     )
     assert result.returncode == 4
@@ -311,7 +307,7 @@ def test_an_error_answer_is_not_initialized_without_include_errors(
 
 
 def test_include_errors_makes_a_404_data_and_run_exits_0(demo_url: str) -> None:
-    found = workbench("run", str(DEMO), "Demo/Find user", "--base-url", demo_url)
+    found = workbench_here("run", str(DEMO), "Demo/Find user", "--base-url", demo_url)
     assert found.returncode == 0, found.stderr
     data = json.loads(found.stdout)
     assert data["status_code"] == 404 and data["has_error"] is True
@@ -320,17 +316,19 @@ def test_include_errors_makes_a_404_data_and_run_exits_0(demo_url: str) -> None:
     assert data["body"] == {"error": "user 999 not found", "status": 404}
     assert "404 Not Found" in found.stderr
 
-    raw = workbench("run", str(DEMO), "Demo/Find user", "--base-url", demo_url, "--raw")
+    raw = workbench_here("run", str(DEMO), "Demo/Find user", "--base-url", demo_url, "--raw")
     assert json.loads(raw.stdout) == {"error": "user 999 not found", "status": 404}
 
-    without = workbench("run", str(DEMO), "Demo/Get user", "-p", "id=999", "--base-url", demo_url)
+    without = workbench_here(
+        "run", str(DEMO), "Demo/Get user", "-p", "id=999", "--base-url", demo_url
+    )
     assert without.returncode == 4
 
 
 def test_include_errors_and_capture_headers_are_part_of_the_learned_shape(
     demo_url: str, bare: Path
 ) -> None:
-    result = workbench("initialize", str(bare), "Demo/Find user", "--base-url", demo_url)
+    result = workbench_here("initialize", str(bare), "Demo/Find user", "--base-url", demo_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "status_code                integer",
@@ -364,7 +362,7 @@ XML_SAMPLE = """<?xml version="1.0"?>
 
 
 def test_a_manual_json_sample_from_stdin(fresh_demo: DemoServer, bare: Path) -> None:
-    result = workbench(
+    result = workbench_here(
         "initialize", str(bare), "Demo/Create user", "--manual", "-", stdin=JSON_SAMPLE
     )
     assert result.returncode == 0, result.stderr
@@ -389,7 +387,7 @@ def test_a_manual_json_sample_from_stdin(fresh_demo: DemoServer, bare: Path) -> 
 def test_a_manual_xml_sample_from_a_file(bare: Path, tmp_path: Path) -> None:
     sample = tmp_path / "orders.xml"
     sample.write_text(XML_SAMPLE, encoding="utf-8")
-    result = workbench("initialize", str(bare), "Demo/XML", "--manual", str(sample))
+    result = workbench_here("initialize", str(bare), "Demo/XML", "--manual", str(sample))
     assert result.returncode == 0, result.stderr
     assert [line.split() for line in result.stdout.splitlines()] == [
         ["orders", "object"],
@@ -436,22 +434,22 @@ def test_errors_are_clean(
     bare: Path, tmp_path: Path, args: list[str], stdin: str, code: int, message: str
 ) -> None:
     if args[0] == "--check" and "Demo/List users" in args:
-        workbench("initialize", str(bare), "Demo/List users", "--manual", "-", stdin="{}")
+        workbench_here("initialize", str(bare), "Demo/List users", "--manual", "-", stdin="{}")
     if args[0] == "--check":
-        result = workbench("initialize", "--check", str(bare), *args[1:], stdin=stdin)
+        result = workbench_here("initialize", "--check", str(bare), *args[1:], stdin=stdin)
     else:
-        result = workbench("initialize", str(bare), *args, stdin=stdin)
+        result = workbench_here("initialize", str(bare), *args, stdin=stdin)
     assert result.returncode == code, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_help_tells_about_check_manual_and_exit_code_8() -> None:
-    result = workbench("initialize", "--help")
+    result = workbench_here("initialize", "--help")
     assert result.returncode == 0
     for text in ("--check", "--manual FILE", "--accept", "--yes", "exit code is 8"):
         assert text in result.stdout
-    assert "8    the response shape drifted" in workbench("--help").stdout
+    assert "8    the response shape drifted" in workbench_here("--help").stdout
 
 
 # ---- on a terminal ------------------------------------------------------------------------------
@@ -461,11 +459,11 @@ def on_terminal(args: list[str], answer: str) -> tuple[int, str]:
     """Run the CLI with stdin and stderr on a pseudo-terminal; answer its question."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "workbench", *args],
+        command_line(*args),
         stdin=terminal,
         stdout=subprocess.PIPE,
         stderr=terminal,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env=environment(),
     )
     os.close(terminal)
     seen = b""
@@ -510,7 +508,7 @@ def test_on_a_terminal_an_action_is_sent_only_when_confirmed(
 
 def test_on_a_terminal_drift_is_saved_when_accepted(versioned: DemoServer, bare: Path) -> None:
     args = ["initialize", str(bare), VERSIONED, "--base-url", versioned.base_url]
-    assert workbench(*args).returncode == 0
+    assert workbench_here(*args).returncode == 0
     versioned.state.api_version = 2
     code, screen = on_terminal(args, "n")
     assert code == 8 and "Save the new shape? [y/N]" in screen

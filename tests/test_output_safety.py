@@ -14,7 +14,6 @@ import pty
 import secrets
 import select
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,9 +22,9 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from textual.pilot import Pilot
+from cli_process import command_line, environment, workbench_bytes
 
-from tests.ui_wait import workers_done
+from tests.ui_wait import settle, wait_for
 from workbench.core.desk import TreeItem
 from workbench.core.secrets.store import MASK, SecretAddress, auth_field, environment_variable
 from workbench.core.terminal_text import has_control
@@ -107,7 +106,10 @@ class _Hostile(BaseHTTPRequestHandler):
 def hostile_url() -> Iterator[str]:
     """The hostile server on a free loopback port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: `shutdown()` waits for the loop's next look (0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -183,21 +185,6 @@ def controls_on_screen(app: WorkbenchApp) -> list[str]:
 
 def screen_text(app: WorkbenchApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot: Pilot[None], app: WorkbenchApp) -> None:
-    """Wait until the call is sent and its response is shown."""
-    await workers_done(app)
-    await pilot.pause()
-    await workers_done(app)  # the response view prepares in a worker of its own
-    await pilot.pause()
-
-
-async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
 
 
 def open_app(path: Path, call: str) -> WorkbenchApp:
@@ -336,26 +323,16 @@ def assert_no_leak(output: str, client_secret: str, password: str) -> None:
     assert MASK in output
 
 
-def workbench(*args: str) -> subprocess.CompletedProcess[bytes]:
-    """The CLI with its output piped, as a script runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        capture_output=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-
-
 def in_terminal(*args: str) -> tuple[int, bytes]:
     """The CLI with stdout and stderr on a pseudo-terminal, as a person runs it: the exit
     code and every byte it wrote to the terminal."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "workbench", *args],
+        command_line(*args),
         stdin=subprocess.DEVNULL,
         stdout=terminal,
         stderr=terminal,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env=environment(),
     )
     os.close(terminal)
     output = bytearray()
@@ -400,7 +377,7 @@ def test_run_refuses_names_with_control_characters(hostile_url: str, tmp_path: P
 
 def test_run_piped_body_stays_byte_exact(hostile_url: str, tmp_path: Path) -> None:
     path = write_workspace(tmp_path, hostile_url)
-    result = workbench("run", str(path), f"{PROVIDER}/{TEXT_CALL}")
+    result = workbench_bytes("run", str(path), f"{PROVIDER}/{TEXT_CALL}")
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"plain {ESCAPES} text\nline 2\n".encode()
 
@@ -415,7 +392,9 @@ def test_run_masks_an_echoed_credential_unless_revealed(
     basic = base64.b64encode(f"ada:{password}".encode()).decode()
 
     # --base-url: the user names the server, which approves sending credentials there.
-    masked = workbench("run", str(path), f"{PROVIDER}/{ECHO_CALL}", "-i", "--base-url", hostile_url)
+    masked = workbench_bytes(
+        "run", str(path), f"{PROVIDER}/{ECHO_CALL}", "-i", "--base-url", hostile_url
+    )
     assert masked.returncode == 0, masked.stderr
     output = (masked.stdout + masked.stderr).decode()
     assert basic not in output and password not in output
@@ -423,7 +402,7 @@ def test_run_masks_an_echoed_credential_unless_revealed(
     assert json.loads(masked.stdout) == {"authorization": MASK, "credential": MASK}
     assert f"X-Echo: {MASK}" in masked.stderr.decode()
 
-    revealed = workbench(
+    revealed = workbench_bytes(
         "run", str(path), f"{PROVIDER}/{ECHO_CALL}", "-i", "--reveal", "--base-url", hostile_url
     )
     assert json.loads(revealed.stdout)["credential"] == basic
@@ -437,7 +416,7 @@ def test_run_token_error_shows_no_client_secret(
     path = write_workspace(tmp_path, hostile_url, oauth_auth())
     set_private(PROVIDER, "client_secret", client_secret, monkeypatch)
     set_private(PROVIDER, "password", password, monkeypatch)
-    result = workbench("run", str(path), f"{PROVIDER}/{ECHO_CALL}", "--base-url", hostile_url)
+    result = workbench_bytes("run", str(path), f"{PROVIDER}/{ECHO_CALL}", "--base-url", hostile_url)
     assert result.returncode == 7, result.stderr
     stderr = result.stderr.decode()
     assert "refused" in stderr
@@ -461,7 +440,7 @@ def test_refused_header_value_shows_no_private_value(
     )
     path = write_workspace(tmp_path, hostile_url, auth)
     set_private(PROVIDER, "client_secret", client_secret, monkeypatch)
-    result = workbench("run", str(path), f"{PROVIDER}/{ECHO_CALL}", "--base-url", hostile_url)
+    result = workbench_bytes("run", str(path), f"{PROVIDER}/{ECHO_CALL}", "--base-url", hostile_url)
     stderr = result.stderr.decode()
     assert result.returncode == 7, stderr
     assert "Illegal header value" in stderr and MASK in stderr

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.ui_wait import wait_until_async
 from workbench.core.secrets.store import SecretResolver, SecretStore
 from workbench.core.sending.client import ClientPool, send
 from workbench.core.sending.exchange import Exchange, FailureKind
@@ -27,6 +28,7 @@ from workbench.core.workspace.model import (
     Provider,
     Workspace,
 )
+from workbench.demo.server import DemoServer
 
 AWKWARD = 'quote " backslash \\ newline \n tab \t emoji 🚀 </script> & ? # % / ü'
 
@@ -229,9 +231,12 @@ async def test_one_client_serves_many_requests(demo_url: str) -> None:
         assert len(pool) == 1
 
 
-async def test_cancelling_a_slow_call_returns_promptly(demo_url: str) -> None:
-    task = asyncio.create_task(exchange_for(demo_url, Call(name="Slow", url="/slow?seconds=5")))
-    await asyncio.sleep(0.2)
+async def test_cancelling_a_slow_call_returns_promptly(fresh_demo: DemoServer) -> None:
+    call = Call(name="Slow", url="/slow?seconds=5")
+    task = asyncio.create_task(exchange_for(fresh_demo.base_url, call))
+    await wait_until_async(
+        lambda: fresh_demo.state.request_count("GET", "/slow") == 1, what="the request to arrive"
+    )
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, timeout=2)

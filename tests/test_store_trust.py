@@ -22,10 +22,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_process import workbench
+from cli_process import command_line, environment, workbench, workbench_here
 
-from tests.ui_wait import workers_done
+from tests.ui_wait import wait_until, workers_done
 from workbench.core.auth.tokens import Token
+from workbench.core.desk import TreeItem
 from workbench.core.files import SCRATCH_FOLDER, atomic_write
 from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, SecretStore
 from workbench.core.workspace.document import WorkspaceDocument
@@ -45,13 +46,6 @@ DEMO = ROOT / "workspaces" / "demo.toml"
 TOKEN_ROUTE = ("POST", "/oauth/token")
 KEY_ADDRESS = SecretAddress("Demo", "Check API key/param.X-Api-Key")
 TIMEOUT = 60
-
-
-def wait_until(condition: object, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
 
 
 # Runs a module (`workbench`) or a script file with the arguments after it, once "go" exists.
@@ -87,7 +81,11 @@ def start_together(tmp_path: Path, commands: list[list[str]]) -> list[subprocess
                 text=True,
             )
         )
-    wait_until(lambda: all((tmp_path / f"ready-{i}").exists() for i in range(len(commands))))
+    wait_until(
+        lambda: all((tmp_path / f"ready-{i}").exists() for i in range(len(commands))),
+        timeout=TIMEOUT,
+        what="every process to be ready",
+    )
     go.touch()
     return processes
 
@@ -183,7 +181,7 @@ async def test_a_secret_set_in_another_terminal_is_used_at_the_next_send(
     shutil.copy(DEMO, workspace)
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
     document.secrets.set(KEY_ADDRESS, "first-key")
-    app = WorkbenchApp([document])
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Check API key"))
 
     def sha256_sent() -> object:
         data = document.session().latest_data("Demo", "Check API key")
@@ -193,9 +191,6 @@ async def test_a_secret_set_in_another_terminal_is_used_at_the_next_send(
         return hashlib.sha256(key.encode()).hexdigest()
 
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+o", *"Demo/Check API key")
-        await pilot.pause(0.3)  # the palette searches in the background
-        await pilot.press("enter")
         await pilot.press("ctrl+j")
         await workers_done(app)
         assert sha256_sent() == sha256_of("first-key")
@@ -233,10 +228,10 @@ def test_a_store_workbench_cannot_read_is_reported_and_left_as_it_is(
     store_file = isolated_home / SecretStore.FILE_NAME
     store_file.write_bytes(content)
     runs = [
-        workbench("secret", "list", str(AUTH)),
-        workbench("secret", "set", str(AUTH), "Basic/auth.password", stdin="new"),
-        workbench("secret", "delete", str(AUTH), "Basic/auth.password"),
-        workbench("run", str(AUTH), "Basic/Who am I", "--base-url", demo_url),
+        workbench_here("secret", "list", str(AUTH)),
+        workbench_here("secret", "set", str(AUTH), "Basic/auth.password", stdin="new"),
+        workbench_here("secret", "delete", str(AUTH), "Basic/auth.password"),
+        workbench_here("run", str(AUTH), "Basic/Who am I", "--base-url", demo_url),
     ]
     for result in runs:
         assert result.returncode == 3, result.stderr
@@ -254,8 +249,8 @@ def test_a_home_others_can_write_to_is_refused_and_not_chmodded(
     shared.chmod(0o775)
     monkeypatch.setenv("WORKBENCH_HOME", str(shared))
     for result in (
-        workbench("secret", "set", str(AUTH), "Basic/auth.password", stdin="pw"),
-        workbench("secret", "list", str(AUTH)),
+        workbench_here("secret", "set", str(AUTH), "Basic/auth.password", stdin="pw"),
+        workbench_here("secret", "list", str(AUTH)),
     ):
         assert result.returncode == 3, result.stderr
         assert "can be written by other users" in result.stderr
@@ -273,7 +268,7 @@ def test_a_home_that_is_a_symlink_is_refused(
     link = tmp_path / "link"
     link.symlink_to(real)
     monkeypatch.setenv("WORKBENCH_HOME", str(link))
-    result = workbench("secret", "set", str(AUTH), "Basic/auth.password", stdin="pw")
+    result = workbench_here("secret", "set", str(AUTH), "Basic/auth.password", stdin="pw")
     assert result.returncode == 3
     assert "is a symbolic link; workbench does not follow it" in result.stderr
     assert list(real.iterdir()) == []
@@ -282,7 +277,7 @@ def test_a_home_that_is_a_symlink_is_refused(
 def test_a_missing_home_is_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "data" / "workbench"
     monkeypatch.setenv("WORKBENCH_HOME", str(home))
-    result = workbench("secret", "set", str(AUTH), "Basic/auth.password", stdin="pw")
+    result = workbench_here("secret", "set", str(AUTH), "Basic/auth.password", stdin="pw")
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert stat.S_IMODE((home / SecretStore.FILE_NAME).stat().st_mode) == 0o600
@@ -304,7 +299,7 @@ def test_secret_set_gives_a_workspace_without_id_one_line_with_its_id(
     tmp_path: Path, newline: str
 ) -> None:
     path, original = without_id(tmp_path, newline)
-    result = workbench("secret", "set", str(path), str(KEY_ADDRESS), stdin="the-key")
+    result = workbench_here("secret", "set", str(path), str(KEY_ADDRESS), stdin="the-key")
     assert result.returncode == 0, result.stderr
     changed = path.read_bytes()
     added = [line for line in changed.split(b"\n") if line not in original.split(b"\n")]
@@ -313,9 +308,9 @@ def test_secret_set_gives_a_workspace_without_id_one_line_with_its_id(
     workspace_id = added[0].split(b'"')[1].decode()
     assert f"Gave {path} the id {workspace_id}; commit this change" in result.stderr
     assert SecretStore().values(workspace_id) == {str(KEY_ADDRESS): {"*": "the-key"}}
-    listed = workbench("secret", "list", str(path))
+    listed = workbench_here("secret", "list", str(path))
     assert f"{KEY_ADDRESS}\tset for all environments" in listed.stdout
-    again = workbench("secret", "set", str(path), str(KEY_ADDRESS), stdin="other")
+    again = workbench_here("secret", "set", str(path), str(KEY_ADDRESS), stdin="other")
     assert again.returncode == 0 and "Gave" not in again.stderr
     assert path.read_bytes() == changed
 
@@ -323,7 +318,7 @@ def test_secret_set_gives_a_workspace_without_id_one_line_with_its_id(
 def test_secret_set_refuses_when_the_id_cannot_be_written(tmp_path: Path) -> None:
     path, original = without_id(tmp_path)
     (tmp_path / SCRATCH_FOLDER).write_text("in the way")  # saving beside it fails
-    result = workbench("secret", "set", str(path), str(KEY_ADDRESS), stdin="the-key")
+    result = workbench_here("secret", "set", str(path), str(KEY_ADDRESS), stdin="the-key")
     assert result.returncode == 3
     assert "has no id, and giving it one failed" in result.stderr
     assert 'add the line id = "' in result.stderr and "Traceback" not in result.stderr
@@ -409,11 +404,12 @@ def test_secret_list_into_a_closed_pipe_ends_quietly() -> None:
     os.close(read_end)
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "workbench", "secret", "list", str(AUTH)],
+            command_line("secret", "list", str(AUTH)),
             stdout=write_end,
             stderr=subprocess.PIPE,
             text=True,
             timeout=TIMEOUT,
+            env=environment(),
         )
     finally:
         os.close(write_end)

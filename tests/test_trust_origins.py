@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cli_process import workbench
+from cli_process import workbench_here
 from hostile import Recorder, recording_server
 
 from workbench.core.errors import RequestBuildError
@@ -257,25 +257,25 @@ def test_headless_run_names_the_command_that_approves(
     attacker_url, recorder = attacker
     copy = hostile_copy(tmp_path, trusted, f'"{demo_url}"', f'"{attacker_url}"')
 
-    refused = workbench("run", str(copy), "Key in header/Who am I")
+    refused = workbench_here("run", str(copy), "Key in header/Who am I")
     assert refused.returncode == 3
     assert "Traceback" not in refused.stderr
     assert f"workbench trust {copy}" in refused.stderr
     assert recorder.requests == []
 
-    listing = workbench("trust", str(copy))
+    listing = workbench_here("trust", str(copy))
     assert "NOT approved" in listing.stdout and attacker_url in listing.stdout
 
-    approved = workbench("trust", str(copy), "Key in header")
+    approved = workbench_here("trust", str(copy), "Key in header")
     assert approved.returncode == 0, approved.stderr
-    assert workbench("run", str(copy), "Key in header/Who am I").returncode == 0
+    assert workbench_here("run", str(copy), "Key in header/Who am I").returncode == 0
     assert recorder.requests
 
     # --base-url is the user's own choice, for that run only.
     other = hostile_copy(tmp_path / "again", trusted, f'"{demo_url}"', '"http://127.0.0.1:9"')
-    one_run = workbench("run", str(other), "Basic/Who am I", "--base-url", demo_url)
+    one_run = workbench_here("run", str(other), "Basic/Who am I", "--base-url", demo_url)
     assert one_run.returncode == 0, one_run.stderr
-    assert workbench("run", str(other), "Basic/Who am I").returncode == 3
+    assert workbench_here("run", str(other), "Basic/Who am I").returncode == 3
 
 
 @pytest.mark.parametrize("provider", ["Key in header", "Basic", "OAuth2 password"])
@@ -304,11 +304,11 @@ def test_trust_gives_a_workspace_without_id_one_so_the_approval_is_found_again(
     text = AUTH.read_text(encoding="utf-8").replace(AUTH_BASE, f'base_url = "{demo_url}"')
     text = text.replace(f'id = "{AUTH_WORKSPACE_ID}"\n', "")
     path = write_workspace(tmp_path / "no-id", text)
-    approved = workbench("trust", str(path), "Basic")
+    approved = workbench_here("trust", str(path), "Basic")
     assert approved.returncode == 0, approved.stderr
     assert "Gave" in approved.stderr and "the id" in approved.stderr
     assert load_workspace(path).id in path.read_text(encoding="utf-8")
-    listing = workbench("trust", str(path))
+    listing = workbench_here("trust", str(path))
     assert f"{demo_url}  approved" in listing.stdout
 
 

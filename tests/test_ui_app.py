@@ -15,14 +15,15 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from cli_process import workbench, workbench_here
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.ui_wait import workers_done
+from tests.ui_keys import paste, type_text
+from tests.ui_wait import palette_searched, settle, wait_for, workers_done
 from workbench.core.desk import TreeItem
 from workbench.core.secrets.store import SecretAddress, SecretStore
 from workbench.core.workspace.document import WorkspaceDocument
@@ -49,8 +50,13 @@ def workspace(tmp_path: Path) -> Path:
     return path
 
 
-def open_app(path: Path, base_url: str, **options: object) -> WorkbenchApp:
+def open_app(path: Path, base_url: str, *, on: str = "", **options: object) -> WorkbenchApp:
+    """The app on `path` with every provider sent to `base_url`; `on` ("Provider/Call")
+    opens it on that call, as `workbench --open` does, for tests about what follows."""
     document = WorkspaceDocument.load(path, base_url=base_url)
+    if on:
+        provider, call = on.split("/", 1)
+        options["selected"] = TreeItem(document, provider, call)
     return WorkbenchApp([document], **options)  # type: ignore[arg-type]
 
 
@@ -73,31 +79,27 @@ async def go_to(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
     """Select a call through the command palette's "Go to call", with keys only."""
     await pilot.press("ctrl+o")
     await pilot.press(*path)
-    await pilot.pause(0.3)  # the palette searches in the background
+    await palette_searched(pilot, path)
     await pilot.press("enter")
     await pilot.pause()
     selected = main_screen(app).selected
     assert selected is not None and selected.path == path
 
 
-async def settle(pilot: Pilot[None], app: WorkbenchApp) -> None:
-    """Wait until the call is sent and its response shown."""
-    await workers_done(app)
+async def select(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
+    """Select the call at `path` as the palette's "Go to call" does once it is chosen, without
+    typing: for tests about what follows (`go_to` types it)."""
+    screen = main_screen(app)
+    provider, call = path.split("/", 1)
+    screen.go_to(TreeItem(screen.documents[0], provider, call))
     await pilot.pause()
-    await workers_done(app)  # the response view parses in a worker of its own
-    await pilot.pause()
+    selected = screen.selected
+    assert selected is not None and selected.path == path
 
 
 async def send(pilot: Pilot[None], app: WorkbenchApp) -> None:
     await pilot.press("ctrl+j")
     await settle(pilot, app)
-
-
-async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
 
 
 # --- start-up --------------------------------------------------------------------------------
@@ -163,9 +165,8 @@ async def test_the_tree_shows_the_sessions_data_without_parsing_again(
         raise AssertionError("the response view parsed the body again")
 
     monkeypatch.setattr(response_view, "parse_json", parse_again)
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await send(pilot, app)
         text = screen_text(app)
         assert "200 OK" in text and "total: 25" in text
@@ -175,9 +176,8 @@ async def test_the_tree_shows_the_sessions_data_without_parsing_again(
 
 
 async def test_not_found_shows_status_and_body(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Not found")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Not found")
         await send(pilot, app)
         text = screen_text(app)
         assert "404 Not Found" in text
@@ -186,27 +186,23 @@ async def test_not_found_shows_status_and_body(workspace: Path, demo_url: str) -
 
 async def test_escape_cancels_a_call_in_flight(workspace: Path, demo_url: str) -> None:
     slow = '{ name = "seconds", value = "3" }'
-    workspace.write_text(workspace.read_text().replace(slow, slow.replace("3", "5")))
-    app = open_app(workspace, demo_url)
+    workspace.write_text(workspace.read_text().replace(slow, slow.replace("3", "60")))
+    app = open_app(workspace, demo_url, on="Demo/Slow")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Slow")
-        started = time.monotonic()
         await pilot.press("ctrl+j")
-        await pilot.pause(0.3)
-        assert "esc Cancel" in screen_text(app)
+        await wait_for(pilot, lambda: "esc Cancel" in screen_text(app))
         await pilot.press("escape")
-        await workers_done(app)
+        # The demo answers after 60 s: the call ends long before that, or not at all.
+        await workers_done(app, timeout=10)
         await pilot.pause()
-        assert time.monotonic() - started < 4
         assert "Cancelled" in screen_text(app)
 
 
 async def test_action_call_asks_before_sending(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Create user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Create user")
         await pilot.press("ctrl+j")
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")
@@ -225,21 +221,19 @@ async def test_action_call_without_confirmation_when_the_workspace_says_so(
         'name = "Demo"\n\n', 'name = "Demo"\n\n[settings]\nconfirm_actions = false\n\n', 1
     )
     workspace.write_text(text)
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Create user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Create user")
         await send(pilot, app)
         assert fresh_demo.state.request_count("POST", "/users") == 1
 
 
 async def test_missing_private_value_is_asked_for_masked(workspace: Path, demo_url: str) -> None:
     value = f"key-{secrets.token_hex(8)}"
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Check API key")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Check API key")
         await send(pilot, app)
         assert isinstance(app.screen, PrivateValuePromptScreen)
-        await pilot.press(*value)
+        await type_text(pilot, value)
         assert value not in screen_text(app)
         await pilot.press("ctrl+r")  # revealing is an explicit key
         assert value in screen_text(app)
@@ -257,9 +251,8 @@ async def test_private_value_never_on_screen(workspace: Path, demo_url: str) -> 
     value = f"key-{secrets.token_hex(8)}"
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
     document.secrets.set(KEY_ADDRESS, value)
-    app = WorkbenchApp([document])
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Check API key"))
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Check API key")
         assert value not in screen_text(app)
         await send(pilot, app)
         assert "200 OK" in screen_text(app)
@@ -297,12 +290,12 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 async def test_edit_url_and_save_changes_that_line_only(workspace: Path, demo_url: str) -> None:
     before = workspace.read_text()
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         url = main_screen(app).query_one("#url", Input)
         url.focus()
-        await pilot.press("end", *"/posts")
+        await pilot.press("end")
+        await type_text(pilot, "/posts")
         assert "Demo *" in screen_text(app)  # unsaved, in the title and the tree
         await pilot.press("ctrl+s")
         await workers_done(app)
@@ -316,12 +309,12 @@ async def test_edit_url_and_save_changes_that_line_only(workspace: Path, demo_ur
 async def test_edited_call_is_sent_before_saving(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         url = main_screen(app).query_one("#url", Input)
         url.focus()
-        await pilot.press("end", *["backspace"] * len("/users/[id]"), *"/echo")
+        await pilot.press("home", "shift+end")
+        await type_text(pilot, "/echo")
         await send(pilot, app)
         assert fresh_demo.state.request_count("GET", "/echo") == 1
 
@@ -334,7 +327,9 @@ async def tree_keys(pilot: Pilot[None], app: WorkbenchApp, *keys: str) -> None:
 
 async def answer_name(pilot: Pilot[None], app: WorkbenchApp, name: str) -> None:
     assert isinstance(app.screen, NamePromptScreen)
-    await pilot.press("ctrl+a", "ctrl+k", *name, "enter")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, name)
+    await pilot.press("enter")
     await pilot.pause()
 
 
@@ -352,9 +347,8 @@ async def test_rename_duplicate_move_delete_update_tree_and_file(
     workspace: Path, demo_url: str
 ) -> None:
     original = call_names(workspace)
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await tree_keys(pilot, app, "r")
         await answer_name(pilot, app, "Fetch user")
         assert "·GET  Fetch user" in screen_text(app)
@@ -380,9 +374,8 @@ async def test_rename_duplicate_move_delete_update_tree_and_file(
 async def test_renaming_a_source_call_keeps_the_calls_chained_from_it(
     workspace: Path, demo_url: str
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await tree_keys(pilot, app, "r")
         await answer_name(pilot, app, "All users")
         await save(pilot, app)
@@ -392,9 +385,8 @@ async def test_renaming_a_source_call_keeps_the_calls_chained_from_it(
 async def test_deleting_a_source_call_is_refused_naming_its_chained_parameters(
     workspace: Path, demo_url: str
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await tree_keys(pilot, app, "delete")
         assert isinstance(app.screen, MainScreen)  # not asked: it cannot be deleted
         text = screen_text(app)  # the notification, wrapped
@@ -418,9 +410,8 @@ async def test_new_provider_and_call(workspace: Path, demo_url: str) -> None:
 
 
 async def test_bad_name_is_refused_in_the_dialog(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await tree_keys(pilot, app, "r")
         await answer_name(pilot, app, "List users")
         assert isinstance(app.screen, NamePromptScreen)
@@ -432,9 +423,8 @@ async def test_bad_name_is_refused_in_the_dialog(workspace: Path, demo_url: str)
 async def test_rename_moves_stored_private_values(workspace: Path, demo_url: str) -> None:
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
     document.secrets.set(KEY_ADDRESS, "the-key")
-    app = WorkbenchApp([document])
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Check API key"))
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Check API key")
         await tree_keys(pilot, app, "r")
         await answer_name(pilot, app, "Key check")
         await send(pilot, app)  # the renamed call finds its value before saving
@@ -447,9 +437,8 @@ async def test_rename_moves_stored_private_values(workspace: Path, demo_url: str
 
 async def test_quit_with_unsaved_edits_asks(workspace: Path, demo_url: str) -> None:
     before = workspace.read_text()
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await tree_keys(pilot, app, "d")
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, ChoiceScreen)
@@ -465,9 +454,8 @@ async def test_quit_with_unsaved_edits_asks(workspace: Path, demo_url: str) -> N
 
 
 async def test_quit_can_save_first(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await tree_keys(pilot, app, "d")
         await pilot.press("ctrl+q", "s")
         await pilot.pause()
@@ -484,17 +472,15 @@ async def test_quit_without_edits_does_not_ask(workspace: Path, demo_url: str) -
 
 
 async def test_quit_waits_for_an_open_question(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Create user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Create user")
         await pilot.press("ctrl+j", "ctrl+q")
         assert app.is_running and isinstance(app.screen, ChoiceScreen)
 
 
 async def test_saving_over_an_external_change_asks(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await tree_keys(pilot, app, "d")
         external = workspace.read_text().replace('name = "Demo"\n', 'name = "Team demo"\n', 1)
         workspace.write_text(external)
@@ -512,9 +498,8 @@ async def test_saving_over_an_external_change_asks(workspace: Path, demo_url: st
 
 
 async def test_reload_after_an_external_change(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await tree_keys(pilot, app, "d")
         external = workspace.read_text().replace('name = "Echo"', 'name = "Echo back"')
         workspace.write_text(external)
@@ -530,9 +515,8 @@ async def test_reload_after_an_external_change(workspace: Path, demo_url: str) -
 async def test_ctrl_l_reloads_from_disk_wherever_the_focus_is(
     workspace: Path, demo_url: str
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         main_screen(app).query_one("#url", Input).focus()
         workspace.write_text(workspace.read_text().replace('name = "Echo"', 'name = "Echo back"'))
         await pilot.press("ctrl+l")  # no unsaved edits: nothing to ask
@@ -542,8 +526,9 @@ async def test_ctrl_l_reloads_from_disk_wherever_the_focus_is(
 
         # The palette offers it by name, with its key.
         workspace.write_text(workspace.read_text().replace("Echo back", "Echo again"))
-        await pilot.press("ctrl+p", *"reload from disk")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+p")
+        await paste(pilot, "reload from disk")
+        await palette_searched(pilot, "reload from disk")
         assert "key: ^l" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -552,11 +537,10 @@ async def test_ctrl_l_reloads_from_disk_wherever_the_focus_is(
 
 async def test_ctrl_r_in_a_private_field_only_reveals(workspace: Path, demo_url: str) -> None:
     value = f"key-{secrets.token_hex(4)}"
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Check API key")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Check API key")
         main_screen(app).query_one("#call-editor .row.-private PrivateInput").focus()
-        await pilot.press(*value)
+        await type_text(pilot, value)
         workspace.write_text(workspace.read_text().replace('name = "Echo"', 'name = "Echo back"'))
         assert value not in screen_text(app)
         await pilot.press("ctrl+r")
@@ -596,7 +580,7 @@ def test_reveal_and_reload_have_keys_of_their_own() -> None:
 
 
 async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
@@ -618,7 +602,6 @@ async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
         await pilot.press("question_mark")  # ? opens help outside inputs...
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await go_to(pilot, app, "Demo/Get user")
         main_screen(app).query_one("#url", Input).focus()
         await pilot.press("question_mark")  # ...and types a ? in an input
         assert isinstance(app.screen, MainScreen)
@@ -629,12 +612,12 @@ async def test_palette_offers_actions_and_calls(workspace: Path, demo_url: str) 
     app = open_app(workspace, demo_url)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p", *"go echo")
-        await pilot.pause(0.3)
+        await palette_searched(pilot, "go echo")
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).selected.path == "Demo/Echo"  # type: ignore[union-attr]
-        await pilot.press("ctrl+p", *"next environment")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"next env")
+        await palette_searched(pilot, "next env")
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).query_one(EnvironmentBadge).environment == "live"
@@ -644,7 +627,7 @@ async def test_go_to_call_shows_urls_as_written(workspace: Path, demo_url: str) 
     app = open_app(workspace, demo_url)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", *"get user")
-        await pilot.pause(0.3)
+        await palette_searched(pilot, "get user")
         assert "GET /users/[id]" in screen_text(app)  # not read as markup
 
 
@@ -697,26 +680,15 @@ def test_tui_form_is_told_from_the_commands(arguments: list[str], tui: bool) -> 
     assert is_tui_form(arguments, build_full_parser) is tui
 
 
-def workbench(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workbench", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 def test_help_lists_the_commands_and_the_tui_form() -> None:
-    result = workbench("--help")
+    result = workbench_here("--help")
     assert result.returncode == 0
     for text in ("run", "secret", "demo", "the TUI", "--open", "--base-url", "F1"):
         assert text in result.stdout, text
 
 
 def test_tui_needs_a_terminal() -> None:
-    result = workbench("workspaces/demo.toml")
+    result = workbench("workspaces/demo.toml", cwd=ROOT)
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
 
@@ -789,7 +761,7 @@ async def test_a_folder_of_workspaces(workspace: Path, demo_url: str) -> None:
         text = screen_text(app)
         assert "▼ Demo" in text and "broken.toml:1: not valid TOML" in text
         await pilot.press("ctrl+o", *"echo (other")
-        await pilot.pause(0.3)
+        await palette_searched(pilot, "echo (other")
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).selected == TreeItem(documents[1], "Demo", "Echo")
@@ -807,9 +779,8 @@ async def test_a_call_that_cannot_be_built_shows_the_problem(
     assert call is not None
     without_id = replace(call, parameters=())  # the URL still says [id]
     document.update(replace_call(document.workspace, "Demo", "Get user", without_id).workspace)
-    app = WorkbenchApp([document])
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Get user"))
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Get user")
         await send(pilot, app)
         assert isinstance(app.screen, MainScreen) and app.is_running
         text = screen_text(app)

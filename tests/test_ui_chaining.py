@@ -19,13 +19,15 @@ from test_ui_app import (
     open_app,
     save,
     screen_text,
+    select,
     send,
-    settle,
 )
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from tests.ui_keys import paste
+from tests.ui_wait import palette_searched, settle
 from workbench.core.workspace.model import ValueSource
 from workbench.demo.server import DemoServer
 from workbench.ui.app import WorkbenchApp
@@ -65,10 +67,10 @@ async def use_value(pilot: Pilot[None], app: WorkbenchApp, *path: str | int) -> 
 
 
 async def pick(pilot: Pilot[None], app: WorkbenchApp, query: str) -> None:
-    """Type `query` in the open palette and take its first entry."""
+    """Paste `query` in the open palette and take its first hit with Enter."""
     assert isinstance(app.screen, CommandPalette)
-    await pilot.press(*query)
-    await pilot.pause(0.3)  # the palette searches in the background
+    await paste(pilot, query)
+    await palette_searched(pilot, query)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -84,9 +86,8 @@ def parameter(app: WorkbenchApp, call: str, name: str) -> object:
 async def test_a_value_becomes_a_parameter_of_another_call(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await send(pilot, app)
         await use_value(pilot, app, "data", 0, "id")
         palette = app.screen
@@ -126,9 +127,8 @@ async def test_a_value_becomes_a_parameter_of_another_call(
 async def test_a_new_parameter_is_named_after_the_key_or_as_typed(
     workspace: Path, demo_url: str
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await send(pilot, app)
         await use_value(pilot, app, "data", 1, "email")
         await pick(pilot, app, "rename user")
@@ -146,9 +146,8 @@ async def test_a_new_parameter_is_named_after_the_key_or_as_typed(
 async def test_a_wrapped_response_chains_from_its_body(workspace: Path, demo_url: str) -> None:
     """With include_errors and capture_headers the tree shows the body, and the data holds it
     under `body`: the path chained is the data's."""
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Find user")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await go_to(pilot, app, "Demo/Find user")
         await send(pilot, app)  # 404, kept as data
         await use_value(pilot, app, "status")
         await pick(pilot, app, "get user (versioned)")
@@ -160,14 +159,13 @@ async def test_a_wrapped_response_chains_from_its_body(workspace: Path, demo_url
 async def test_an_action_response_is_no_source(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await use_value(pilot, app)  # nothing sent yet
         assert isinstance(app.screen, MainScreen)
         assert "No response to take a value from" in notified(app)
 
-        await go_to(pilot, app, "Demo/Rename user")
+        await select(pilot, app, "Demo/Rename user")
         await pilot.press("ctrl+j", "y")
         await settle(pilot, app)
         await use_value(pilot, app, "id")
@@ -177,9 +175,8 @@ async def test_an_action_response_is_no_source(
 
 
 async def test_the_palette_and_help_offer_both_keys(workspace: Path, demo_url: str) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         await send(pilot, app)
         main_screen(app).response_view.query_one(JsonTree).select_path(("total",))
         await pilot.press("ctrl+p")
@@ -200,9 +197,8 @@ async def test_the_palette_and_help_offer_both_keys(workspace: Path, demo_url: s
 async def test_f7_refreshes_a_data_call_and_refuses_an_action(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/List users")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await go_to(pilot, app, "Demo/List users")
         for count in (1, 2):
             await pilot.press("f7")
             assert isinstance(app.screen, MainScreen)  # never asks
@@ -210,7 +206,7 @@ async def test_f7_refreshes_a_data_call_and_refuses_an_action(
             assert fresh_demo.state.request_count("GET", "/users") == count
         assert "200 OK" in screen_text(app)
 
-        await go_to(pilot, app, "Demo/Rename user")
+        await select(pilot, app, "Demo/Rename user")
         await pilot.press("f7")
         await settle(pilot, app)
         assert isinstance(app.screen, MainScreen)
@@ -222,9 +218,8 @@ async def test_f7_refreshes_even_from_the_body_editor(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
     """A TextArea binds F7 ("select all") itself; the screen's refresh comes first."""
-    app = open_app(workspace, demo_url)
+    app = open_app(workspace, demo_url, on="Demo/Echo")
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Echo")
         main_screen(app).query_one("#body", TextArea).focus()
         await pilot.pause()
         await pilot.press("f7")

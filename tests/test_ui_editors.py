@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
+from tests.ui_keys import type_fast, type_text
+from tests.ui_wait import wait_for, workers_done
 from workbench.core import auth
 from workbench.core.secrets.store import SecretAddress, SecretResolver, SecretStore
 from workbench.core.workspace.document import WorkspaceDocument
@@ -160,8 +160,8 @@ async def type_into(pilot: Pilot[None], widget: Widget, text: str) -> None:
     """Focus the input `widget`, select its text and type `text` over it."""
     widget.focus()
     await pilot.pause()
-    await pilot.press("home", "shift+end", *text)
-    await pilot.pause()
+    await pilot.press("home", "shift+end")
+    await type_text(pilot, text)
 
 
 async def choose(pilot: Pilot[None], select: Select[str], value: str) -> None:
@@ -303,8 +303,9 @@ async def test_adding_moving_and_deleting_a_parameter() -> None:
         editor.query_one(".row .row-name", Input).focus()
         await pilot.press("ctrl+n")  # a new row after the focused one, its name focused
         await pilot.pause()
-        await pilot.press(*"limit", "tab", *"5")
-        await pilot.pause()
+        await type_text(pilot, "limit")
+        await pilot.press("tab")
+        await type_text(pilot, "5")
         names = [p.name for p in editor.to_model().parameters]
         assert names == ["page", "limit", "per_page"]
         assert editor.to_model().parameters[1] == Parameter("limit", "5")
@@ -339,8 +340,9 @@ async def test_the_add_button_adds_a_row_to_an_empty_table() -> None:
         editor.query_one("#headers .rows-add").focus()
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press(*"X-Trace", "tab", *"on")
-        await pilot.pause()
+        await type_text(pilot, "X-Trace")
+        await pilot.press("tab")
+        await type_text(pilot, "on")
         assert editor.to_model().headers == (Header("X-Trace", "on"),)
 
 
@@ -587,17 +589,6 @@ def main_screen(app: App[None]) -> MainScreen:
     return screen
 
 
-def type_fast(app: App[None], *keys: str) -> None:
-    """Queue `keys` the way a fast typist (or a held key) does: all before the app handles one.
-
-    `pilot.press` waits for the app to be idle after each key, which hides
-    what happens when the tree moves again before the screen has heard of its
-    previous move.
-    """
-    for key in keys:
-        app.post_message(events.Key(key, None))
-
-
 def shown_rows(table: RowsEditor[Any]) -> list[tuple[str, str]]:
     """The rows the table has on screen: name and value ("private" for a private row)."""
     return [
@@ -614,13 +605,6 @@ def model_rows(rows: tuple[Header, ...] | tuple[Parameter, ...]) -> list[tuple[s
         (row.name, "private" if row.private else shown_text(row.value, "development"))
         for row in rows
     ]
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 5
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
 
 
 async def arrive(pilot: Pilot[None], path: str, editor: type[Widget]) -> MainScreen:
@@ -643,9 +627,13 @@ async def arrive(pilot: Pilot[None], path: str, editor: type[Widget]) -> MainScr
             return False  # the editor is still being composed
         return headers == model_rows(model.headers) and parameters == model_rows(model.parameters)
 
-    await wait_until(pilot, shown)
+    await wait_for(pilot, shown, what=f"{path} in its editor")
     rows = list(screen.query_one(editor).query(".row"))
-    await pilot.pause(0.2)
+    # Whatever is still queued is handled (a selection and an editor that chase each other
+    # would post more): the screen must stay as it is.
+    await pilot.pause()
+    await workers_done(pilot.app)
+    await pilot.pause()
     assert shown(), "the selection or its rows changed after they were shown"
     assert list(screen.query_one(editor).query(".row")) == rows, "the editor keeps reloading"
     return screen

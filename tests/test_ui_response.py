@@ -14,7 +14,8 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
-from tests.ui_wait import workers_done
+from tests.ui_keys import type_text
+from tests.ui_wait import settle
 from workbench.core.secrets.store import MASK
 from workbench.core.sending import large_bodies
 from workbench.core.sending.exchange import Exchange, Failure, FailureKind, SentRequest
@@ -100,13 +101,6 @@ def make_exchange(
     )
 
 
-async def settle(app: App[None], pilot: Pilot[None]) -> None:
-    """Let every worker finish and every message it posted be handled."""
-    for _ in range(3):
-        await workers_done(app)
-        await pilot.pause()
-
-
 async def show(
     app: Host,
     pilot: Pilot[None],
@@ -115,7 +109,7 @@ async def show(
 ) -> ResponseView:
     view = app.query_one(ResponseView)
     view.show_exchange(exchange, environment="development", response_type=response_type)
-    await settle(app, pilot)
+    await settle(pilot, app)
     return view
 
 
@@ -305,21 +299,27 @@ async def test_search_finds_a_nested_value_and_selects_it() -> None:
         await show(app, pilot, make_exchange(USERS))
         tree = app.query_one(JsonTree)
         tree.focus()
-        await pilot.press("slash", *"arlington", "enter")
-        await settle(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "arlington")
+        await pilot.press("enter")
+        await settle(pilot, app)
         assert last_selected(app) == ("data[1].address.city", "Arlington")
         assert "match 1 of 1" in str(tree.border_subtitle)
 
-        await pilot.press("slash", *"CITY", "enter")  # keys match too, in any case
-        await settle(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "CITY")  # keys match too, in any case
+        await pilot.press("enter")
+        await settle(pilot, app)
         assert last_selected(app)[0] == "data[0].address.city"
         await pilot.press("n")
         assert last_selected(app)[0] == "data[1].address.city"
         await pilot.press("N", "N")
         assert last_selected(app)[0] == "data[1].address.city"  # wrapped around
 
-        await pilot.press("slash", *"nowhere", "enter")
-        await settle(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "nowhere")
+        await pilot.press("enter")
+        await settle(pilot, app)
         assert "no match" in str(tree.border_subtitle)
 
         search = app.query_one("#response-search")
@@ -405,8 +405,10 @@ async def test_body_search_scrolls_to_and_highlights_the_match() -> None:
         await show(app, pilot, make_exchange(text, content_type="text/plain"), ResponseType.TEXT)
         body = app.query_one("#response-body", BodyView)
         body.focus()
-        await pilot.press("slash", *"NEEDLE", "enter")
-        await settle(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "NEEDLE")
+        await pilot.press("enter")
+        await settle(pilot, app)
         assert body.scroll_y <= 5000 < body.scroll_y + body.scrollable_content_region.height
         row = 5000 - int(body.scroll_y)
         strip = body.render_line(row)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from hostile import Recorder, recording_server
 from test_trust_files import upload_workspace
-from test_ui_app import KEY_ADDRESS, ROOT, SIZE, go_to, main_screen, screen_text, wait_for
+from test_ui_app import KEY_ADDRESS, ROOT, SIZE, main_screen, screen_text
 
-from tests.ui_wait import workers_done
+from tests.ui_wait import wait_for, workers_done
+from workbench.core.desk import TreeItem
 from workbench.core.secrets.store import SecretStore
 from workbench.core.secrets.trust import TrustBook, origin_of
 from workbench.core.workspace.document import WorkspaceDocument
@@ -42,9 +43,8 @@ async def test_a_changed_base_url_is_asked_about_once(
     assert demo_origin is not None
     TrustBook(SecretStore().home).approve_origins(document.workspace.id, "Demo", [demo_origin])
 
-    app = WorkbenchApp([document])
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Check API key"))
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Check API key")
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         question = screen_text(app)
@@ -87,9 +87,9 @@ url = "/redirect/2"
 """,
         encoding="utf-8",
     )
-    app = WorkbenchApp([WorkspaceDocument.load(path)])
+    document = WorkspaceDocument.load(path)
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Follow"))
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Follow")
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: "2 redirects" in screen_text(app))
         await workers_done(app)
@@ -109,9 +109,9 @@ async def test_a_file_outside_the_workspace_folder_is_asked_about_before_upload(
     outside = tmp_path / "notes.txt"
     outside.write_text("not the workspace's to send")
     path = upload_workspace(tmp_path / "team", "../notes.txt", demo_url)
-    app = WorkbenchApp([WorkspaceDocument.load(path)])
+    document = WorkspaceDocument.load(path)
+    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Upload"))
     async with app.run_test(size=SIZE) as pilot:
-        await go_to(pilot, app, "Demo/Upload")
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         question = app.screen

@@ -119,7 +119,7 @@ def jwt_whoami(request: Request) -> Response:
     if not token:
         raise invalid_token("no JWT: send 'Authorization: Bearer JWT'")
     try:
-        claims = verify_jwt(request.state.credentials, token, CLIENT_ID)
+        claims = verify_jwt(request.state.credentials, token, CLIENT_ID, request.state.clock())
     except JWTRejected as error:
         raise invalid_token(str(error)) from None
     return whoami("jwt", str(claims.get("sub") or claims["iss"]))
@@ -177,11 +177,14 @@ def invalid_token(description: str) -> OAuthError:
     return OAuthError(401, "invalid_token", description, [("WWW-Authenticate", challenge)])
 
 
-def verify_jwt(credentials: DemoCredentials, token: str, audience: str) -> dict[str, Any]:
+def verify_jwt(
+    credentials: DemoCredentials, token: str, audience: str, now: float
+) -> dict[str, Any]:
     """The claims of a JWT signed with the demo key for `audience`; JWTRejected saying why not.
 
     Checked: the RS256 signature, iss == JWT_ISSUER, aud, exp and iat present,
-    not expired, not issued in the future, and at most MAX_JWT_LIFETIME long.
+    not expired, not issued in the future, and at most MAX_JWT_LIFETIME long;
+    exp and iat are judged at `now` (the server's clock, seconds since the epoch).
     """
     import jwt  # imported on first use: only the JWT endpoints need it
 
@@ -193,7 +196,12 @@ def verify_jwt(credentials: DemoCredentials, token: str, audience: str) -> dict[
             audience=audience,
             issuer=JWT_ISSUER,
             leeway=JWT_LEEWAY,
-            options={"require": ["iss", "aud", "exp", "iat"]},
+            # exp and iat are compared with `now` below, not with pyjwt's own clock.
+            options={
+                "require": ["iss", "aud", "exp", "iat"],
+                "verify_exp": False,
+                "verify_iat": False,
+            },
         )
     except jwt.InvalidSignatureError:
         raise JWTRejected("the JWT signature does not verify with the demo public key") from None
@@ -203,10 +211,15 @@ def verify_jwt(credentials: DemoCredentials, token: str, audience: str) -> dict[
         raise JWTRejected(f"wrong iss claim: expected {JWT_ISSUER!r}") from None
     except jwt.InvalidAudienceError:
         raise JWTRejected(f"wrong aud claim: expected {audience!r}") from None
-    except jwt.ExpiredSignatureError:
-        raise JWTRejected("the JWT has expired (exp is in the past)") from None
     except jwt.InvalidTokenError as error:
         raise JWTRejected(f"not an acceptable JWT: {error}") from None
-    if claims["exp"] - claims["iat"] > MAX_JWT_LIFETIME:
+    expires, issued = claims["exp"], claims["iat"]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (expires, issued)):
+        raise JWTRejected("not an acceptable JWT: exp and iat must be seconds since the epoch")
+    if expires <= now - JWT_LEEWAY:
+        raise JWTRejected("the JWT has expired (exp is in the past)")
+    if issued > now + JWT_LEEWAY:
+        raise JWTRejected("the JWT is issued in the future (iat)")
+    if expires - issued > MAX_JWT_LIFETIME:
         raise JWTRejected(f"the JWT lives longer than {MAX_JWT_LIFETIME} s (exp - iat)")
     return claims

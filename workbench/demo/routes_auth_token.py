@@ -107,7 +107,8 @@ def _jwt_bearer(request: Request, form: Form) -> Response:
     _authenticate_client(request, form, required=False)
     audience = f"{request.scheme}://{request.headers.get('Host', '')}/oauth/token"
     try:
-        claims = verify_jwt(request.state.credentials, _required(form, "assertion"), audience)
+        assertion = _required(form, "assertion")
+        claims = verify_jwt(request.state.credentials, assertion, audience, request.state.clock())
     except JWTRejected as error:
         raise _invalid_grant(str(error)) from None
     user = str(claims.get("sub") or claims["iss"])

@@ -2,7 +2,8 @@
 API version of the versioned endpoints.
 
 Tests read the counters (for example how many token requests a client sent),
-shorten `token_lifetime` or call `revoke_tokens()` to try expiry and renewal,
+shorten `token_lifetime`, move `clock` on or call `revoke_tokens()` to try expiry
+and renewal,
 switch `api_version` to make a response shape drift, and call `reset()` so
 they do not depend on the order they run in. Handlers run on many threads at
 once, so every change happens under a lock.
@@ -14,6 +15,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,6 +66,9 @@ class DemoState:
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self.users = UserStore()
+        self.clock: Callable[[], float] = time.time
+        """Seconds since the epoch by which access tokens, codes and JWTs expire; tests replace
+        it to move time on instead of waiting."""
         self._initial_token_lifetime = token_lifetime
         self.token_lifetime = token_lifetime
         """Seconds an access token issued from now on stays valid (`expires_in`)."""
@@ -98,7 +103,7 @@ class DemoState:
     def issue_access_token(self, grant: Grant) -> tuple[str, int]:
         """A new access token for `grant` and its lifetime in seconds."""
         token = secrets.token_urlsafe(32)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             lifetime = self.token_lifetime
             # Dropping expired tokens here keeps a long-running server's memory bounded.
@@ -119,7 +124,7 @@ class DemoState:
         """The grant of an unexpired access token issued here; None otherwise."""
         with self._lock:
             entry = self._access_tokens.get(token)
-        if entry is None or entry[1] <= time.monotonic():
+        if entry is None or entry[1] <= self.clock():
             return None
         return entry[0]
 
@@ -141,7 +146,7 @@ class DemoState:
     def issue_code(self, grant: Grant, redirect_uri: str, code_challenge: str) -> str:
         """A new authorization code, usable once within CODE_LIFETIME seconds."""
         code = secrets.token_urlsafe(32)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             # Codes never exchanged would pile up otherwise.
             self._codes = {key: old for key, old in self._codes.items() if old.expires_at > now}
@@ -153,6 +158,6 @@ class DemoState:
         """The code's record, removed so it cannot be used again; None if unknown or expired."""
         with self._lock:
             record = self._codes.pop(code, None)
-        if record is None or record.expires_at <= time.monotonic():
+        if record is None or record.expires_at <= self.clock():
             return None
         return record

@@ -17,11 +17,10 @@ and cryptography are imported when signing (this module loads at start-up).
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.core.auth import oauth
+from workbench.core.auth import oauth, tokens
 from workbench.core.auth.base import AuthMethod, AuthSetting, ResolvedSettings, text_setting
 from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
@@ -111,7 +110,7 @@ class JwtFlow:
             raise RequestBuildError(
                 f"{LABEL}: the JWT needs an audience: set audience (or token_url, its default)."
             )
-        now = int(time.time())
+        now = int(tokens.clock())
         lifetime = _lifetime(settings)
         # A Secret in both modes: the signed JWT is a credential (masked wherever it shows).
         assertion = Secret(sign(settings, key, audience=audience, now=now, lifetime=lifetime))

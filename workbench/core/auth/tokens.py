@@ -35,6 +35,10 @@ TOKEN_FIELD = auth_field("token")
 # so a token living two seconds is still used for most of them.
 RENEWAL_MARGIN_SECONDS = 30.0
 
+clock: Callable[[], float] = time.time
+"""Seconds since the epoch, by which tokens are stamped and judged (and JWTs signed). Tests
+replace it to move time on instead of waiting for a token to expire."""
+
 
 @dataclass(frozen=True)
 class Token:
@@ -56,7 +60,7 @@ class Token:
         if self.expires_in is None:
             return False
         margin = min(RENEWAL_MARGIN_SECONDS, self.expires_in / 10)
-        now = time.time() if now is None else now
+        now = clock() if now is None else now
         return now >= self.obtained_at + self.expires_in - margin
 
     @classmethod
@@ -71,7 +75,7 @@ class Token:
         return cls(
             access_token=Secret(access),
             token_type=str(data.get("token_type") or "Bearer"),
-            obtained_at=now if now is not None else time.time(),
+            obtained_at=now if now is not None else clock(),
             expires_in=_seconds(expires_in),
             refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else None,
             scope=scope if isinstance(scope, str) else None,
