@@ -20,6 +20,7 @@ from cli_process import workbench, workbench_here
 from conftest import MovedClock
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from leaks import project_files_holding
 
 from workbench.core.auth import METHODS
 from workbench.core.auth.tokens import Token
@@ -348,15 +349,7 @@ def test_no_secret_or_token_leaks_anywhere(
                 assert MASK in json.dumps(json.loads(result.stdout)["request"], ensure_ascii=False)
     values = secret_values(demo_credentials) + stored_tokens()
     assert len(values) > len(demo_credentials.secret_values())  # tokens were cached
-    files = [
-        path
-        for path in ROOT.rglob("*")
-        if path.is_file()
-        and not {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"} & set(path.parts)
-    ]
-    contents = [path.read_bytes() for path in files]
     for value in values:
         for output in outputs:
             assert value not in output
-        leaked = [str(f) for f, data in zip(files, contents, strict=True) if value.encode() in data]
-        assert leaked == []
+    assert project_files_holding(values) == []

@@ -25,6 +25,7 @@ import httpx
 import pytest
 from cli_process import command_line, environment, workbench, workbench_here
 from conftest import MovedClock
+from leaks import project_files_holding
 
 from workbench import cli
 from workbench.commands.exit_codes import ExitCode
@@ -412,14 +413,8 @@ def test_no_token_code_verifier_or_client_secret_is_shown_or_written(
         assert all(value not in output for output in outputs), f"the {name} was shown"
     assert "••••••" in outputs[-2]  # the exchange masks the Authorization header
     # Tokens live in the secret store, outside the project; no file of the project has any.
-    leaks = [
-        (name, path)
-        for path in ROOT.rglob("*")
-        if path.is_file() and ".git" not in path.parts and ".venv" not in path.parts
-        for name, value in private.items()
-        if value.encode() in path.read_bytes()
-    ]
-    assert leaks == []
+    name_of = {value: name for name, value in private.items()}
+    assert [(name_of[value], path) for value, path in project_files_holding(name_of)] == []
 
 
 def _outputs(result: subprocess.CompletedProcess[str]) -> list[str]:

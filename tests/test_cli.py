@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from cli_process import command_line, workbench, workbench_here
+from leaks import project_files_holding
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workspaces" / "demo.toml"
@@ -88,15 +89,7 @@ def test_private_value_is_sent_and_never_shown(demo_url: str, isolated_home: Pat
 
     # The value is in the store (outside the project) and in no file of the project tree.
     assert MARKER in (isolated_home / "secrets.json").read_text(encoding="utf-8")
-    leaks = [
-        path
-        for path in ROOT.rglob("*")
-        if path.is_file()
-        and ".git" not in path.parts
-        and ".venv" not in path.parts
-        and MARKER.encode() in path.read_bytes()
-    ]
-    assert leaks == []
+    assert project_files_holding([MARKER]) == []
 
 
 def test_missing_private_value_names_the_command(demo_url: str) -> None:

@@ -75,20 +75,10 @@ def screen_text(app: WorkbenchApp) -> str:
     return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
-async def go_to(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
-    """Select a call through the command palette's "Go to call", with keys only."""
-    await pilot.press("ctrl+o")
-    await pilot.press(*path)
-    await palette_searched(pilot, path)
-    await pilot.press("enter")
-    await pilot.pause()
-    selected = main_screen(app).selected
-    assert selected is not None and selected.path == path
-
-
 async def select(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
     """Select the call at `path` as the palette's "Go to call" does once it is chosen, without
-    typing: for tests about what follows (`go_to` types it)."""
+    typing: for tests about what follows (test_palette_offers_actions_and_calls and
+    test_a_folder_of_workspaces type it)."""
     screen = main_screen(app)
     provider, call = path.split("/", 1)
     screen.go_to(TreeItem(screen.documents[0], provider, call))

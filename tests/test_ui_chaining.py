@@ -14,7 +14,6 @@ import pytest
 from test_ui_app import (
     ROOT,
     SIZE,
-    go_to,
     main_screen,
     open_app,
     save,
@@ -105,8 +104,7 @@ async def test_a_value_becomes_a_parameter_of_another_call(
         assert "Demo/Rename user: id ← Demo/List users data[0].id" in notified(app)
 
         # The editor of the target call shows where the value comes from.
-        await go_to(pilot, app, "Demo/Rename user")
-        await pilot.pause()
+        await select(pilot, app, "Demo/Rename user")
         rows = main_screen(app).query(ParameterRow)
         placeholders = [row.query_one(".row-value", Input).placeholder for row in rows]
         assert "from List users: data[0].id" in placeholders

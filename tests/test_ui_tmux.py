@@ -10,13 +10,14 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_process import command_line
+
+from tests.ui_wait import wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -45,14 +46,13 @@ class Terminal:
         self.tmux("send-keys", "-t", "main", *keys)
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
+        """The screen once `text` is on it."""
+        try:
+            wait_until(lambda: text in self.screen(), timeout=timeout)
+        except AssertionError:
             screen = self.screen()
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not on screen after {timeout} s:\n{screen}")
-            time.sleep(0.05)
+            raise AssertionError(f"{text!r} not on screen after {timeout} s:\n{screen}") from None
+        return self.screen()
 
     def close(self) -> None:
         self.tmux("kill-server")
@@ -66,7 +66,7 @@ def start(arguments: list[str], home: Path) -> Terminal:
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", str(home)),
     }
-    return Terminal([sys.executable, "-m", "workbench", *arguments], environment)
+    return Terminal(command_line(*arguments), environment)
 
 
 @pytest.fixture
@@ -90,10 +90,8 @@ def test_select_and_send_a_call_with_keys(terminal: Terminal) -> None:
     terminal.wait_for("200 OK")
     terminal.wait_for("total: 25")  # a field of the body, in the JSON tree
     terminal.keys("C-q")
-    deadline = time.monotonic() + 10
-    while "List users" in terminal.screen() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert "List users" not in terminal.screen()  # quit at once: nothing was edited
+    # Quit at once: nothing was edited.
+    wait_until(lambda: "List users" not in terminal.screen(), timeout=10, what="the TUI to quit")
 
 
 def test_demo_command_opens_the_tui_on_its_own_server(isolated_home: Path) -> None:

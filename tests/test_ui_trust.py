@@ -87,8 +87,8 @@ url = "/redirect/2"
 """,
         encoding="utf-8",
     )
-    document = WorkspaceDocument.load(path)
-    app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Follow"))
+    opened = WorkspaceDocument.load(path)
+    app = WorkbenchApp([opened], selected=TreeItem(opened, "Demo", "Follow"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: "2 redirects" in screen_text(app))

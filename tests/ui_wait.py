@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
 from textual.command import CommandInput, CommandList, CommandPalette
@@ -22,7 +23,7 @@ ACTIVE = (WorkerState.PENDING, WorkerState.RUNNING)
 POLL_SECONDS = 0.01
 
 
-async def workers_done(app: App[object], timeout: float = 20) -> None:
+async def workers_done(app: App[Any], timeout: float = 20) -> None:
     """Wait until no worker runs, or until the one that does waits for a dialog's answer
     (a desk flow asks its questions from inside its worker)."""
     deadline = time.monotonic() + timeout
@@ -43,7 +44,7 @@ async def wait_for(
         await pilot.pause(POLL_SECONDS)
 
 
-async def settle(pilot: Pilot[None], app: App[None], timeout: float = 20) -> None:
+async def settle(pilot: Pilot[None], app: App[Any], timeout: float = 20) -> None:
     """Wait until the workers are done and what they posted is handled, the screen updated:
     a call sent and its response shown (the response view parses in a worker of its own,
     started by the send's message). Returns early when a dialog waits for an answer."""
@@ -55,7 +56,7 @@ async def settle(pilot: Pilot[None], app: App[None], timeout: float = 20) -> Non
             return
 
 
-def _running(app: App[object]) -> bool:
+def _running(app: App[Any]) -> bool:
     return any(w.state in ACTIVE for w in app.workers)
 
 
