@@ -6,6 +6,8 @@ and `.ci/run` runs it); these tests make the suite fail too when they break.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +93,22 @@ def test_the_import_contracts_are_kept() -> None:
     lint = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_each_face_names_the_same_things_for_type_checkers_and_at_run_time() -> None:
+    """A face lists its names twice (typed imports, lazy map): the two lists must agree, and
+    every name must import."""
+    for face in sorted(FACES):
+        module = importlib.import_module(face)
+        if not hasattr(module, "__path__"):
+            continue  # a single module (errors, terminal_text) is its own face
+        exported = set(getattr(module, "__all__", ()))
+        typed = set()
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+                for statement in node.body:
+                    if isinstance(statement, ast.ImportFrom):
+                        typed |= {alias.asname or alias.name for alias in statement.names}
+        assert typed <= exported, (face, typed - exported)
+        assert [name for name in exported if getattr(module, name, None) is None] == [], face

@@ -1,9 +1,6 @@
 """Private values: the secret store, masking, approvals (trust) and the secret scan.
 
-This is the package's public face: the CLI and the UI import from here, never from its
-modules. Names are imported when first used, so importing the face costs nothing at
-start-up (the HTTP stack stays unloaded until a call is sent) and modules inside the
-core can import each other without import circles through this file.
+The package's public face, imported lazily (see `workbench.core.lazy`).
 """
 
 from __future__ import annotations
