@@ -31,7 +31,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from tests.ui_wait import workers_done
+from tests.ui_wait import settle, wait_for
 from workbench.core.desk import TreeItem
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.demo.server import DemoServer
@@ -89,19 +88,10 @@ def screen_text(app: App[None]) -> str:
     return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 10
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
-
-
-async def settle(pilot: Pilot[None]) -> None:
+async def settled(pilot: Pilot[None]) -> None:
     """Wait for the workers (a send, then the response view's parsing); stop cursors blinking."""
     app = pilot.app
-    for _ in range(2):
-        await workers_done(app)
-        await pilot.pause()
+    await settle(pilot, app)
     for screen in app.screen_stack:
         for widget in screen.query(Input):
             widget.cursor_blink = False
@@ -119,7 +109,7 @@ def steps(*actions: Action, shows: tuple[str, ...], port: int | None = None) -> 
         pilot.app.theme = THEME
         for action in actions:
             await action(pilot)
-        await settle(pilot)
+        await settled(pilot)
         text = screen_text(pilot.app)
         for part in shows:
             assert part in text, f"{part!r} not on the screen:\n{text}"
@@ -139,7 +129,7 @@ def press(*keys: str) -> Action:
 
 def until_screen(kind: type[Screen[Any]]) -> Action:
     async def waiting(pilot: Pilot[None]) -> None:
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), what=kind.__name__)
 
     return waiting
 

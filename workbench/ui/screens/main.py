@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
@@ -50,6 +51,10 @@ ctrl+b hide the tree · ctrl+p commands · F1 all keys"""
 
 class MainScreen(Screen[None]):
     """Tree on the left (ctrl+b hides it), editor above the response, keys at the bottom."""
+
+    # The selected document's environment, bound down to the badge (`data_bind`).
+    environment: reactive[str] = reactive("")
+    environment_is_default: reactive[bool] = reactive(True)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+j,f5", "send", "Send", tooltip="Send the selected call", priority=True),
@@ -123,7 +128,9 @@ class MainScreen(Screen[None]):
                 yield ResponseView(id="main-response")
         with Horizontal(id="main-bottom"):
             yield Footer(compact=True)
-            yield EnvironmentBadge(id="main-environment")
+            yield EnvironmentBadge(id="main-environment").data_bind(
+                environment=MainScreen.environment, is_default=MainScreen.environment_is_default
+            )
 
     def on_mount(self) -> None:
         self.workspace_tree.focus()
@@ -170,9 +177,8 @@ class MainScreen(Screen[None]):
             title.update("workbench: no workspace")
             return
         title.update(visible(f"workbench · {document.title} · {document.path}"))
-        badge = self.query_one(EnvironmentBadge)
-        badge.environment = desk.environment_of(document)
-        badge.is_default = badge.environment == document.workspace.default_environment
+        self.environment = desk.environment_of(document)
+        self.environment_is_default = self.environment == document.workspace.default_environment
 
     def _draw_response(self) -> None:
         view, state = self.response_view, self.desk.response

@@ -11,7 +11,7 @@ from textual.widget import Widget
 
 
 class EnvironmentBadge(Widget):
-    """Shows the current environment; the screen sets `environment` and `is_default`."""
+    """Shows the current environment, bound to the screen's (`data_bind`)."""
 
     environment: reactive[str] = reactive("")
     is_default: reactive[bool] = reactive(True)
