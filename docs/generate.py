@@ -8,7 +8,7 @@ outside those markers is touched.
 - `keys` (docs/keys.md): every key binding of the TUI, found by importing
   each module under `workbench.ui` and reading the `BINDINGS` of the classes
   defined there, grouped by where they apply.
-- `main-keys` (README.md): the same, for the app and its full screens only.
+- `main-keys` (README.md): the same, for the app and its full screens, main keys only.
 - `screen` (README.md): the TUI at 80x24 on workspaces/demo.toml, as plain
   text, after selecting "Demo/List users" and sending it to the demo API.
 """
@@ -25,7 +25,7 @@ import pkgutil
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +45,14 @@ SHOWN_DURATION = "12 ms"
 REGION = re.compile(
     r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S
 )
+# The keys the README's short table lists; docs/keys.md lists them all.
+README_ACTIONS = {"quit", "help", "send", "initialize", "cancel_send", "save"}
+README_ACTIONS |= {"choose_environment", "jump", "toggle_maximize", "undo", "go_to_call"}
 # Textual's key names that read better as what is printed on the key.
 KEY_NAMES = {
     "question_mark": "?",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
     "slash": "/",
     "up": "↑",
     "down": "↓",
@@ -130,14 +135,15 @@ def key_text(key: str) -> str:
     return "+".join([*modifiers, name])
 
 
-def key_rows(owner: BindingOwner) -> list[KeyRow]:
-    """One row per action of the class, its keys in the order they are bound."""
+def key_rows(owner: BindingOwner, only: Collection[str] = ()) -> list[KeyRow]:
+    """One row per action of the class (of the actions `only`, when given), its keys in the
+    order they are bound."""
     from textual.binding import Binding
 
     keys: dict[tuple[str, str], list[str]] = {}
     for binding in Binding.make_bindings(owner.cls.__dict__["BINDINGS"]):
         description = binding.tooltip or binding.description
-        if description:
+        if description and (not only or binding.action in only):
             shown = binding.key_display or key_text(binding.key)
             keys.setdefault((binding.action, description), []).append(shown)
     return [
@@ -146,11 +152,11 @@ def key_rows(owner: BindingOwner) -> list[KeyRow]:
     ]
 
 
-def key_table(owners: Sequence[BindingOwner]) -> str:
-    """A markdown table of the owners' keys."""
+def key_table(owners: Sequence[BindingOwner], only: Collection[str] = ()) -> str:
+    """A markdown table of the owners' keys (of the actions `only`, when given)."""
     lines = ["| where | keys | what it does |", "|---|---|---|"]
     for owner in owners:
-        for row in key_rows(owner):
+        for row in key_rows(owner, only):
             keys = ", ".join(f"`{k}`" for k in row.keys)
             cells = [row.where, keys, row.description]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -236,7 +242,7 @@ def regions() -> dict[str, str]:
     owners = binding_owners()
     return {
         "keys": key_table(owners),
-        "main-keys": key_table([o for o in owners if o.kind <= 1]),
+        "main-keys": key_table([o for o in owners if o.kind <= 1], README_ACTIONS),
         "screen": f"```text\n{asyncio.run(capture_screen())}```\n",
     }
 

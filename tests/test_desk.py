@@ -154,3 +154,38 @@ async def test_a_value_typed_in_an_editor_is_stored_by_the_desk_which_says_so(
     assert values.get(address, "development") is not None
     assert WorkspaceDocument.load(path).secrets.get(address, "live") is not None
     assert user.was_told("the id") and user.was_told(f"Stored {address} in the secret store.")
+
+
+async def test_a_deleted_call_comes_back_with_ctrl_z_and_keeps_its_private_value(
+    document: WorkspaceDocument,
+) -> None:
+    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    document.ensure_id()
+    document.secrets.set(address, "kept-key", None)
+    desk, user = desk_on(document, "Check API key", "yes")
+    before = document.workspace
+    await desk.tree.delete()
+    assert document.workspace.providers[0].call("Check API key") is None
+    assert user.was_told("ctrl+z brings it back")
+
+    desk.undo()
+    assert document.workspace == before
+    assert desk.selected == TreeItem(document, "Demo", "Check API key")
+    assert user.was_told("Brought back the call Demo/Check API key.")
+    assert await desk.saving.save()
+    assert 'name = "Check API key"' in document.path.read_text()
+    assert document.secrets.get(address, "development") is not None  # not forgotten at save
+
+    desk.undo()
+    assert user.was_told("Nothing to undo.")
+
+
+async def test_the_environment_is_chosen_in_a_question_and_escape_keeps_it(
+    document: WorkspaceDocument,
+) -> None:
+    desk, user = desk_on(document, "List users", "live", None)
+    await desk.choose_environment()
+    assert desk.environment_of(document) == "live" and user.was_told("Environment: live")
+    await desk.choose_environment()  # declined
+    assert desk.environment_of(document) == "live"
+    assert user.asked == ["Environment", "Environment"]

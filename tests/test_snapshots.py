@@ -28,7 +28,6 @@ own: the tests are plain functions and the keys are pressed in `run_before`.
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 from collections.abc import Awaitable, Callable
@@ -37,11 +36,11 @@ from typing import Any
 
 import pytest
 from textual import constants
-from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from tests.ui_app import screen_text
 from tests.ui_wait import settle, wait_for
 from workbench.core.desk import TreeItem
 from workbench.core.workspace.document import WorkspaceDocument
@@ -77,15 +76,6 @@ def steady_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def open_app(provider: str, call: str | None = None, *, base_url: str | None) -> WorkbenchApp:
     document = WorkspaceDocument.load(WORKSPACE, base_url=base_url)
     return WorkbenchApp([document], selected=TreeItem(document, provider, call))
-
-
-def screen_text(app: App[None]) -> str:
-    """The screen as plain text, line by line, from Textual's SVG export."""
-    svg = app.export_screenshot()
-    lines: dict[float, list[str]] = {}
-    for y, text in re.findall(r'<text[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg):
-        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
 async def settled(pilot: Pilot[None]) -> None:

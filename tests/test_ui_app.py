@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import html
-import re
 import secrets
 import shutil
 import subprocess
@@ -22,6 +20,7 @@ from cli_process import workbench, workbench_here
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
 from tests.ui_keys import paste, type_text
 from tests.ui_wait import palette_searched, settle, wait_for, workers_done
 from workbench.core.desk import TreeItem
@@ -39,7 +38,6 @@ from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE = (80, 24)
 KEY_ADDRESS = SecretAddress("Demo", "Check API key/param.X-Api-Key")
 
 
@@ -48,31 +46,6 @@ def workspace(tmp_path: Path) -> Path:
     path = tmp_path / "demo.toml"
     shutil.copy(ROOT / "workspaces" / "demo.toml", path)
     return path
-
-
-def open_app(path: Path, base_url: str, *, on: str = "", **options: object) -> WorkbenchApp:
-    """The app on `path` with every provider sent to `base_url`; `on` ("Provider/Call")
-    opens it on that call, as `workbench --open` does, for tests about what follows."""
-    document = WorkspaceDocument.load(path, base_url=base_url)
-    if on:
-        provider, call = on.split("/", 1)
-        options["selected"] = TreeItem(document, provider, call)
-    return WorkbenchApp([document], **options)  # type: ignore[arg-type]
-
-
-def main_screen(app: WorkbenchApp) -> MainScreen:
-    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-def screen_text(app: WorkbenchApp) -> str:
-    """The screen as plain text, line by line, from Textual's SVG export."""
-    svg = app.export_screenshot()
-    lines: dict[float, list[str]] = {}
-    for y, text in re.findall(r'<text[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg):
-        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
 async def select(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
@@ -85,11 +58,6 @@ async def select(pilot: Pilot[None], app: WorkbenchApp, path: str) -> None:
     await pilot.pause()
     selected = screen.selected
     assert selected is not None and selected.path == path
-
-
-async def send(pilot: Pilot[None], app: WorkbenchApp) -> None:
-    await pilot.press("ctrl+j")
-    await settle(pilot, app)
 
 
 # --- start-up --------------------------------------------------------------------------------
@@ -252,16 +220,23 @@ async def test_private_value_never_on_screen(workspace: Path, demo_url: str) -> 
             assert value not in screen_text(app)
 
 
-async def test_environment_switches_with_a_key(workspace: Path, demo_url: str) -> None:
+async def test_environment_is_chosen_in_a_question(workspace: Path, demo_url: str) -> None:
+    """F8 asks which environment (no key pressed by habit sends the next call to live)."""
     app = open_app(workspace, demo_url)
     async with app.run_test(size=SIZE) as pilot:
         badge = main_screen(app).query_one(EnvironmentBadge)
         assert badge.environment == "development" and badge.is_default
-        await pilot.press("ctrl+e")
-        assert badge.environment == "live" and not badge.is_default
-        assert "env live" in screen_text(app)
-        await pilot.press("ctrl+e")
-        assert badge.environment == "development"
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        assert "development (now) [1]" in screen_text(app) and "live [2]" in screen_text(app)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: badge.environment == "live", what="live")
+        assert not badge.is_default and "env live" in screen_text(app)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await pilot.press("escape")  # keeps the environment
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the main screen")
+        assert badge.environment == "live"
 
 
 async def test_env_option_starts_in_that_environment(workspace: Path, demo_url: str) -> None:
@@ -502,14 +477,14 @@ async def test_reload_after_an_external_change(workspace: Path, demo_url: str) -
     assert workspace.read_text() == external
 
 
-async def test_ctrl_l_reloads_from_disk_wherever_the_focus_is(
+async def test_shift_f5_reloads_from_disk_wherever_the_focus_is(
     workspace: Path, demo_url: str
 ) -> None:
     app = open_app(workspace, demo_url, on="Demo/Get user")
     async with app.run_test(size=SIZE) as pilot:
         main_screen(app).query_one("#url", Input).focus()
         workspace.write_text(workspace.read_text().replace('name = "Echo"', 'name = "Echo back"'))
-        await pilot.press("ctrl+l")  # no unsaved edits: nothing to ask
+        await pilot.press("shift+f5")  # no unsaved edits: nothing to ask
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert "Echo back" in screen_text(app)
@@ -519,7 +494,7 @@ async def test_ctrl_l_reloads_from_disk_wherever_the_focus_is(
         await pilot.press("ctrl+p")
         await paste(pilot, "reload from disk")
         await palette_searched(pilot, "reload from disk")
-        assert "key: ^l" in screen_text(app)
+        assert "key: shift+f5" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         assert "Echo again" in screen_text(app)
@@ -538,7 +513,7 @@ async def test_ctrl_r_in_a_private_field_only_reveals(workspace: Path, demo_url:
         assert value in screen_text(app)
         assert isinstance(app.screen, MainScreen)
         assert "Echo back" not in screen_text(app)  # not reloaded
-        await pilot.press("ctrl+l")
+        await pilot.press("shift+f5")
         await pilot.pause()
         assert "Echo back" in screen_text(app)
 
@@ -562,8 +537,8 @@ def test_reveal_and_reload_have_keys_of_their_own() -> None:
         for binding in Binding.make_bindings(owner.BINDINGS):
             actions.setdefault(binding.key, set()).add(binding.action)
     assert actions["ctrl+r"] == {"toggle_reveal", "reveal"}
-    assert [key for key, bound in actions.items() if "reload" in bound] == ["ctrl+l"]
-    assert actions["ctrl+l"] == {"reload"}
+    assert [key for key, bound in actions.items() if "reload" in bound] == ["shift+f5"]
+    assert actions["shift+f5"] == {"reload"}
 
 
 # --- keys, help and palette ------------------------------------------------------------------
@@ -579,9 +554,9 @@ async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
             ("^j, f5", "Send the selected call"),
             ("esc", "Cancel the call in flight"),
             ("^s", "Save the workspace files"),
-            ("^e", "Next environment (development, live...)"),
-            ("^l", "Reload from disk"),
-            ("r, f2", "Rename"),
+            ("f8", "Choose the environment (development, live...)"),
+            ("shift+f5", "Reload from disk"),
+            ("r", "Rename"),
             ("del, x", "Delete"),
             ("^↑, K", "Move up"),
             ("f1, ?", "Show every key"),
@@ -606,17 +581,22 @@ async def test_palette_offers_actions_and_calls(workspace: Path, demo_url: str) 
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).selected.path == "Demo/Echo"  # type: ignore[union-attr]
-        await pilot.press("ctrl+p", *"next env")
-        await palette_searched(pilot, "next env")
+        await pilot.press("ctrl+p", *"choose the env")
+        await palette_searched(pilot, "choose the env")
         await pilot.press("enter")
-        await pilot.pause()
-        assert main_screen(app).query_one(EnvironmentBadge).environment == "live"
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await pilot.press("2")
+        await wait_for(
+            pilot,
+            lambda: main_screen(app).query_one(EnvironmentBadge).environment == "live",
+            what="live",
+        )
 
 
 async def test_go_to_call_shows_urls_as_written(workspace: Path, demo_url: str) -> None:
     app = open_app(workspace, demo_url)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+o", *"get user")
+        await pilot.press("ctrl+g", *"get user")
         await palette_searched(pilot, "get user")
         assert "GET /users/[id]" in screen_text(app)  # not read as markup
 
@@ -750,7 +730,7 @@ async def test_a_folder_of_workspaces(workspace: Path, demo_url: str) -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "▼ Demo" in text and "broken.toml:1: not valid TOML" in text
-        await pilot.press("ctrl+o", *"echo (other")
+        await pilot.press("ctrl+g", *"echo (other")
         await palette_searched(pilot, "echo (other")
         await pilot.press("enter")
         await pilot.pause()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
+from tests.ui_app import main_screen, screen_text
 from tests.ui_keys import type_fast, type_text
 from tests.ui_wait import wait_for, workers_done
 from workbench.core import auth
@@ -115,15 +114,6 @@ class Host(App[None]):
 
 def resolver(workspace: Workspace) -> SecretResolver:
     return SecretResolver(workspace.id, SecretStore(), environ={})
-
-
-def screen_text(app: App[None]) -> str:
-    """The screen as plain text, line by line, from Textual's SVG export."""
-    svg = app.export_screenshot()
-    lines: dict[float, list[str]] = {}
-    for y, text in re.findall(r'<text[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg):
-        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
 async def open_call(
@@ -323,7 +313,7 @@ async def test_adding_moving_and_deleting_a_parameter() -> None:
             "limit5",
         ]
 
-        await pilot.press("ctrl+d")
+        await pilot.press("ctrl+delete")
         await pilot.pause()
         assert editor.to_model().parameters == call.parameters
         assert isinstance(app.edits()[-1], CallEditor.CallEdited)
@@ -568,7 +558,7 @@ async def test_shared_private_header_uses_the_provider_address() -> None:
 
 def test_table_bindings_are_described_for_the_help_screen() -> None:
     keys = {binding.key: binding.description for binding in RowsEditor.BINDINGS}  # type: ignore[union-attr]
-    assert set(keys) == {"ctrl+n", "ctrl+d", "alt+up", "alt+down"}
+    assert set(keys) == {"ctrl+n", "ctrl+delete", "ctrl+z", "alt+up", "alt+down"}
     assert all(keys.values())
     assert all(binding.description for binding in PrivateInput.BINDINGS)  # type: ignore[union-attr]
 
@@ -581,12 +571,6 @@ def open_workbench(tmp_path: Path, workspace: Path) -> WorkbenchApp:
     path = tmp_path / workspace.name
     shutil.copy(workspace, path)
     return WorkbenchApp([WorkspaceDocument.load(path)])
-
-
-def main_screen(app: App[None]) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def shown_rows(table: RowsEditor[Any]) -> list[tuple[str, str]]:

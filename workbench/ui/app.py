@@ -36,7 +36,15 @@ class WorkbenchApp(App[None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "editor.tcss", "response.tcss"]
     COMMANDS = App.COMMANDS | {WorkbenchActions}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit (asks about unsaved edits)", priority=True),
+        # Not in the footer, which keeps room for jump (ctrl+o): ctrl+c says how to quit.
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit (asks about unsaved edits)",
+            priority=True,
+            show=False,
+        ),
         Binding("f1", "help", "Help", tooltip="Show every key"),
         Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
     ]

@@ -9,9 +9,10 @@ exactly what changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Flag, auto
 
-from workbench.core.desk.ask import Ask
+from workbench.core.desk.ask import Ask, Choice
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
@@ -22,7 +23,7 @@ from workbench.core.desk.sending import SendFlow
 from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
-from workbench.core.workspace.model import Call, Provider
+from workbench.core.workspace.model import Call, Provider, Workspace
 
 
 class Change(Flag):
@@ -36,6 +37,17 @@ class Change(Flag):
 
 
 Listener = Callable[[Change], None]
+
+
+@dataclass(frozen=True)
+class Undo:
+    """An edit ctrl+z can take back: the document's workspace and selection before it."""
+
+    document: WorkspaceDocument
+    workspace: Workspace
+    selected: TreeItem | None
+    edit: Renamed
+    what: str
 
 
 class Desk:
@@ -61,6 +73,7 @@ class Desk:
             if environment is not None and environment in d.workspace.environments
         }
         self.response: ResponseState = Idle()
+        self._undo: list[Undo] = []
         self._listeners: list[Listener] = []
         self.sending = SendFlow(self)
         self.saving = SaveFlow(self)
@@ -97,7 +110,7 @@ class Desk:
             self.selected = item
             self.publish(Change.TREE | Change.EDITOR)
 
-    def reselect(self, item: TreeItem) -> None:
+    def reselect(self, item: TreeItem | None) -> None:
         """Select `item` and load its editor again, even when it was selected (its model
         changed underneath, e.g. reloaded from disk)."""
         self.selected = item
@@ -117,15 +130,32 @@ class Desk:
         self._environments[document] = environment
         self.publish(Change.TREE | Change.EDITOR)
 
-    def next_environment(self) -> None:
-        """Switch the current document to its next environment, and say which."""
+    async def choose_environment(self) -> None:
+        """Ask which environment the current document's calls go to (digits pick one), and
+        say which it is now. Asked, not cycled: a key pressed by habit must not send the next
+        call to `live`."""
         document = self.current_document()
         if document is None:
             return
-        environments = document.workspace.environments
-        index = environments.index(self.environment_of(document))
-        self.set_environment(document, environments[(index + 1) % len(environments)])
-        self.ask.tell(f"Environment: {self.environment_of(document)}", timeout=2)
+        workspace, current = document.workspace, self.environment_of(document)
+        choices = [
+            Choice(
+                str(number),
+                f"{name} (now)" if name == current else name,
+                name,
+                "primary" if name == workspace.default_environment else "warning",
+            )
+            for number, name in enumerate(workspace.environments[:9], start=1)
+        ]
+        question = (
+            f"Where the calls of {document.title} are sent; now {current}. "
+            f"Anything but {workspace.default_environment} is highlighted in the status bar."
+        )
+        chosen = await self.ask.choose("Environment", question, choices)
+        if chosen is None or chosen == current:
+            return
+        self.set_environment(document, chosen)
+        self.ask.tell(f"Environment: {chosen}", timeout=2)
 
     def selected_call(self, purpose: str) -> tuple[WorkspaceDocument, Provider, Call] | None:
         """The selected call as edited; None, with a notice saying to select a call `purpose`
@@ -175,11 +205,25 @@ class Desk:
         selected: TreeItem | None,
         *,
         reload_editor: bool = True,
+        undo: str | None = None,
     ) -> None:
-        """Put an edited workspace in its document and select `selected`."""
+        """Put an edited workspace in its document and select `selected`; `undo` names what
+        the edit takes away (e.g. "the call Demo/Get user") when ctrl+z may bring it back."""
+        if undo is not None:
+            self._undo.append(Undo(document, document.workspace, self.selected, renamed, undo))
         document.update(renamed.workspace, renamed.moves)
         self.selected = selected
         self.publish(Change.TREE | Change.EDITOR if reload_editor else Change.TREE)
+
+    def undo(self) -> None:
+        """Bring back what the last undoable edit took away, as it was."""
+        if not self._undo:
+            self.ask.tell("Nothing to undo.", timeout=2)
+            return
+        undo = self._undo.pop()
+        undo.document.restore(undo.workspace, undo.edit.moves)
+        self.reselect(undo.selected)
+        self.ask.tell(f"Brought back {undo.what}.", timeout=3)
 
     def private_values(self, document: WorkspaceDocument) -> KeptByDesk:
         """What the editors of `document` read and store private values through."""

@@ -140,8 +140,11 @@ class TreeEdits:
         if deleted is None:
             return
         selected = TreeItem(document) if call is None else TreeItem(document, provider)
-        self.desk.apply_edit(document, deleted, selected)
-        self.desk.ask.tell("Deleted. The file changes when you save (ctrl+s).", timeout=3)
+        what = f"the provider {provider}" if call is None else f"the call {provider}/{call}"
+        self.desk.apply_edit(document, deleted, selected, undo=what)
+        self.desk.ask.tell(
+            "Deleted. ctrl+z brings it back; the file changes when you save (ctrl+s).", timeout=3
+        )
 
     def move(self, offset: int) -> None:
         """Move the selected provider or call `offset` places (negative: up)."""

@@ -143,6 +143,13 @@ class WorkspaceDocument:
                     self._removals.append(address)
         self.workspace = workspace
 
+    def restore(self, workspace: Workspace, removals: Iterable[SecretChange]) -> None:
+        """Undo a delete: take `workspace` (as it was before) back, and keep the private values
+        that the delete's `removals` would have forgotten at the next save."""
+        kept = {change.address for change in removals if isinstance(change, SecretRemoval)}
+        self._removals = [address for address in self._removals if address not in kept]
+        self.workspace = workspace
+
     def _move(self, old: SecretAddress, new: SecretAddress) -> None:
         """Move a private value, and with a renamed provider the origins approved for it."""
         self.secrets.rename(old, new)

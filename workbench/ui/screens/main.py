@@ -32,6 +32,8 @@ from workbench.core.desk import (
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
+from workbench.ui.dialogs.jump import JumpScreen
+from workbench.ui.screens.places import current_editor, pane_of, places
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
@@ -40,17 +42,20 @@ from workbench.ui.widgets.response_view import ResponseView
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
+TREE_WIDTH = 26  # the tree's least default width, and all of it at 80 columns
+TREE_EDGES = 2  # its right border and scrollbar
 
 HINT = """\
 Tree keys: n new call · N new provider · r rename
 d duplicate · del delete · K / J move up / down
-ctrl+j send · ctrl+e environment · ctrl+s save
+ctrl+j send · F8 environment · ctrl+s save · ctrl+z undo
 F6 initialize: send, learn the response shape
-ctrl+b hide the tree · ctrl+p commands · F1 all keys"""
+F2 tree · F3 editor · F4 response · ctrl+o jump
+ctrl+p commands · F1 all keys"""
 
 
 class MainScreen(Screen[None]):
-    """Tree on the left (ctrl+b hides it), editor above the response, keys at the bottom."""
+    """Tree on the left (ctrl+b or F2 hides it), editor above the response, keys at the bottom."""
 
     # The selected document's environment, bound down to the badge (`data_bind`).
     environment: reactive[str] = reactive("")
@@ -77,17 +82,17 @@ class MainScreen(Screen[None]):
         Binding("escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight"),
         Binding("ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True),
         Binding(
-            "ctrl+e",
-            "next_environment",
+            "f8",
+            "choose_environment",
             "Env",
-            tooltip="Next environment (development, live...)",
+            tooltip="Choose the environment (development, live...)",
             priority=True,
         ),
         Binding(
             "ctrl+b",
             "toggle_tree",
             "Tree",
-            tooltip="Show or hide the workspace tree",
+            tooltip="Show or hide the workspace tree (F2 in tmux, whose prefix is ctrl+b)",
             show=False,  # the footer keeps room for "esc Cancel" at 80 columns
         ),
         Binding(
@@ -98,11 +103,27 @@ class MainScreen(Screen[None]):
             show=False,
             priority=True,  # the body editor would take F7 as "select all"
         ),
+        Binding("ctrl+o", "jump", "Jump", tooltip="Jump: a letter on each pane, tab and field"),
+        Binding(
+            "f2", "tree_key", "Tree", tooltip="Go to the tree; in the tree, hide it", show=False
+        ),
+        Binding("f3", "focus_editor", "Editor", tooltip="Go to the editor", show=False),
+        Binding("f4", "focus_response", "Response", tooltip="Go to the response", show=False),
+        Binding(
+            "f9",
+            "toggle_maximize",
+            "Maximise",
+            tooltip="Maximise the pane with the focus, or restore it",
+            show=False,
+            priority=True,
+        ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
-        Binding("ctrl+o", "go_to_call", "Go to call", show=False),
-        # Not ctrl+r: in a private field that reveals the value, and a key that did both
-        # would reload the workspace whenever the focus was one field off.
-        Binding("ctrl+l", "reload", "Reload from disk", show=False),
+        Binding("ctrl+g", "go_to_call", "Go to call", show=False),
+        # An editor's text undo (the body's) comes first; this undoes a deleted call or row.
+        Binding("ctrl+z", "undo", "Undo delete", show=False),
+        # ctrl+l keeps its terminal meaning; reloading is shift+F5, as a browser's reload.
+        Binding("ctrl+l", "redraw", "Redraw the screen", show=False),
+        Binding("shift+f5", "reload", "Reload from disk", show=False, priority=True),
     ]
 
     def __init__(
@@ -113,6 +134,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.desk = Desk(documents, DialogAsk(self), selected=selected, environment=environment)
+        self._tree_width: int | None = None  # chosen with < and >; None: fit the names
         self.desk.subscribe(self._changed)
 
     # --- layout ----------------------------------------------------------------------------
@@ -135,6 +157,26 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.workspace_tree.focus()
         self._changed(Change.TREE | Change.EDITOR)
+
+    def on_resize(self) -> None:
+        self._fit_tree()
+
+    def _fit_tree(self) -> None:
+        """The tree as wide as its longest line, within a third of the screen (at least
+        TREE_WIDTH), unless the user chose a width with < and >."""
+        tree = self.workspace_tree
+        width = self._tree_width
+        if width is None:
+            room = max(TREE_WIDTH, self.size.width // 3)
+            width = min(max(TREE_WIDTH, tree.virtual_size.width + TREE_EDGES), room)
+        tree.styles.width = width
+
+    def action_resize_tree(self, cells: int) -> None:
+        """Make the tree `cells` wider (narrower when negative), kept for this session."""
+        tree = self.workspace_tree
+        widest = max(TREE_WIDTH, self.size.width - 30)  # the editor keeps room to work
+        self._tree_width = min(max(12, tree.outer_size.width + cells), widest)
+        self._fit_tree()
 
     async def on_unmount(self) -> None:
         await self.desk.aclose()
@@ -171,6 +213,7 @@ class MainScreen(Screen[None]):
         """The documents' current state: tree labels, title bar, environment."""
         desk = self.desk
         self.workspace_tree.show(desk.documents, desk.selected)
+        self.call_after_refresh(self._fit_tree)  # its lines measured once laid out
         document = desk.current_document()
         title = self.query_one("#main-title", Static)
         if document is None:
@@ -389,9 +432,16 @@ class MainScreen(Screen[None]):
 
     # --- environment and layout ------------------------------------------------------------
 
-    def action_next_environment(self) -> None:
+    def action_choose_environment(self) -> None:
         self.flush_editor()
-        self.desk.next_environment()
+        self.run_flow(self.desk.choose_environment())
+
+    def action_undo(self) -> None:
+        self.flush_editor()
+        self.desk.undo()
+
+    def action_redraw(self) -> None:
+        self.app.refresh(layout=True, repaint=True)
 
     def action_toggle_tree(self) -> None:
         hidden = not self.has_class("-tree-hidden")
@@ -402,8 +452,57 @@ class MainScreen(Screen[None]):
             self.focus_next()
 
     def action_focus_tree(self) -> None:
+        self.minimize()
         self.remove_class("-tree-hidden")
         self.workspace_tree.focus()
+
+    def action_tree_key(self) -> None:
+        """F2: to the tree; in the tree, hide it (what ctrl+b does outside tmux)."""
+        if self.workspace_tree.has_focus:
+            self.action_toggle_tree()
+        else:
+            self.action_focus_tree()
+
+    def action_focus_editor(self) -> None:
+        self.minimize()
+        editor = current_editor(self.query_one("#main-editor", ContentSwitcher))
+        if editor is None:
+            self.notify("Select a call or a provider in the tree first.", timeout=3)
+            return
+        field = editor.query("#url, #base-url").first()
+        field.focus()
+
+    def action_focus_response(self) -> None:
+        self.minimize()
+        self.response_view.focus_content()
+
+    def action_toggle_maximize(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        # The tree is not one of them: hiding it (F2, ctrl+b) gives the others its room.
+        pane = pane_of(self.focused, (self.query_one("#main-editor"), self.response_view))
+        if pane is None:
+            self.notify("F9 maximises the editor or the response: go there first (F3, F4).")
+            return
+        self.maximized = pane
+
+    def action_jump(self) -> None:
+        self.minimize()
+        found = dict(
+            places(
+                self.workspace_tree,
+                self.query_one("#main-editor", ContentSwitcher),
+                self.response_view,
+            )
+        )
+        targets = {key: place.marker.region.offset for key, place in found.items()}
+
+        def go(key: str | None) -> None:
+            if key is not None:
+                found[key].go()
+
+        self.app.push_screen(JumpScreen(targets), go)
 
     def action_go_to_call(self) -> None:
         from textual.command import CommandPalette

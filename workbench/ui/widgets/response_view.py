@@ -61,6 +61,10 @@ class ResponseView(Widget):
 
     BINDINGS = [
         Binding("slash", "start_search", "Search"),
+        Binding("1", "show_tab('json')", "JSON tab", show=False),
+        Binding("2", "show_tab('body')", "Body tab", show=False),
+        Binding("3", "show_tab('headers')", "Headers tab", show=False),
+        Binding("4", "show_tab('request')", "Request tab", show=False),
         Binding("escape", "close_search", "Close search", show=False),
         Binding(
             "ctrl+r",
@@ -163,6 +167,13 @@ class ResponseView(Widget):
         target = self._content(pane)
         if target is not None:
             self.call_after_refresh(target.focus)
+
+    def focus_content(self) -> None:
+        """Focus the content of the tab shown (the JSON tree, a body, the headers)."""
+        self.action_show_tab(next(k for k, v in TABS.items() if v == self._active_pane()))
+
+    def _active_pane(self) -> str:
+        return self.query_one(TabbedContent).active
 
     def action_toggle_reveal(self) -> None:
         """Show the private values that came back in the response as received, or mask them."""

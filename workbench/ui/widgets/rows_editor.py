@@ -122,9 +122,11 @@ class RowsEditor(Widget, Generic[RowModel]):
     """An editable list of rows, kept in the order the user gives them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority, so that they win over the keys of the input that has focus (ctrl+d).
+        # Priority, so that they win over the keys of the input that has focus. None of them
+        # is a text-editing key (ctrl+d deletes a character, as in readline).
         Binding("ctrl+n", "add_row", "Add a row", priority=True),
-        Binding("ctrl+d", "delete_row", "Delete the row", priority=True),
+        Binding("ctrl+delete", "delete_row", "Delete the row", priority=True),
+        Binding("ctrl+z", "undo_delete", "Bring back the deleted row"),
         Binding("alt+up", "move_row(-1)", "Move the row up", priority=True),
         Binding("alt+down", "move_row(1)", "Move the row down", priority=True),
     ]
@@ -141,6 +143,7 @@ class RowsEditor(Widget, Generic[RowModel]):
         super().__init__(id=id)
         self._rows: list[RowEditor[RowModel]] = []
         self._row_context: RowContext | None = None
+        self._deleted: list[tuple[int, RowModel]] = []  # for ctrl+z, the latest last
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="rows-heading"):
@@ -170,6 +173,7 @@ class RowsEditor(Widget, Generic[RowModel]):
         # The class attribute is a plain function: read it from the class, not bound to self.
         field = type(self).FIELD
         self._row_context = RowContext(provider, call, environment, secrets, field)
+        self._deleted.clear()  # rows of another call or provider cannot come back here
         self._rows = [self.new_row(model, self._row_context) for model in rows]
         # Through the message queue, one load after the other: removing rows
         # that are still being mounted would break them.
@@ -189,16 +193,20 @@ class RowsEditor(Widget, Generic[RowModel]):
         return tuple(model for model in models if model.name)
 
     async def action_add_row(self) -> None:
+        current = self._focused_row()
+        index = len(self._rows) if current is None else self._rows.index(current) + 1
+        await self._insert_row(index, self.empty_model())
+
+    async def _insert_row(self, index: int, model: RowModel) -> None:
         if self._row_context is None:
             return
-        row = self.new_row(self.empty_model(), self._row_context)
-        current = self._focused_row()
-        if current is None:
-            self._rows.append(row)
-            await self.query_one(".rows", VerticalGroup).mount(row)
+        row = self.new_row(model, self._row_context)
+        box = self.query_one(".rows", VerticalGroup)
+        if index < len(self._rows):
+            await box.mount(row, before=self._rows[index])
         else:
-            self._rows.insert(self._rows.index(current) + 1, row)
-            await self.query_one(".rows", VerticalGroup).mount(row, after=current)
+            await box.mount(row)
+        self._rows.insert(index, row)
         row.focus_name()
         self.post_message(self.RowsChanged())
 
@@ -207,6 +215,7 @@ class RowsEditor(Widget, Generic[RowModel]):
         if row is None:
             return
         index = self._rows.index(row)
+        self._deleted.append((index, row.to_model()))
         self._rows.remove(row)
         row.remove()
         if self._rows:
@@ -214,6 +223,16 @@ class RowsEditor(Widget, Generic[RowModel]):
         else:
             self.query_one(".rows-add", Button).focus()
         self.post_message(self.RowsChanged())
+        self.notify(f"Deleted the {self.NOUN}; ctrl+z brings it back.", timeout=3)
+
+    async def action_undo_delete(self) -> None:
+        if self._deleted:
+            index, model = self._deleted.pop()
+            await self._insert_row(min(index, len(self._rows)), model)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # With no row to bring back, ctrl+z goes on to the screen (a deleted call).
+        return action != "undo_delete" or bool(self._deleted)
 
     def action_move_row(self, offset: int) -> None:
         row = self._focused_row()

@@ -101,7 +101,9 @@ class WorkspaceTree(Tree[TreeItem]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "screen.new_call", "New call", show=False),
         Binding("N", "screen.new_provider", "New provider", show=False),
-        Binding("r,f2", "screen.rename", "Rename", show=False),
+        Binding("r", "screen.rename", "Rename", show=False),
+        Binding("greater_than_sign", "screen.resize_tree(4)", "Wider tree", show=False),
+        Binding("less_than_sign", "screen.resize_tree(-4)", "Narrower tree", show=False),
         Binding("d", "screen.duplicate", "Duplicate", show=False),
         Binding("delete,x", "screen.delete", "Delete", show=False),
         Binding("ctrl+up,K", "screen.move_up", "Move up", show=False),

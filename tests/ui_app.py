@@ -1,0 +1,55 @@
+"""The app as the UI tests open it, and the screen as text they read.
+
+`open_app` opens a workspace file the way `workbench --open` does; `screen_text`
+reads what a user sees (Textual's SVG export, as plain text, line by line).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
+
+from tests.ui_wait import settle
+from workbench.core.desk import TreeItem
+from workbench.core.workspace import WorkspaceDocument
+from workbench.ui.app import WorkbenchApp
+from workbench.ui.screens.main import MainScreen
+
+SIZE = (80, 24)
+
+
+def open_app(path: Path, base_url: str, *, on: str = "", **options: object) -> WorkbenchApp:
+    """The app on `path` with every provider sent to `base_url`; `on` ("Provider/Call")
+    opens it on that call, as `workbench --open` does, for tests about what follows."""
+    document = WorkspaceDocument.load(path, base_url=base_url)
+    if on:
+        provider, call = on.split("/", 1)
+        options["selected"] = TreeItem(document, provider, call)
+    return WorkbenchApp([document], **options)  # type: ignore[arg-type]
+
+
+def main_screen(app: App[Any]) -> MainScreen:
+    """The main screen, also while a dialog or the palette is open over it."""
+    screen = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
+    assert screen is not None, f"no main screen in {app.screen_stack}"
+    return screen
+
+
+def screen_text(app: App[Any]) -> str:
+    """The screen as plain text, line by line, from Textual's SVG export."""
+    svg = app.export_screenshot()
+    lines: dict[float, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        lines.setdefault(float(y), []).append(html.unescape(text).replace("\xa0", " "))
+    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
+
+
+async def send(pilot: Pilot[None], app: App[Any]) -> None:
+    """Send the selected call (ctrl+j) and wait until its response is shown."""
+    await pilot.press("ctrl+j")
+    await settle(pilot, app)
