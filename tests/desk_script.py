@@ -21,6 +21,7 @@ class ScriptedUser:
 
     answers: list[Any] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)  # each question's title, in order
+    questions: list[str] = field(default_factory=list)  # the text of each choice asked
     told: list[tuple[str, Severity]] = field(default_factory=list)
 
     def _answer(self, question: str) -> Any:
@@ -29,6 +30,7 @@ class ScriptedUser:
         return self.answers.pop(0)
 
     async def choose(self, title: str, question: str, choices: Sequence[Choice]) -> str | None:
+        self.questions.append(question)
         answer = self._answer(title)
         assert answer is None or answer in [c.value for c in choices], (answer, choices)
         return answer  # type: ignore[no-any-return]

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.desk_script import ScriptedUser
-from workbench.core.desk import Answered, Desk, Idle, PrivateValueAnswer, Problem, TreeItem
+from workbench.core.desk import (
+    Answered,
+    Desk,
+    NotSent,
+    PrivateValueAnswer,
+    Problem,
+    TreeItem,
+)
 from workbench.core.secrets import SecretAddress
 from workbench.core.shape import Shape, with_call_shape
 from workbench.core.workspace import WorkspaceDocument
@@ -72,12 +79,65 @@ async def test_an_action_is_confirmed_first(
     users = fresh_demo.state.users.page(1, 1000)[1]
     desk, user = desk_on(document, "Create user", "no")
     assert await desk.sending.send_selected() is None
-    assert isinstance(desk.response, Idle) and fresh_demo.state.users.page(1, 1000)[1] == users
+    assert isinstance(desk.response, NotSent) and fresh_demo.state.users.page(1, 1000)[1] == users
     assert user.asked == ["Send an action call?"]
 
     user.answers.append("yes")
     assert await desk.sending.send_selected() is not None
     assert status(desk) == 201 and fresh_demo.state.users.page(1, 1000)[1] == users + 1
+
+
+async def test_the_action_question_names_the_url_as_sent(document: WorkspaceDocument) -> None:
+    """`PATCH .../users/1`, not the template `/users/[id]`."""
+    desk, user = desk_on(document, "Rename user", "no")
+    assert await desk.sending.send_selected() is None
+    assert "PATCH http://127.0.0.1:" in user.questions[0]
+    assert "/users/1 changes things" in user.questions[0]
+
+
+async def test_a_body_placeholder_nothing_fills_is_refused_before_the_question(
+    document: WorkspaceDocument, fresh_demo: DemoServer
+) -> None:
+    users = fresh_demo.state.users.page(1, 1000)[1]
+    desk, user = desk_on(document, "Create user")  # no answer: a question fails the test
+    item = desk.selected
+    assert item is not None and item.call_model is not None
+    desk.edit_call(item, replace(item.call_model, body='{"name": "<nmae>"}'))
+    assert await desk.sending.send_selected() is None
+    assert isinstance(desk.response, Problem)
+    assert "placeholder <nmae> but there is no parameter 'nmae'" in desk.response.text
+    assert user.asked == [] and fresh_demo.state.users.page(1, 1000)[1] == users
+
+
+async def test_each_call_shows_its_own_latest_answer_per_environment(
+    document: WorkspaceDocument,
+) -> None:
+    desk, _ = desk_on(document, "List users")
+    assert desk.response == NotSent("Demo/List users", "development")
+    listed = await desk.sending.send_selected()
+    desk.select(TreeItem(document, "Demo", "Get user"))
+    assert desk.response == NotSent("Demo/Get user", "development")
+    assert desk.shown_answer is None  # nothing to chain from
+
+    desk.select(TreeItem(document, "Demo", "List users"))
+    assert isinstance(desk.response, Answered) and desk.response.result is listed
+    assert desk.shown_answer == (document, listed)
+
+    other = next(e for e in document.workspace.environments if e != "development")
+    desk.set_environment(document, other)
+    assert desk.response == NotSent("Demo/List users", other)
+    desk.set_environment(document, "development")
+    assert isinstance(desk.response, Answered) and desk.response.result is listed
+
+
+async def test_a_renamed_call_keeps_its_answer(document: WorkspaceDocument) -> None:
+    desk, _ = desk_on(document, "List users")
+    listed = await desk.sending.send_selected()
+    item = desk.selected
+    assert item is not None and item.call_model is not None
+    desk.edit_call(item, replace(item.call_model, name="All users"))
+    assert desk.selected == TreeItem(document, "Demo", "All users")
+    assert isinstance(desk.response, Answered) and desk.response.result is listed
 
 
 async def test_saving_over_a_change_on_disk_asks_and_cancel_keeps_both(

@@ -27,7 +27,7 @@ from workbench.core.secrets.store import (
     SecretStore,
     environment_variable,
 )
-from workbench.core.sending.request import BuiltRequest, build_request
+from workbench.core.sending.request import BuiltRequest, build_request, preview_url
 from workbench.core.workspace.model import (
     Auth,
     BodyType,
@@ -192,6 +192,47 @@ def test_unknown_environment_is_an_error() -> None:
 def test_unknown_url_placeholder_is_an_error() -> None:
     with pytest.raises(RequestBuildError, match=r"placeholder \[id\].*%5Bid%5D"):
         build(Call("Get", url="/users/[id]"))
+
+
+def test_unknown_body_placeholder_is_an_error() -> None:
+    """Sent as written it would reach the server as the text `<nmae>`."""
+    call = Call(
+        "Create", method=Method.POST, url="/users", body_type=BodyType.JSON, body='{"x": "<nmae>"}'
+    )
+    with pytest.raises(RequestBuildError, match=r"placeholder <nmae>.*\\u003cnmae>"):
+        build(call)
+
+
+def test_markup_in_a_raw_body_is_not_taken_for_placeholders() -> None:
+    body = '<?xml version="1.0"?><user><name><who></name><br/><!-- x --></user>'
+    call = Call(
+        "Create",
+        method=Method.POST,
+        url="/users",
+        body_type=BodyType.RAW,
+        body=body,
+        parameters=(Parameter("who", "Ada"),),
+    )
+    assert build(call).request.content == body.replace("<who>", "Ada").encode()
+
+
+def test_the_preview_fills_the_url_and_masks_private_values() -> None:
+    call = Call(
+        "Rename",
+        method=Method.PATCH,
+        url="/orgs/[org]/users/[id]/[later]",
+        parameters=(
+            Parameter("org", private=True),
+            Parameter("id", "3"),
+            Parameter("later", optional=True),
+        ),
+    )
+    assert preview_url(provider(call), call, environment="development") == (
+        f"{BASE}/orgs/{MASK}/users/3/[later]"
+    )
+    unknown = replace(call, url="/users/[user]")
+    with pytest.raises(RequestBuildError, match=r"placeholder \[user\]"):
+        preview_url(provider(unknown), unknown, environment="development")
 
 
 def test_existing_query_is_kept() -> None:

@@ -127,9 +127,11 @@ def until_screen(kind: type[Screen[Any]]) -> Action:
 def test_main_screen_with_a_call_selected(
     snap_compare: SnapCompare, demo_server: DemoServer
 ) -> None:
-    """The tree, "Demo/List users" selected in it, its editor, and no response yet."""
+    """The tree, "Demo/List users" selected in it, its editor, and "not sent yet"."""
     app = open_app("Demo", "List users", base_url=demo_server.base_url)
-    run_before = steps(shows=("workspaces/demo.toml", "No response yet."), port=demo_server.port)
+    run_before = steps(
+        shows=("workspaces/demo.toml", "Not sent yet in development"), port=demo_server.port
+    )
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 

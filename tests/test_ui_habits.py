@@ -18,6 +18,7 @@ from textual.widgets import Input
 from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
 from tests.ui_keys import type_text
 from tests.ui_wait import wait_for
+from workbench.core.desk import TreeItem
 from workbench.core.workspace import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.dialogs.choice import ChoiceScreen
@@ -239,3 +240,44 @@ async def test_the_tree_fits_long_names_where_there_is_room_and_resizes_with_key
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert main_screen(app).workspace_tree.outer_size.width == 26  # a third of 80 columns
+
+
+# --- each call's answer ----------------------------------------------------------------------
+
+
+async def test_each_call_shows_its_own_answer_and_comes_back_as_it_was_left(
+    workspace: Path, demo_url: str
+) -> None:
+    """Send A, select B ("not sent yet"), back to A: A's answer, on the tab and with the
+    nodes the user left open."""
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        view = screen.response_view
+        shown = screen_text(app)
+        assert "Demo/List users · development" in shown and "Not sent yet in development" in shown
+        await send(pilot, app)
+        json_tree = screen.query_one(JsonTree)
+        json_tree.select_path(("data", 1, "address"))
+        json_tree.cursor_node.expand()  # type: ignore[union-attr]
+        await pilot.press("f4", "3")  # the headers tab
+        await wait_for(pilot, lambda: screen.query_one("#response-headers").has_focus)
+        assert "Demo/List users · development" in screen_text(app)
+
+        screen.desk.select(TreeItem(screen.documents[0], "Demo", "Echo"))
+        await wait_for(
+            pilot,
+            lambda: "Not sent yet in development" in screen_text(app),
+            what="the other call's empty answer",
+        )
+        assert "Demo/Echo · development" in screen_text(app)
+        assert "X-Request-Id" not in screen_text(app)  # no header of List users' answer
+
+        screen.desk.select(TreeItem(screen.documents[0], "Demo", "List users"))
+        await wait_for(pilot, lambda: "200" in screen_text(app), what="List users' answer")
+        assert view.view_state().tab == "tab-headers"
+        await pilot.press("1")
+        await wait_for(pilot, lambda: json_tree.display and json_tree.cursor_node is not None)
+        opened = json_tree.view()
+        assert ("data", 1, "address") in opened.expanded
+        assert opened.cursor == ("data", 1, "address")

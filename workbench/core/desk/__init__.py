@@ -37,9 +37,11 @@ if TYPE_CHECKING:
     from workbench.core.desk.response import (
         UNPARSED as UNPARSED,
         Answered as Answered,
+        AnswerOf as AnswerOf,
         Cancelled as Cancelled,
         Idle as Idle,
         InFlight as InFlight,
+        NotSent as NotSent,
         Problem as Problem,
         ResponseState as ResponseState,
     )
@@ -65,9 +67,11 @@ __getattr__, __dir__, __all__ = lazy_face(
         "response": (
             "UNPARSED",
             "Answered",
+            "AnswerOf",
             "Cancelled",
             "Idle",
             "InFlight",
+            "NotSent",
             "Problem",
             "ResponseState",
         ),

@@ -1,6 +1,6 @@
 """Chaining from the response: a value of the shown answer becomes a parameter of another call.
 
-The response area shows the result of the call sent last (`SendFlow.shown`);
+The response area shows the selected call's latest result (`Desk.shown_answer`);
 a value in it is a path into that call's data. The user picks the call that
 takes the value, then which of its parameters (or a new one);
 `workbench.core.workspace.chaining.chain_parameter` makes the edit, applied
@@ -94,7 +94,7 @@ class ChainFlow:
     async def use_value(self, path: JsonPath | None) -> None:
         """Start from the value at `path` of the shown body (None: no value under the cursor)."""
         desk = self.desk
-        source = chain_source(desk.sending.shown, path)
+        source = chain_source(desk.shown_answer, path)
         if isinstance(source, str):
             desk.ask.tell(source, severity="warning")
             return

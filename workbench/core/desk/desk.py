@@ -11,19 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
+from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import Ask, Choice
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
 from workbench.core.desk.private_values import KeptByDesk
-from workbench.core.desk.response import Idle, ResponseState
+from workbench.core.desk.response import Answered, AnswerOf, Idle, NotSent, ResponseState
 from workbench.core.desk.saving import SaveFlow
 from workbench.core.desk.sending import SendFlow
 from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.workspace.model import Call, Provider, Workspace
+
+if TYPE_CHECKING:
+    from workbench.core.sending.session import CallResult
 
 
 class Change(Flag):
@@ -37,6 +41,7 @@ class Change(Flag):
 
 
 Listener = Callable[[Change], None]
+ANSWERS_KEPT = 20  # calls whose latest response is kept (per environment)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class Desk:
             if environment is not None and environment in d.workspace.environments
         }
         self.response: ResponseState = Idle()
+        # Each call's latest response per environment, the most recent last (see `show`).
+        self._answers: dict[AnswerOf, ResponseState] = {}
         self._undo: list[Undo] = []
         self._listeners: list[Listener] = []
         self.sending = SendFlow(self)
@@ -80,6 +87,7 @@ class Desk:
         self.tree = TreeEdits(self)
         self.initializing = InitializeFlow(self)
         self.chaining = ChainFlow(self)
+        self._show_selected()
 
     # --- publishing ---------------------------------------------------------------------------
 
@@ -98,10 +106,55 @@ class Desk:
         """A call started or ended."""
         self.publish(Change.BUSY)
 
-    def show(self, state: ResponseState) -> None:
-        """Put `state` in the response area."""
+    def show(self, of: AnswerOf, state: ResponseState) -> None:
+        """Keep `state` as the latest of `of`; shown now if `of` is the selected call's."""
+        self._answers.pop(of, None)
+        self._answers[of] = state
+        while len(self._answers) > ANSWERS_KEPT:  # a big body each: the oldest go
+            del self._answers[next(iter(self._answers))]
+        if of == self.answer_of(self.selected):
+            self.response = state
+            self.publish(Change.RESPONSE)
+
+    def answer_of(self, item: TreeItem | None) -> AnswerOf | None:
+        """Whose response `item` shows: its call in its document's environment (None for a
+        workspace or a provider)."""
+        if item is None or item.provider is None or item.call is None:
+            return None
+        return AnswerOf(item.document, item.provider, item.call, self.environment_of(item.document))
+
+    @property
+    def shown_answer(self) -> tuple[WorkspaceDocument, CallResult] | None:
+        """The document and result of the answer shown, if an answer is shown."""
+        if isinstance(self.response, Answered) and self.selected is not None:
+            return self.selected.document, self.response.result
+        return None
+
+    def _show_selected(self) -> None:
+        """Show the selected call's latest response (after a change of selection or
+        environment): its answer, or that it was not sent yet."""
+        of = self.answer_of(self.selected)
+        state: ResponseState = Idle()
+        if of is not None:
+            state = self._answers.get(of) or NotSent(of.name, of.environment)
+        if state is self.response or (isinstance(state, Idle | NotSent) and state == self.response):
+            return
         self.response = state
         self.publish(Change.RESPONSE)
+
+    def _rename_answers(self, old: TreeItem, new: TreeItem) -> None:
+        """A call or provider renamed in the editor keeps its responses."""
+        if (old.provider, old.call) == (new.provider, new.call):
+            return
+        renamed: dict[AnswerOf, ResponseState] = {}
+        for of, state in self._answers.items():
+            if of.document is old.document and of.provider == old.provider:
+                if old.call is None or of.call == old.call:
+                    of = AnswerOf(
+                        of.document, new.provider or "", new.call or of.call, of.environment
+                    )
+            renamed[of] = state
+        self._answers = renamed
 
     # --- selection and environment ------------------------------------------------------------
 
@@ -109,12 +162,14 @@ class Desk:
         if item != self.selected:
             self.selected = item
             self.publish(Change.TREE | Change.EDITOR)
+            self._show_selected()
 
     def reselect(self, item: TreeItem | None) -> None:
         """Select `item` and load its editor again, even when it was selected (its model
         changed underneath, e.g. reloaded from disk)."""
         self.selected = item
         self.publish(Change.TREE | Change.EDITOR)
+        self._show_selected()
 
     def current_document(self) -> WorkspaceDocument | None:
         if self.selected is not None:
@@ -129,6 +184,7 @@ class Desk:
     def set_environment(self, document: WorkspaceDocument, environment: str) -> None:
         self._environments[document] = environment
         self.publish(Change.TREE | Change.EDITOR)
+        self._show_selected()
 
     async def choose_environment(self) -> None:
         """Ask which environment the current document's calls go to (digits pick one), and
@@ -196,6 +252,7 @@ class Desk:
         if renamed.workspace == item.document.workspace:
             return
         selected = now if item == self.selected else self.selected
+        self._rename_answers(item, now)
         self.apply_edit(item.document, renamed, selected, reload_editor=False)
 
     def apply_edit(
@@ -214,6 +271,7 @@ class Desk:
         document.update(renamed.workspace, renamed.moves)
         self.selected = selected
         self.publish(Change.TREE | Change.EDITOR if reload_editor else Change.TREE)
+        self._show_selected()
 
     def undo(self) -> None:
         """Bring back what the last undoable edit took away, as it was."""

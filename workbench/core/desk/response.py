@@ -1,6 +1,7 @@
 """What the response area shows: nothing yet, a call in flight, an answer, or a problem.
 
-The desk publishes one of these; the TUI's response view draws it.
+Each call keeps its latest one per environment (`AnswerOf` names whose it is);
+the desk publishes the selected call's, and the TUI's response view draws it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,37 @@ from workbench.core.workspace.model import ResponseType
 
 if TYPE_CHECKING:
     from workbench.core.sending.session import CallResult
+    from workbench.core.workspace.document import WorkspaceDocument
 
 # `Answered.parsed_json` when the body was not parsed as JSON: the view parses what it shows.
 UNPARSED: object = object()
 
 
 @dataclass(frozen=True)
+class AnswerOf:
+    """Whose response it is: a call of a document, in an environment."""
+
+    document: WorkspaceDocument
+    provider: str
+    call: str
+    environment: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.provider}/{self.call}"
+
+
+@dataclass(frozen=True)
 class Idle:
-    """No call sent yet."""
+    """No call selected."""
+
+
+@dataclass(frozen=True)
+class NotSent:
+    """The selected call has no response yet in this environment."""
+
+    name: str
+    environment: str
 
 
 @dataclass(frozen=True)
@@ -67,4 +91,4 @@ class Problem:
     text: str
 
 
-ResponseState = Idle | InFlight | Answered | Cancelled | Problem
+ResponseState = Idle | NotSent | InFlight | Answered | Cancelled | Problem

@@ -17,10 +17,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import NO, Choice, confirm
-from workbench.core.desk.response import Answered, Cancelled, InFlight, Problem
-from workbench.core.errors import SecretMissing, SecretStoreError, WorkbenchError, WorkspaceError
+from workbench.core.desk.response import Answered, AnswerOf, Cancelled, InFlight, Problem
+from workbench.core.errors import (
+    RequestBuildError,
+    SecretMissing,
+    SecretStoreError,
+    WorkbenchError,
+    WorkspaceError,
+)
 from workbench.core.secrets.needed import PrivateValue, private_values
 from workbench.core.secrets.trust import FileNotApproved, OriginNotApproved
+from workbench.core.sending.request import preview_url
 from workbench.core.sending.url import join
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.model import Call, Provider, UseAs, base_url_of
@@ -40,6 +47,11 @@ class Sending:
     provider: Provider
     call: Call
     environment: str
+
+    @property
+    def of(self) -> AnswerOf:
+        """Whose response this send's outcome is."""
+        return AnswerOf(self.document, self.provider.name, self.call.name, self.environment)
 
     @property
     def url(self) -> str:
@@ -67,8 +79,6 @@ class SendFlow:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._current: Sending | None = None  # the latest send: an older one shows nothing
-        # The document and result whose answer the response area shows (chaining reads it).
-        self.shown: tuple[WorkspaceDocument, CallResult] | None = None
 
     @property
     def in_flight(self) -> bool:
@@ -83,9 +93,16 @@ class SendFlow:
             return None
         document, provider, call = selected
         sending = Sending(document, provider, call, desk.environment_of(document))
+        try:  # a placeholder nothing fills is refused before any question
+            url = preview_url(
+                provider, call, environment=sending.environment, base_url=document.base_url
+            )
+        except RequestBuildError as error:
+            desk.show(sending.of, Problem(str(error)))
+            return None
         if call.use_as is UseAs.ACTION and document.workspace.settings.confirm_actions:
             question = (
-                f"{provider.name}/{call.name} is an action: {call.method} {sending.url} "
+                f"{provider.name}/{call.name} is an action: {call.method} {url} "
                 f"changes things on the server. {verb} it in {sending.environment}?"
             )
             if not await confirm(desk.ask, f"{verb} an action call?", question):
@@ -104,14 +121,14 @@ class SendFlow:
 
     async def _attempt(self, sending: Sending) -> CallResult | BaseException:
         desk = self.desk
-        self._current, self.shown = sending, None
-        desk.show(InFlight(sending.call.method.value, sending.url, sending.environment))
+        self._current = sending
+        desk.show(sending.of, InFlight(sending.call.method.value, sending.url, sending.environment))
         desk.publish_busy()
         try:
             result = await sending.send()
         except asyncio.CancelledError:
             if self._current is sending:  # not replaced by a newer send
-                desk.show(Cancelled(sending.environment))
+                desk.show(sending.of, Cancelled(sending.environment))
             raise
         except Exception as error:  # shown below, a bug included: no traceback on screen
             return error
@@ -119,31 +136,31 @@ class SendFlow:
             if self._current is sending:
                 self._current = None
                 desk.publish_busy()
-        self.shown = (sending.document, result)
-        desk.show(Answered(result, sending.environment))
+        desk.show(sending.of, Answered(result, sending.environment))
         return result
 
     async def _after_failure(self, sending: Sending, error: BaseException) -> bool:
         """Show why the send failed; True when the user gave what was missing (send again)."""
         desk = self.desk
         if isinstance(error, OriginNotApproved | FileNotApproved):
-            desk.show(Problem(str(error)))
+            desk.show(sending.of, Problem(str(error)))
             return await self._approve(sending, error)
         if isinstance(error, SecretMissing):
             value = missing_value(sending.document, error)
             if value is not None:
                 desk.show(
+                    sending.of,
                     Problem(
                         f"The private value {value.address} is not set for {sending.environment}."
-                    )
+                    ),
                 )
                 return await self._ask_private_value(sending, value)
         if isinstance(error, WorkbenchError):
-            desk.show(Problem(str(error)))
+            desk.show(sending.of, Problem(str(error)))
         else:
             # A bug, not a user error: say so plainly; the log has the details.
             log.error("unexpected error while sending", exc_info=error)
-            desk.show(Problem(f"Unexpected error while sending: {error!r}"))
+            desk.show(sending.of, Problem(f"Unexpected error while sending: {error!r}"))
         return False
 
     async def _approve(
@@ -163,7 +180,7 @@ class SendFlow:
             else:
                 trust.approve_file(refusal.path)
         except SecretStoreError as error:
-            self.desk.show(Problem(str(error)))
+            self.desk.show(sending.of, Problem(str(error)))
             return False
         return True
 
@@ -183,7 +200,7 @@ class SendFlow:
             # provider's values may go.
             document.session().record_first_origins(sending.provider, answer.environment)
         except (SecretStoreError, WorkspaceError) as error:
-            desk.show(Problem(str(error)))
+            desk.show(sending.of, Problem(str(error)))
             return False
         return True
 

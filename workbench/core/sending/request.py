@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Protocol, cast
+from urllib.parse import quote
 
 from workbench.core.auth.base import AuthAdditions
 from workbench.core.auth.settings import method_of, resolve_settings
@@ -24,6 +25,7 @@ from workbench.core.auth.tokens import Token
 from workbench.core.errors import RequestBuildError
 from workbench.core.secrets.masking import Masker
 from workbench.core.secrets.store import (
+    MASK,
     Secret,
     SecretAddress,
     SecretResolver,
@@ -108,6 +110,22 @@ class BuiltRequest:
                 self.shown_body if self.shown_body is not None else self.request.read()
             ),
         )
+
+
+def preview_url(
+    provider: Provider, call: Call, *, environment: str, base_url: str | None = None
+) -> str:
+    """The URL a send of `call` goes to, for a confirmation (`PATCH .../users/3`): private
+    values masked, nothing read from the secret store. Raises `RequestBuildError` as a send
+    would for a missing base URL or a placeholder no parameter fills."""
+    no_secrets = SecretResolver("preview", store=None, environ={})  # never asked: masked
+    return _Builder(provider, call, environment, no_secrets, None).preview_url(base_url)
+
+
+def _is_markup(name: str, body: str) -> bool:
+    """`<name>` is a tag of markup in a raw body (it is closed, closes or declares), not a
+    placeholder."""
+    return name[0] in "/!?" or name.endswith("/") or f"</{name}>" in body
 
 
 @dataclass(frozen=True)
@@ -338,30 +356,64 @@ class _Builder:
     def _parameters(
         self, url: str, overrides: Mapping[str, str], chained: Mapping[str, str]
     ) -> list[_Resolved]:
-        merged: dict[str, tuple[Parameter, str | None]] = {
-            p.name: (p, None) for p in self.provider.parameters
-        }
-        merged.update((p.name, (p, self.call.name)) for p in self.call.parameters)
+        merged = self._merged()
         unknown = sorted(set(overrides) - set(merged))
         if unknown:
             raise RequestBuildError(
                 f"Call '{self.call.name}' has no parameter {', '.join(map(repr, unknown))}; "
                 f"its parameters are: {', '.join(merged) or 'none'}."
             )
+        self._check_placeholders(url, merged)
         url_names = url_placeholders(url)
-        for name in url_names:
-            if name not in merged:
-                raise RequestBuildError(
-                    f"The URL of call '{self.call.name}' has the placeholder [{name}] but there "
-                    f"is no parameter '{name}'. Add the parameter, or write %5B{name}%5D if "
-                    "the brackets are meant literally."
-                )
         resolved = []
         for parameter, owner in merged.values():
             location = self._location(parameter, url_names)
             value = self._parameter_value(parameter, owner, overrides, chained)
             resolved.append(_Resolved(parameter, location, value))
         return resolved
+
+    def _merged(self) -> dict[str, tuple[Parameter, str | None]]:
+        """The parameters that apply, by name, with the call owning them (None: the
+        provider's); a call's own parameter wins over the provider's of the same name."""
+        merged: dict[str, tuple[Parameter, str | None]] = {
+            p.name: (p, None) for p in self.provider.parameters
+        }
+        merged.update((p.name, (p, self.call.name)) for p in self.call.parameters)
+        return merged
+
+    def _check_placeholders(self, url: str, names: Mapping[str, object]) -> None:
+        """Refuse a `[name]` in the URL or a `<name>` in a body template that no parameter
+        fills: it would be sent as written."""
+        for name in url_placeholders(url):
+            if name not in names:
+                raise RequestBuildError(
+                    f"The URL of call '{self.call.name}' has the placeholder [{name}] but there "
+                    f"is no parameter '{name}'. Add the parameter, or write %5B{name}%5D if "
+                    "the brackets are meant literally."
+                )
+        for name in sorted(self.body_names - set(names)):
+            if _is_markup(name, self.call.body):
+                continue
+            literal = "\\u003c" if self.call.body_type is BodyType.JSON else "&lt;"
+            raise RequestBuildError(
+                f"The body of call '{self.call.name}' has the placeholder <{name}> but there "
+                f"is no parameter '{name}'. Add the parameter, or write {literal}{name}> if "
+                "the angle brackets are meant literally."
+            )
+
+    def preview_url(self, base_url: str | None) -> str:
+        """The URL with `[params]` filled by their workspace values, private ones masked and
+        ones without a value left as written (nothing is read from the secret store)."""
+        url = self._url_template(base_url)
+        merged = self._merged()
+        self._check_placeholders(url, merged)
+        values = {}
+        for name, (parameter, _owner) in merged.items():
+            if parameter.private:
+                values[name] = MASK
+            elif value := value_for(parameter.value, self.environment):
+                values[name] = value
+        return fill_url(url, values).replace(quote(MASK, safe=""), MASK)
 
     def _location(self, parameter: Parameter, url_names: list[str]) -> Location:
         if parameter.location is Location.PATH and parameter.name not in url_names:

@@ -9,6 +9,7 @@ waiting for a dialog's answer needs one.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Coroutine, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -22,11 +23,15 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from workbench.core.desk import (
     Answered,
+    AnswerOf,
     Cancelled,
     Change,
     Desk,
+    Idle,
     InFlight,
+    NotSent,
     Problem,
+    ResponseState,
     TreeItem,
 )
 from workbench.core.terminal_text import visible
@@ -38,7 +43,7 @@ from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.provider_editor import ProviderEditor
-from workbench.ui.widgets.response_view import ResponseView
+from workbench.ui.widgets.response_view import ResponseView, ShownView
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
@@ -135,6 +140,9 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.desk = Desk(documents, DialogAsk(self), selected=selected, environment=environment)
         self._tree_width: int | None = None  # chosen with < and >; None: fit the names
+        # The response drawn last and whose it is; how the user left each call's answer.
+        self._drawn: tuple[AnswerOf | None, ResponseState] = (None, Idle())
+        self._views: dict[AnswerOf, tuple[weakref.ref[Answered], ShownView]] = {}
         self.desk.subscribe(self._changed)
 
     # --- layout ----------------------------------------------------------------------------
@@ -156,7 +164,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.workspace_tree.focus()
-        self._changed(Change.TREE | Change.EDITOR)
+        self._changed(Change.TREE | Change.EDITOR | Change.RESPONSE)
 
     def on_resize(self) -> None:
         self._fit_tree()
@@ -224,20 +232,36 @@ class MainScreen(Screen[None]):
         self.environment_is_default = self.environment == document.workspace.default_environment
 
     def _draw_response(self) -> None:
-        view, state = self.response_view, self.desk.response
+        """The selected call's latest response, named in the pane's border; an answer comes
+        back as the user left it (tab, nodes, scroll)."""
+        view, state, desk = self.response_view, self.desk.response, self.desk
+        of = desk.answer_of(desk.selected)
+        drawn_of, drawn = self._drawn
+        if isinstance(drawn, Answered) and drawn_of is not None:
+            self._views[drawn_of] = (weakref.ref(drawn), view.view_state())
+        self._drawn = (of, state)
+        view.border_title = visible(f"{of.name} · {of.environment}") if of else ""
         if isinstance(state, InFlight):
             view.show_sending(state.method, state.url, state.environment)
         elif isinstance(state, Answered):
+            kept = self._views.pop(of, None) if of else None
             view.show_exchange(
                 state.result.exchange,
                 environment=state.environment,
                 response_type=state.response_type,
                 parsed_json=state.parsed_json,
+                view=kept[1] if kept and kept[0]() is state else None,
             )
         elif isinstance(state, Cancelled):
             view.show_cancelled(state.environment)
         elif isinstance(state, Problem):
+            if of != drawn_of:
+                view.clear()  # what the tabs show is another call's
             view.show_problem(state.text)
+        elif isinstance(state, NotSent):
+            view.show_not_sent(state.environment)
+        else:
+            view.clear()
 
     # --- editors ---------------------------------------------------------------------------
 

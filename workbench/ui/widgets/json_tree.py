@@ -60,6 +60,15 @@ def _plain(text: str) -> Content:
     return Content(visible(text))
 
 
+@dataclass(frozen=True)
+class TreeView:
+    """The nodes expanded (parents before children), the cursor's path, the scroll."""
+
+    expanded: tuple[JsonPath, ...]
+    cursor: JsonPath | None
+    scroll_y: int
+
+
 class JsonTree(Tree[NodeData]):
     """A lazily expanded view of parsed JSON, with path copying and search.
 
@@ -178,15 +187,51 @@ class JsonTree(Tree[NodeData]):
 
     def select_path(self, path: JsonPath) -> JsonNode:
         """Expand down to the value at `path`, loading only the pages on the way, and select it."""
+        node = self._reach(path)
+        _ = self.last_line  # builds the line list, so the node's line is known
+        self.move_cursor(node, animate=False)
+        return node
+
+    def _reach(self, path: JsonPath) -> JsonNode:
+        """The node of the value at `path`, its ancestors expanded (their pages loaded)."""
         node: JsonNode = self.root
         for key in path:
             if not node.is_expanded:
                 self._fill(node)
                 node.expand()
             node = self._child(node, key)
-        _ = self.last_line  # builds the line list, so the node's line is known
-        self.move_cursor(node, animate=False)
         return node
+
+    def view(self) -> TreeView:
+        """What the user opened and where they are, to come back to it (`restore`)."""
+        expanded: list[JsonPath] = []
+        nodes = [self.root]
+        while nodes:
+            node = nodes.pop()
+            if node.is_expanded and isinstance(node.data, JsonEntry):
+                expanded.append(node.data.path)
+                nodes.extend(reversed(node.children))
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        path = cursor.path if isinstance(cursor, JsonEntry) else None
+        return TreeView(tuple(expanded), path, self.scroll_offset.y)
+
+    def restore(self, view: TreeView) -> None:
+        """Open what `view` had open (parents first), put the cursor back, scroll back."""
+        if () not in view.expanded:
+            self.root.collapse()
+        for path in view.expanded:
+            try:
+                node = self._reach(path)
+            except (KeyError, ValueError):
+                continue  # not in this document
+            self._fill(node)
+            node.expand()
+        if view.cursor is not None:
+            try:
+                self.select_path(view.cursor)
+            except (KeyError, ValueError):
+                pass
+        self.call_after_refresh(self.scroll_to, y=view.scroll_y, animate=False)
 
     # Actions -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -48,12 +49,20 @@ from workbench.core.workspace import ResponseType
 from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary
-from workbench.ui.widgets.json_tree import JsonTree
+from workbench.ui.widgets.json_tree import JsonTree, TreeView
 from workbench.ui.widgets.status_line import StatusLine
 
 # Tab names for `action_show_tab`, and the ids of their panes.
 TABS = {"json": "tab-json", "body": "tab-body", "headers": "tab-headers", "request": "tab-request"}
 NO_RESPONSE = "No response yet."
+
+
+@dataclass(frozen=True)
+class ShownView:
+    """How an answer was left: the tab shown and the JSON tree's state."""
+
+    tab: str
+    tree: TreeView | None
 
 
 class ResponseView(Widget):
@@ -98,6 +107,7 @@ class ResponseView(Widget):
         self._headers: tuple[tuple[str, str], ...] = ()
         self._masker = Masker(())  # the private values masked in the response shown
         self._revealing = False
+        self._restoring: ShownView | None = None  # applied once the JSON tree is loaded
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="response-status")
@@ -130,10 +140,15 @@ class ResponseView(Widget):
         environment: str,
         response_type: ResponseType,
         parsed_json: object = UNPARSED,
+        view: ShownView | None = None,
     ) -> None:
         """Show an answer; `parsed_json` is its body already parsed as JSON (by the session,
-        which reads every answer into data), so that a big body is not parsed twice."""
+        which reads every answer into data), so that a big body is not parsed twice. `view`:
+        how the user left this answer before (its tab, the JSON tree's nodes and scroll)."""
         self._start_over("Reading the response…")
+        self._restoring = view
+        if view is not None:
+            self.query_one(TabbedContent).active = view.tab
         self._showing_response = True
         self._masker = Masker.known()
         self.query_one(StatusLine).show_exchange(exchange, environment)
@@ -149,14 +164,28 @@ class ResponseView(Widget):
         self.query_one(StatusLine).show_problem(message)
         if not self._showing_response:
             self._note(f"Not sent: {Masker.known().text(message)}")
+            self._to_note()
+
+    def show_not_sent(self, environment: str) -> None:
+        """The selected call (named in the border) has no answer in `environment` yet."""
+        self._start_over(f"Not sent yet in {environment}: ctrl+j sends it.")
+        self.query_one(StatusLine).clear()
+        self._to_note()
+
+    def view_state(self) -> ShownView:
+        """How the user looks at the answer shown, to come back to it."""
+        tree = self.query_one(JsonTree)
+        return ShownView(self._active_pane(), tree.view() if tree.display else None)
 
     def show_cancelled(self, environment: str) -> None:
         self._start_over("Cancelled: nothing was received.")
         self.query_one(StatusLine).show_cancelled(environment)
+        self._to_note()
 
     def clear(self) -> None:
         self._start_over(NO_RESPONSE)
         self.query_one(StatusLine).clear()
+        self._to_note()
 
     def action_show_tab(self, name: str) -> None:
         """Show the tab `json`, `body`, `headers` or `request` and focus its content."""
@@ -327,7 +356,11 @@ class ResponseView(Widget):
 
     def _show_json(self, data: object) -> None:
         self._note("")
-        self.query_one(JsonTree).load(data, self._masker)
+        tree = self.query_one(JsonTree)
+        tree.load(data, self._masker)
+        if self._restoring is not None and self._restoring.tree is not None:
+            tree.restore(self._restoring.tree)
+        self._restoring = None
 
     def _show_pretty(self, pretty: TextDocument, revealed: TextDocument | None) -> None:
         self.query_one("#response-body", BodyView).set_pretty(pretty, revealed)
@@ -374,6 +407,10 @@ class ResponseView(Widget):
         static.update(visible(note, keep_newlines=True))  # it may quote the server's words
         static.display = bool(note)
         self.query_one(JsonTree).display = not note
+
+    def _to_note(self) -> None:
+        """Show the JSON tab, where the note is: with no answer the other tabs are empty."""
+        self.query_one(TabbedContent).active = TABS["json"]
 
     def _content(self, pane: str) -> Widget | None:
         """The widget that takes the focus (and searches) in the pane with id `pane`."""
