@@ -47,7 +47,7 @@ REGION = re.compile(
 )
 # The keys the README's short table lists; docs/keys.md lists them all.
 README_ACTIONS = {"quit", "help", "send", "initialize", "cancel_send", "save"}
-README_ACTIONS |= {"choose_environment", "jump", "toggle_maximize", "undo", "go_to_call"}
+README_ACTIONS |= {"choose_environment", "jump", "toggle_maximize", "undo", "go_to_call", "outside"}
 # Textual's key names that read better as what is printed on the key.
 KEY_NAMES = {
     "question_mark": "?",

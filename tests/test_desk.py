@@ -22,7 +22,7 @@ from workbench.core.desk import (
     Problem,
     TreeItem,
 )
-from workbench.core.secrets import SecretAddress
+from workbench.core.secrets import MASK, SecretAddress
 from workbench.core.shape import Shape, with_call_shape
 from workbench.core.workspace import WorkspaceDocument
 from workbench.core.workspace.model import ValueSource
@@ -249,3 +249,33 @@ async def test_the_environment_is_chosen_in_a_question_and_escape_keeps_it(
     await desk.choose_environment()  # declined
     assert desk.environment_of(document) == "live"
     assert user.asked == ["Environment", "Environment"]
+
+
+async def test_the_body_is_saved_to_a_named_file_masked_unless_revealed(
+    document: WorkspaceDocument, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The echo sends back a private parameter: saved masked unless the user revealed it; an
+    existing file is replaced only when the user says so."""
+    monkeypatch.chdir(tmp_path)
+    desk, user = desk_on(document, "Echo")
+    item = desk.selected
+    assert item is not None and item.call_model is not None
+    private = tuple(replace(p, value="", private=True) for p in item.call_model.parameters)
+    desk.edit_call(item, replace(item.call_model, parameters=private))
+    secret = "echoed-private-8731"
+    document.secrets.set(SecretAddress.parameter("Demo", "message", "Echo"), secret)
+    assert await desk.sending.send_selected() is not None
+
+    user.answers.append("echo.json")
+    assert await desk.save_body(revealing=False) == tmp_path / "echo.json"
+    saved = (tmp_path / "echo.json").read_text()
+    assert secret not in saved and MASK in saved and '"method": "POST"' in saved
+    assert user.was_told("Saved the body to") and user.was_told("(private values masked)")
+
+    user.answers += ["echo.json", "no"]  # it exists: not replaced
+    assert await desk.save_body(revealing=True) is None
+    assert secret not in (tmp_path / "echo.json").read_text()
+    user.answers += ["echo.json", "replace"]
+    assert await desk.save_body(revealing=True) == tmp_path / "echo.json"
+    assert secret in (tmp_path / "echo.json").read_text()
+    assert user.asked[-1] == "Replace the file?"

@@ -25,6 +25,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from tests.ui_app import notified
 from tests.ui_keys import paste
 from tests.ui_wait import palette_searched, settle
 from workbench.core.workspace.model import ValueSource
@@ -49,10 +50,6 @@ def workspace(tmp_path: Path) -> Path:
     assert PAGE in text
     path.write_text(text.replace(PAGE, PAGE.replace('"1"', '"2"'), 1))
     return path
-
-
-def notified(app: WorkbenchApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def use_value(pilot: Pilot[None], app: WorkbenchApp, *path: str | int) -> None:

@@ -7,15 +7,16 @@ be undone with ctrl+z; ctrl+b (tmux's prefix) has a second key, F2.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
-from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
+from tests.ui_app import SIZE, main_screen, notified, open_app, screen_text, send
 from tests.ui_keys import type_text
 from tests.ui_wait import wait_for
 from workbench.core.desk import TreeItem
@@ -281,3 +282,48 @@ async def test_each_call_shows_its_own_answer_and_comes_back_as_it_was_left(
         opened = json_tree.view()
         assert ("data", 1, "address") in opened.expanded
         assert opened.cursor == ("data", 1, "address")
+
+
+# --- copy, editor, pager -------------------------------------------------------------------
+
+
+async def test_y_copies_the_value_the_header_or_the_body_where_the_cursor_is(
+    workspace: Path, demo_url: str
+) -> None:
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(app)
+        await send(pilot, app)
+        await pilot.press("f4")
+        json_tree = screen.query_one(JsonTree)
+        await wait_for(pilot, lambda: json_tree.has_focus)
+        json_tree.select_path(("data", 0, "email"))
+        await pilot.press("y")
+        assert app.clipboard == "ada.lovelace@example.com"
+        assert "Copied the value at data[0].email" in notified(app)
+        json_tree.select_path(("data", 0, "address"))
+        await pilot.press("y")
+        assert json.loads(app.clipboard)["city"] == "Paris"
+
+        await pilot.press("3")  # the headers: the row under the cursor
+        await wait_for(pilot, lambda: screen.query_one("#response-headers").has_focus)
+        headers = screen.query_one("#response-headers", DataTable)
+        row = [name for name, _ in screen.response_view._headers].index("Content-Type")
+        headers.move_cursor(row=row)
+        await pilot.press("y")
+        assert app.clipboard == "Content-Type: application/json"
+        await pilot.press("2")  # the body, as shown (pretty)
+        await wait_for(pilot, lambda: screen.query_one("#response-body").has_focus)
+        await pilot.press("y")
+        assert json.loads(app.clipboard)["total"] == 25 and "\n  " in app.clipboard
+
+
+async def test_f10_says_why_when_the_terminal_cannot_lend_the_screen(
+    workspace: Path, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under Pilot there is no terminal to lend; in a real one, see test_ui_tmux."""
+    monkeypatch.setenv("EDITOR", "true")
+    app = open_app(workspace, demo_url, on="Demo/Echo")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("f3", "f10")
+        await wait_for(pilot, lambda: "cannot lend the screen to the editor" in notified(app))

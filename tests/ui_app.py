@@ -49,6 +49,11 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
+def notified(app: App[Any]) -> str:
+    """Every notification shown so far, one a line (a toast wraps its text on screen)."""
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
 async def send(pilot: Pilot[None], app: App[Any]) -> None:
     """Send the selected call (ctrl+j) and wait until its response is shown."""
     await pilot.press("ctrl+j")

@@ -14,6 +14,7 @@ from enum import Flag, auto
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import Ask, Choice
+from workbench.core.desk.body_file import save_body
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
@@ -27,6 +28,8 @@ from workbench.core.workspace.editing import EditError, Renamed, replace_call, r
 from workbench.core.workspace.model import Call, Provider, Workspace
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from workbench.core.sending.session import CallResult
 
 
@@ -155,6 +158,10 @@ class Desk:
                     )
             renamed[of] = state
         self._answers = renamed
+
+    async def save_body(self, *, revealing: bool) -> Path | None:
+        """Save the shown answer's body to a file the user names (`body_file`)."""
+        return await save_body(self, revealing=revealing)
 
     # --- selection and environment ------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from workbench.core.terminal_text import visible
 from workbench.core.workspace import UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
+from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
 from workbench.ui.screens.places import current_editor, pane_of, places
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
@@ -121,6 +122,13 @@ class MainScreen(Screen[None]):
             tooltip="Maximise the pane with the focus, or restore it",
             show=False,
             priority=True,
+        ),
+        Binding(
+            "f10",
+            "outside",
+            "Editor/pager",
+            tooltip="The body or notes in $EDITOR; in the response, the response in $PAGER",
+            show=False,
         ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
         Binding("ctrl+g", "go_to_call", "Go to call", show=False),
@@ -527,6 +535,39 @@ class MainScreen(Screen[None]):
                 found[key].go()
 
         self.app.push_screen(JumpScreen(targets), go)
+
+    def action_outside(self) -> None:
+        """F10: from the response, the response in `$PAGER`; elsewhere the focused body or
+        notes (else the call's body) in `$EDITOR`, read back into the editor."""
+        view = self.response_view
+        try:
+            if pane_of(self.focused, (view,)) is not None:
+                text = view.pager_text()
+                if text is None:
+                    self.notify("No response to show yet: ctrl+j sends the call.")
+                else:
+                    page_text(self.app, text)
+                return
+            editor = current_editor(self.query_one("#main-editor", ContentSwitcher))
+            area = long_text_of(self.focused, editor)
+            if area is None:
+                self.notify(
+                    "F10 opens a call's body or notes in $EDITOR (select a call first), or the "
+                    "response in $PAGER (F4 first).",
+                    markup=False,
+                )
+                return
+            edited = edit_text(self.app, area.text, suffix=suffix_of(area))
+        except OutsideError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if edited is not None:
+            area.replace(edited, (0, 0), area.document.end)  # one step that ctrl+z undoes
+        area.focus()
+
+    @on(ResponseView.SaveBodyRequested)
+    def _save_body(self, event: ResponseView.SaveBodyRequested) -> None:
+        self.run_flow(self.desk.save_body(revealing=event.revealing))
 
     def action_go_to_call(self) -> None:
         from textual.command import CommandPalette

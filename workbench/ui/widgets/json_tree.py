@@ -9,6 +9,7 @@ search jump loads just the page holding its target.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ class JsonTree(Tree[NodeData]):
         Binding("right", "expand_node", "Expand", show=False),
         Binding("left", "collapse_node", "Collapse", show=False),
         Binding("e", "expand_all", "Expand all"),
-        Binding("E", "collapse_all", "Collapse all"),
+        Binding("E", "collapse_all", "Collapse all", show=False),
         Binding("c", "copy_path", "Copy path"),
         Binding(
             "u",
@@ -281,6 +282,28 @@ class JsonTree(Tree[NodeData]):
             return
         self.app.copy_to_clipboard(path)
         self.notify(f"Copied {path}", markup=False)
+
+    def copy_value(self) -> tuple[str, str, bool] | None:
+        """The value under the cursor as text to copy (a text as it is, anything else as
+        JSON, a subtree indented), masked unless revealing; what it is; whether something was
+        masked. None: no value under the cursor."""
+        node = self.cursor_node
+        if node is None or not isinstance(node.data, JsonEntry):
+            return None
+        value = node.data.value
+        if isinstance(value, str):
+            text = value
+        else:
+            text = json.dumps(
+                value, ensure_ascii=False, indent=2 if self._expandable(value) else None
+            )
+        shown = text if self._revealing else self._masker.text(text)
+        path = path_text(node.data.path)
+        return (
+            shown,
+            f"the value at {visible(path)}" if path else "the whole response",
+            shown != text,
+        )
 
     def action_use_value(self) -> None:
         node = self.cursor_node

@@ -55,6 +55,9 @@ from workbench.ui.widgets.status_line import StatusLine
 # Tab names for `action_show_tab`, and the ids of their panes.
 TABS = {"json": "tab-json", "body": "tab-body", "headers": "tab-headers", "request": "tab-request"}
 NO_RESPONSE = "No response yet."
+# Copying goes to the terminal as an OSC 52 sequence (base64); terminals and tmux drop or
+# choke on very long ones, and over SSH it is slow.
+COPY_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class ResponseView(Widget):
         Binding("3", "show_tab('headers')", "Headers tab", show=False),
         Binding("4", "show_tab('request')", "Request tab", show=False),
         Binding("escape", "close_search", "Close search", show=False),
+        Binding("y", "copy", "Copy", tooltip="Copy the JSON value, the body or the header"),
+        Binding("w", "save_body", "Save body", tooltip="Save the response body to a file"),
         Binding(
             "ctrl+r",
             "toggle_reveal",
@@ -92,6 +97,13 @@ class ResponseView(Widget):
             self.path = path
             self.value = value
 
+    class SaveBodyRequested(Message):
+        """The user asked to save the body shown to a file (`revealing`: as received)."""
+
+        def __init__(self, revealing: bool) -> None:
+            super().__init__()
+            self.revealing = revealing
+
     class _Prepared(Message, bubble=False):
         """A piece of the response finished in the worker, to be applied on the event loop."""
 
@@ -108,6 +120,7 @@ class ResponseView(Widget):
         self._masker = Masker(())  # the private values masked in the response shown
         self._revealing = False
         self._restoring: ShownView | None = None  # applied once the JSON tree is loaded
+        self._exchange: Exchange | None = None  # the exchange shown
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="response-status")
@@ -149,7 +162,7 @@ class ResponseView(Widget):
         self._restoring = view
         if view is not None:
             self.query_one(TabbedContent).active = view.tab
-        self._showing_response = True
+        self._showing_response, self._exchange = True, exchange
         self._masker = Masker.known()
         self.query_one(StatusLine).show_exchange(exchange, environment)
         self._headers = exchange.headers
@@ -196,6 +209,63 @@ class ResponseView(Widget):
         target = self._content(pane)
         if target is not None:
             self.call_after_refresh(target.focus)
+
+    def pager_text(self) -> str | None:
+        """The answer as the tabs show it (masked unless revealed), for a pager: the status
+        and headers, then the body (the request, on the Request tab); None with no answer."""
+        exchange = self._exchange
+        if exchange is None:
+            return None
+        if self._active_pane() == TABS["request"]:
+            request = self.query_one("#response-request", BodyView).document
+            return request.text if request else None
+        status = f"{exchange.http_version} {exchange.status or ''} {exchange.reason}".strip()
+        headers = "".join(f"{name}: {value}\n" for name, value in self._shown_headers())
+        body = self.query_one("#response-body", BodyView).document
+        return f"{status}\n{headers}\n{body.text if body else ''}"
+
+    def action_copy(self) -> None:
+        """Copy what the cursor is on (over SSH too: OSC 52): the JSON value (a subtree as
+        JSON), the body as shown, the header row, the request; masked unless revealed."""
+        pane = self._active_pane()
+        if pane == TABS["json"]:
+            copied = self.query_one(JsonTree).copy_value()
+            if copied is not None:
+                self._copy(*copied)
+            return
+        if pane == TABS["headers"]:
+            table = self.query_one("#response-headers", DataTable)
+            headers = self._shown_headers()
+            if 0 <= table.cursor_row < len(headers):
+                name, value = headers[table.cursor_row]
+                raw = self._headers[table.cursor_row]
+                self._copy(f"{name}: {value}", f"the header {visible(name)}", (name, value) != raw)
+            return
+        which = "#response-request" if pane == TABS["request"] else "#response-body"
+        body = self.query_one(which, BodyView)
+        document = body.document
+        if document is not None and document.text:
+            what = "the request as sent" if pane == TABS["request"] else "the body as shown"
+            self._copy(document.text, what, body.holds_private_values and not self._revealing)
+
+    def _copy(self, text: str, what: str, masked: bool) -> None:
+        size = format_size(len(text.encode()))
+        if len(text) > COPY_LIMIT:
+            self.notify(
+                f"{what.capitalize()} is {size}: too much to copy through the terminal. "
+                "w saves the body to a file.",
+                severity="warning",
+            )
+            return
+        self.app.copy_to_clipboard(text)
+        note = " (private values masked: ctrl+r reveals them)" if masked else ""
+        self.notify(f"Copied {what}, {size}{note}.", markup=False)
+
+    def action_save_body(self) -> None:
+        if self._exchange is None or not self._exchange.body:
+            self.notify("No response body to save.", severity="warning")
+            return
+        self.post_message(self.SaveBodyRequested(self._revealing))
 
     def focus_content(self) -> None:
         """Focus the content of the tab shown (the JSON tree, a body, the headers)."""
@@ -373,7 +443,7 @@ class ResponseView(Widget):
 
     def _start_over(self, note: str) -> None:
         self._generation += 1
-        self._showing_response = False
+        self._showing_response, self._exchange = False, None
         self._headers, self._masker = (), Masker(())
         if self._revealing:  # each response starts masked: a reveal was for the one shown then
             self._revealing = False
@@ -384,12 +454,16 @@ class ResponseView(Widget):
 
     def _show_headers(self) -> None:
         """The response headers, masked unless revealing, control characters made visible."""
-        mask = self._masker.text if not self._revealing else str
         table = self.query_one("#response-headers", DataTable)
         table.clear()
         table.add_rows(
-            (Text(visible(mask(name))), Text(visible(mask(value)))) for name, value in self._headers
+            (Text(visible(name)), Text(visible(value))) for name, value in self._shown_headers()
         )
+
+    def _shown_headers(self) -> list[tuple[str, str]]:
+        """The response headers, masked unless revealing."""
+        mask = self._masker.text if not self._revealing else str
+        return [(mask(name), mask(value)) for name, value in self._headers]
 
     def _headers_hold_private_values(self) -> bool:
         return any(self._masker.text(value) is not value for _, value in self._headers)
