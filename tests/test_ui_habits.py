@@ -327,3 +327,11 @@ async def test_f10_says_why_when_the_terminal_cannot_lend_the_screen(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("f3", "f10")
         await wait_for(pilot, lambda: "cannot lend the screen to the editor" in notified(app))
+
+
+async def test_ctrl_c_says_how_to_quit_and_quits_nothing(workspace: Path, demo_url: str) -> None:
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: "ctrl+q quits" in notified(app))
+        assert "[b]" not in notified(app) and app.is_running

@@ -62,6 +62,15 @@ class WorkbenchApp(App[None]):
         self._main = MainScreen(documents, selected, environment)
         self._problems = tuple(problems)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c (outside a text field, where it copies the selection) says how to quit:
+        Textual's own message is markup, which `notify` shows as typed."""
+        self.notify(
+            "ctrl+q quits (it asks about unsaved edits). In a text field, ctrl+c copies the "
+            "selection.",
+            title="Do you want to quit?",
+        )
+
     def notify(
         self,
         message: str,
