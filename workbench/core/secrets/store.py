@@ -219,6 +219,13 @@ def _carry(entries: Entries, source: str, target: str, *, move: bool) -> bool:
     return True
 
 
+def _rename_environment(entries: Entries, old: str, new: str) -> None:
+    """Every address's value for environment `old` is now `new`'s."""
+    for per_env in entries.values():
+        if old in per_env:
+            per_env[new] = per_env.pop(old)
+
+
 class SecretStore:
     """The secret store file: a JSON document keyed by workspace id, address and environment."""
 
@@ -288,6 +295,11 @@ class SecretStore:
         with self._file.update() as data:
             entries = data["workspaces"].get(workspace_id, {})
             return _carry(entries, str(source), str(target), move=False)
+
+    def rename_environment(self, workspace_id: str, old: str, new: str) -> None:
+        """Move the workspace's values stored for environment `old` to `new`."""
+        with self._file.update() as data:
+            _rename_environment(data["workspaces"].get(workspace_id, {}), old, new)
 
 
 class SecretResolver:
@@ -395,6 +407,14 @@ class SecretResolver:
             _carry(self._stored, str(source), str(target), move=False)
             return
         self.store.copy(self.workspace_id, source, target)
+        self.reload()
+
+    def rename_environment(self, old: str, new: str) -> None:
+        """Move the values stored for environment `old` to `new` (it was renamed)."""
+        if self.store is None:
+            _rename_environment(self._stored, old, new)
+            return
+        self.store.rename_environment(self.workspace_id, old, new)
         self.reload()
 
     def stored_addresses(self) -> Iterator[tuple[str, list[str]]]:

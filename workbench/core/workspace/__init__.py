@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     )
     from workbench.core.workspace.editing import (
         EditError as EditError,
+        EnvironmentRename as EnvironmentRename,
         Renamed as Renamed,
         SecretChange as SecretChange,
         SecretCopy as SecretCopy,
@@ -32,6 +33,17 @@ if TYPE_CHECKING:
         SecretRemoval as SecretRemoval,
         replace_call as replace_call,
         replace_provider as replace_provider,
+    )
+    from workbench.core.workspace.environments import (
+        ValueSlot as ValueSlot,
+        add_environment as add_environment,
+        environment_problem as environment_problem,
+        make_default as make_default,
+        remove_environment as remove_environment,
+        rename_environment as rename_environment,
+        set_slot as set_slot,
+        value_in as value_in,
+        value_slots as value_slots,
     )
     from workbench.core.workspace.ids import (
         give_id as give_id,
@@ -88,6 +100,7 @@ __getattr__, __dir__, __all__ = lazy_face(
         "ids": ("give_id",),
         "editing": (
             "EditError",
+            "EnvironmentRename",
             "Renamed",
             "SecretChange",
             "SecretCopy",
@@ -95,6 +108,17 @@ __getattr__, __dir__, __all__ = lazy_face(
             "SecretRemoval",
             "replace_call",
             "replace_provider",
+        ),
+        "environments": (
+            "ValueSlot",
+            "add_environment",
+            "environment_problem",
+            "make_default",
+            "remove_environment",
+            "rename_environment",
+            "set_slot",
+            "value_in",
+            "value_slots",
         ),
         "chaining": (
             "CallKey",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore, addresses_in_use
 from workbench.core.workspace import (
+    EnvironmentRename,
     SecretChange,
     SecretCopy,
     SecretMove,
@@ -95,7 +96,7 @@ class WorkspaceDocument:
         self.secrets = secrets
         self.base_url = base_url  # replaces every provider's base URL when sending
         self._fingerprint = Fingerprint.of(path)
-        self._moves: list[SecretMove | SecretCopy] = []  # made, undone by `discard`
+        self._moves: list[SecretMove | SecretCopy | EnvironmentRename] = []  # `discard` undoes
         self._removals: list[SecretAddress] = []  # made by `save`
         self._session: Session | None = None
 
@@ -141,6 +142,9 @@ class WorkspaceDocument:
                     self._moves.append(move)
                 case SecretRemoval(address):
                     self._removals.append(address)
+                case EnvironmentRename(old, new):
+                    self.secrets.rename_environment(old, new)
+                    self._moves.append(move)
         self.workspace = workspace
 
     def restore(self, workspace: Workspace, removals: Iterable[SecretChange]) -> None:
@@ -214,6 +218,8 @@ class WorkspaceDocument:
         for move in reversed(self._moves):
             if isinstance(move, SecretMove):
                 self._move(move.new, move.old)
+            elif isinstance(move, EnvironmentRename):
+                self.secrets.rename_environment(move.new, move.old)
             else:
                 self.secrets.delete_all(move.copy)
         self._moves.clear()

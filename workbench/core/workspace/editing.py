@@ -82,8 +82,16 @@ class SecretRemoval:
     address: SecretAddress
 
 
-# What an edit does to one stored private value.
-SecretChange = SecretMove | SecretCopy | SecretRemoval
+@dataclass(frozen=True)
+class EnvironmentRename:
+    """Every stored private value of environment `old` moves to `new` (it was renamed)."""
+
+    old: str
+    new: str
+
+
+# What an edit does to stored private values.
+SecretChange = SecretMove | SecretCopy | SecretRemoval | EnvironmentRename
 
 
 @dataclass(frozen=True)
