@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,3 +104,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(name)
     forget_known_values()  # values of earlier tests would be masked in this one's output
     return home
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path) -> Path:
+    """A copy of the bundled demo workspace that a test may edit and save."""
+    copy = tmp_path / "demo.toml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workspaces" / "demo.toml", copy)
+    return copy

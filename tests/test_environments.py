@@ -58,11 +58,11 @@ def test_parameters_and_headers_are_slots_but_private_and_chained_ones_are_not(
     document: WorkspaceDocument,
 ) -> None:
     labels = [slot.label for slot, _ in value_slots(document.workspace)]
-    assert "Demo/Get user · parameter id" in labels
+    assert "Demo/Get user · param id" in labels
     assert "Demo · header Accept" in labels
-    assert "Demo/Check API key · parameter X-Api-Key" not in labels  # private
-    assert "Demo/Rename first user · parameter id" not in labels  # chained
-    page = slot_named(document, "Demo/List users · parameter page")
+    assert "Demo/Check API key · param X-Api-Key" not in labels  # private
+    assert "Demo/Rename first user · param id" not in labels  # chained
+    page = slot_named(document, "Demo/List users · param page")
     workspace = set_slot(document.workspace, page, "live", "2")
     call = workspace.providers[0].call("List users")
     assert call is not None

@@ -23,6 +23,7 @@ from workbench.core.desk.response import Answered, AnswerOf, Idle, NotSent, Resp
 from workbench.core.desk.saving import SaveFlow
 from workbench.core.desk.sending import SendFlow
 from workbench.core.desk.tree_edits import TreeEdits
+from workbench.core.desk.workspace_edits import WorkspaceEdits
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.workspace.model import Call, Provider, Workspace
@@ -90,6 +91,7 @@ class Desk:
         self.tree = TreeEdits(self)
         self.initializing = InitializeFlow(self)
         self.chaining = ChainFlow(self)
+        self.workspace = WorkspaceEdits(self)
         self._show_selected()
 
     # --- publishing ---------------------------------------------------------------------------
@@ -104,6 +106,10 @@ class Desk:
     def publish_tree(self) -> None:
         """The documents changed in a way the tree shows (saved, renamed...)."""
         self.publish(Change.TREE)
+
+    def publish_editor(self) -> None:
+        """What the editor shows changed (environments, values): the tree and badge too."""
+        self.publish(Change.TREE | Change.EDITOR)
 
     def publish_busy(self) -> None:
         """A call started or ended."""

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         UseAs as UseAs,
         Value as Value,
         Workspace as Workspace,
+        WorkspaceSettings as WorkspaceSettings,
         new_workspace_id as new_workspace_id,
         value_for as value_for,
     )
@@ -90,6 +91,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "UseAs",
             "Value",
             "Workspace",
+            "WorkspaceSettings",
             "new_workspace_id",
             "value_for",
         ),

@@ -109,7 +109,7 @@ class ValueSlot:
     @property
     def label(self) -> str:
         owner = f"{self.provider}/{self.call}" if self.call else self.provider
-        what = {"base_url": "base URL", "auth": "auth"}.get(self.kind, self.kind)
+        what = {"base_url": "base URL", "parameter": "param"}.get(self.kind, self.kind)
         return f"{owner} · {what} {self.name}".rstrip()
 
 

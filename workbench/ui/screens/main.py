@@ -45,9 +45,10 @@ from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView, ShownView
+from workbench.ui.widgets.workspace_editor import EnvironmentTable, WorkspaceEditor
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
-EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
+EditorT = TypeVar("EditorT", CallEditor, ProviderEditor, WorkspaceEditor)
 TREE_WIDTH = 26  # the tree's least default width, and all of it at 80 columns
 TREE_EDGES = 2  # its right border and scrollbar
 
@@ -57,6 +58,7 @@ d duplicate · del delete · K / J move up / down
 ctrl+j send · F8 environment · ctrl+s save · ctrl+z undo
 F6 initialize: send, learn the response shape
 F2 tree · F3 editor · F4 response · ctrl+o jump
+F3 on a workspace: name, settings, environments, values
 ctrl+p commands · F1 all keys"""
 
 
@@ -148,6 +150,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.desk = Desk(documents, DialogAsk(self), selected=selected, environment=environment)
         self._tree_width: int | None = None  # chosen with < and >; None: fit the names
+        self._workspace_editor_wanted = False  # a workspace shows the hint until F3
         # The response drawn last and whose it is; how the user left each call's answer.
         self._drawn: tuple[AnswerOf | None, ResponseState] = (None, Idle())
         self._views: dict[AnswerOf, tuple[weakref.ref[Answered], ShownView]] = {}
@@ -294,7 +297,12 @@ class MainScreen(Screen[None]):
         item = desk.selected
         provider = item.provider_model if item else None
         if item is None or provider is None:
-            switcher.current = "editor-hint"
+            # The workspace editor is made when first asked for (F3): start-up stays light.
+            if item is not None and self._workspace_editor_wanted:
+                self._editor(WorkspaceEditor, "workspace-editor").load(item.document.workspace)
+                switcher.current = "workspace-editor"
+            else:
+                switcher.current = "editor-hint"
             return
         environment = desk.environment_of(item.document)
         secrets = self.desk.private_values(item.document)
@@ -330,6 +338,33 @@ class MainScreen(Screen[None]):
     def _call_edited(self, event: CallEditor.CallEdited) -> None:
         if event.item is not None:
             self.desk.edit_call(event.item, event.call)
+
+    @on(WorkspaceEditor.SettingsEdited)
+    def _workspace_edited(self, event: WorkspaceEditor.SettingsEdited) -> None:
+        document = self.desk.current_document()
+        if document is not None:
+            self.desk.workspace.edit_settings(document, event.name, event.settings)
+
+    @on(EnvironmentTable.Asked)
+    def _environment_asked(self, event: EnvironmentTable.Asked) -> None:
+        document, edits = self.desk.current_document(), self.desk.workspace
+        if document is None:
+            return
+        if event.what == "add":
+            self.run_flow(edits.add_environment(document))
+        elif event.what == "rename":
+            self.run_flow(edits.rename_environment(document, event.environment))
+        elif event.what == "remove":
+            self.run_flow(edits.remove_environment(document, event.environment))
+        else:
+            edits.make_default(document, event.environment)
+
+    @on(WorkspaceEditor.ValueEditAsked)
+    def _value_asked(self, event: WorkspaceEditor.ValueEditAsked) -> None:
+        document = self.desk.current_document()
+        if document is not None:
+            edits = self.desk.workspace
+            self.run_flow(edits.ask_value(document, event.slot, event.environment, event.current))
 
     @on(ProviderEditor.ProviderEdited)
     def _provider_edited(self, event: ProviderEditor.ProviderEdited) -> None:
@@ -498,11 +533,17 @@ class MainScreen(Screen[None]):
     def action_focus_editor(self) -> None:
         self.minimize()
         editor = current_editor(self.query_one("#main-editor", ContentSwitcher))
+        if editor is None and self.desk.selected is not None:
+            self._workspace_editor_wanted = True  # F3 on a workspace: its editor
+            self._load_editor()
+            editor = current_editor(self.query_one("#main-editor", ContentSwitcher))
         if editor is None:
             self.notify("Select a call or a provider in the tree first.", timeout=3)
             return
-        field = editor.query("#url, #base-url").first()
-        field.focus()
+        if isinstance(editor, WorkspaceEditor):
+            editor.focus()  # made just now, it focuses its name once composed
+        else:
+            editor.query("#url, #base-url").first().focus()
 
     def action_focus_response(self) -> None:
         self.minimize()

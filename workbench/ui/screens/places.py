@@ -23,6 +23,8 @@ EDITOR_TABS = {
     | {"o": "call-options", "n": "call-notes"},
     "provider-tabs": {"a": "provider-auth", "h": "provider-headers", "p": "provider-params"}
     | {"n": "provider-notes"},
+    "workspace-tabs": {"w": "workspace-main", "e": "workspace-environments"}
+    | {"v": "workspace-values"},
 }
 EDITOR_FIELDS = {"m": "#method", "u": "#url", "s": "#use-as", "l": "#base-url"}
 RESPONSE_TABS = {str(number): name for number, name in enumerate(TABS, start=1)}
