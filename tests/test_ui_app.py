@@ -677,13 +677,16 @@ def test_workspace_files(
 
     folder = tmp_path / "workspaces"
     folder.mkdir()
-    with pytest.raises(CommandFailed, match="holds no workspace files"):
-        workspace_files(None)
+    assert workspace_files(None) == []  # an empty folder opens as it is: w creates one there
     shutil.copy(ROOT / "workspaces" / "demo.toml", folder / "b.toml")
     (folder / "a.toml").write_text('format = 1\nname = "A"\n')
     assert workspace_files(None) == [Path("workspaces/a.toml"), Path("workspaces/b.toml")]
     with pytest.raises(CommandFailed, match="no workspace file or folder"):
-        workspace_files(Path("nope.toml"))
+        workspace_files(Path("nope"))
+    with pytest.raises(CommandFailed, match="no workspace file or folder"):
+        workspace_files(Path("no-such-folder/new.toml"))
+    assert workspace_files(Path("my-api.toml")) == [Path("my-api.toml")]  # created, empty
+    assert WorkspaceDocument.load(Path("my-api.toml")).workspace.name == "My Api"
 
 
 def test_open_and_env_are_checked_before_starting(tmp_path: Path) -> None:

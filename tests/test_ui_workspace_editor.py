@@ -7,10 +7,12 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, DataTable, Input
 
-from tests.ui_app import SIZE, main_screen, open_app
+from tests.ui_app import SIZE, main_screen, open_app, screen_text
 from tests.ui_keys import type_text
 from tests.ui_wait import wait_for
+from workbench.core.desk import TreeItem
 from workbench.core.workspace import PerEnvironment, WorkspaceDocument
+from workbench.ui.app import WorkbenchApp
 from workbench.ui.dialogs.choice import ChoiceScreen
 from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.dialogs.name_prompt import NamePromptScreen
@@ -96,3 +98,35 @@ async def test_an_environment_is_renamed_made_default_and_removed_with_undo(
         await wait_for(pilot, lambda: "production" not in document.workspace.environments)
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: "production" in document.workspace.environments)
+
+
+async def test_an_empty_folder_opens_and_w_makes_a_workspace_o_opens_one_r_renames(
+    tmp_path: Path, demo_workspace: Path
+) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    app = WorkbenchApp([], folder=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(app)
+        assert "no workspace yet: w makes a new one" in screen_text(app)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, NamePromptScreen))
+        await type_text(pilot, "payments")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.documents) == 1)
+        assert screen.documents[0].path == folder / "payments.toml"
+        assert WorkspaceDocument.load(folder / "payments.toml").workspace.name == "Payments"
+
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, NamePromptScreen))
+        await type_text(pilot, str(demo_workspace))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.documents) == 2)
+        assert screen.desk.selected == TreeItem(screen.documents[1])
+
+        await pilot.press("r")  # on a workspace: its name
+        await wait_for(pilot, lambda: isinstance(app.screen, NamePromptScreen))
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Demo API")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.documents[1].workspace.name == "Demo API")

@@ -108,8 +108,16 @@ def handle(argv: Sequence[str]) -> int:
         )
         return ExitCode.USAGE
     try:
-        files = workspace_files(Path(args.path) if args.path else None)
-        return run_tui(files, open_call=args.open, environment=args.env, base_url=args.base_url)
+        path = Path(args.path) if args.path else None
+        files = workspace_files(path)
+        folder = path if path is not None and path.is_dir() else None
+        return run_tui(
+            files,
+            open_call=args.open,
+            environment=args.env,
+            base_url=args.base_url,
+            folder=folder,
+        )
     except CommandFailed as error:
         return report(error)
 
@@ -123,17 +131,28 @@ def workspace_files(path: Path | None) -> list[Path]:
         else:
             return [default_workspace()]
     if path.is_dir():
-        files = sorted(path.glob("*.toml"))
-        if not files:
-            raise CommandFailed(f"{path} holds no workspace files (*.toml).", ExitCode.USAGE)
-        return files
+        return sorted(path.glob("*.toml"))  # none: the TUI opens on the empty folder (w creates)
     if not path.exists():
+        if path.suffix == ".toml" and path.parent.is_dir():
+            return [new_workspace(path)]
         raise CommandFailed(
             f"no workspace file or folder {str(path)!r}; commands are listed by "
-            "`workbench --help`.",
+            "`workbench --help` (a new workspace file is made by naming it: NAME.toml).",
             ExitCode.USAGE,
         )
     return [path]
+
+
+def new_workspace(path: Path) -> Path:
+    """`workbench new.toml`: an empty workspace named after the file, written now."""
+    from workbench.core.errors import WorkspaceError
+    from workbench.core.workspace import WorkspaceDocument
+
+    try:
+        WorkspaceDocument.create_empty(path, name=path.stem.replace("-", " ").title())
+    except (OSError, WorkspaceError) as error:
+        raise CommandFailed(f"cannot create {path}: {error}", ExitCode.NOT_SENT) from None
+    return path
 
 
 def default_workspace() -> Path:
@@ -157,11 +176,13 @@ def run_tui(
     open_call: str | None = None,
     environment: str | None = None,
     base_url: str | None = None,
+    folder: Path | None = None,
 ) -> int:
     """Load the workspace files and run the app until the user quits.
 
     In a folder, a broken file is reported in the app and the others open;
-    a single broken file stops here with its message.
+    a single broken file stops here with its message. An empty `folder` opens
+    with no workspace (the tree's w creates one there).
     """
     from workbench.core.desk import TreeItem
     from workbench.core.errors import SecretStoreError, WorkspaceError
@@ -176,7 +197,7 @@ def run_tui(
             documents.append(WorkspaceDocument.load(file, store=store, base_url=base_url))
         except (WorkspaceError, SecretStoreError) as error:
             problems.append(str(error))
-    if not documents:
+    if not documents and problems:
         raise CommandFailed("\n".join(problems), ExitCode.NOT_SENT)
     if environment is not None and not any(
         environment in d.workspace.environments for d in documents
@@ -200,6 +221,8 @@ def run_tui(
 
     from workbench.ui.app import WorkbenchApp
 
-    app = WorkbenchApp(documents, selected=selected, environment=environment, problems=problems)
+    app = WorkbenchApp(
+        documents, selected=selected, environment=environment, problems=problems, folder=folder
+    )
     app.run()
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import App
@@ -56,10 +56,12 @@ class WorkbenchApp(App[None]):
         selected: TreeItem | None = None,
         environment: str | None = None,
         problems: Sequence[str] = (),
+        folder: Path | None = None,
     ) -> None:
-        """`problems` are files that could not be opened, shown once the app is up."""
+        """`problems` are files that could not be opened, shown once the app is up; `folder`
+        is where new workspace files go (the folder opened, even an empty one)."""
         super().__init__()
-        self._main = MainScreen(documents, selected, environment)
+        self._main = MainScreen(documents, selected, environment, folder)
         self._problems = tuple(problems)
 
     def action_help_quit(self) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import Ask, Choice
 from workbench.core.desk.body_file import save_body
 from workbench.core.desk.chaining import ChainFlow
+from workbench.core.desk.documents import DocumentFlows
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
 from workbench.core.desk.private_values import KeptByDesk
@@ -29,8 +31,6 @@ from workbench.core.workspace.editing import EditError, Renamed, replace_call, r
 from workbench.core.workspace.model import Call, Provider, Workspace
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from workbench.core.sending.session import CallResult
 
 
@@ -69,7 +69,10 @@ class Desk:
         *,
         selected: TreeItem | None = None,
         environment: str | None = None,
+        folder: Path | None = None,
     ) -> None:
+        """`folder`: where new and opened workspace files are taken from (default: the first
+        document's folder, else the current one)."""
         self.documents = list(documents)
         self.ask = ask
         self.selected: TreeItem | None = selected or (
@@ -92,6 +95,9 @@ class Desk:
         self.initializing = InitializeFlow(self)
         self.chaining = ChainFlow(self)
         self.workspace = WorkspaceEdits(self)
+        if folder is None:
+            folder = self.documents[0].path.parent if self.documents else Path.cwd()
+        self.files = DocumentFlows(self, folder)
         self._show_selected()
 
     # --- publishing ---------------------------------------------------------------------------

@@ -79,6 +79,10 @@ class TreeEdits:
         await self._ask_name(title, editing.unique_name("New call", taken), edit)
 
     async def rename(self) -> None:
+        selected = self.desk.selected
+        if selected is not None and selected.provider is None:
+            await self.desk.files.rename_workspace(selected.document)
+            return
         item = self._selected("rename")
         if item is None or item.provider is None:
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from textual import on
@@ -53,13 +54,13 @@ TREE_WIDTH = 26  # the tree's least default width, and all of it at 80 columns
 TREE_EDGES = 2  # its right border and scrollbar
 
 HINT = """\
-Tree keys: n new call · N new provider · r rename
+Tree: n new call · N new provider · r rename
 d duplicate · del delete · K / J move up / down
-ctrl+j send · F8 environment · ctrl+s save · ctrl+z undo
+w new workspace file · o open one
+ctrl+j send · F8 env · ctrl+s save · ctrl+z undo
 F6 initialize: send, learn the response shape
-F2 tree · F3 editor · F4 response · ctrl+o jump
-F3 on a workspace: name, settings, environments, values
-ctrl+p commands · F1 all keys"""
+F2 tree · F3 editor (on a workspace: its settings)
+F4 response · ctrl+o jump · ctrl+p commands · F1 all"""
 
 
 class MainScreen(Screen[None]):
@@ -146,9 +147,12 @@ class MainScreen(Screen[None]):
         documents: Sequence[WorkspaceDocument],
         selected: TreeItem | None = None,
         environment: str | None = None,
+        folder: Path | None = None,
     ) -> None:
         super().__init__()
-        self.desk = Desk(documents, DialogAsk(self), selected=selected, environment=environment)
+        self.desk = Desk(
+            documents, DialogAsk(self), selected=selected, environment=environment, folder=folder
+        )
         self._tree_width: int | None = None  # chosen with < and >; None: fit the names
         self._workspace_editor_wanted = False  # a workspace shows the hint until F3
         # The response drawn last and whose it is; how the user left each call's answer.
@@ -236,7 +240,7 @@ class MainScreen(Screen[None]):
         document = desk.current_document()
         title = self.query_one("#main-title", Static)
         if document is None:
-            title.update("workbench: no workspace")
+            title.update("workbench: no workspace yet: w makes a new one, o opens one")
             return
         title.update(visible(f"workbench · {document.title} · {document.path}"))
         self.environment = desk.environment_of(document)
@@ -459,6 +463,14 @@ class MainScreen(Screen[None]):
     def action_new_call(self) -> None:
         self.flush_editor()
         self.run_flow(self.desk.tree.new_call())
+
+    def action_new_workspace(self) -> None:
+        self.flush_editor()
+        self.run_flow(self.desk.files.new_workspace())
+
+    def action_open_workspace(self) -> None:
+        self.flush_editor()
+        self.run_flow(self.desk.files.open_workspace())
 
     def action_rename(self) -> None:
         self.flush_editor()

@@ -102,6 +102,8 @@ class WorkspaceTree(Tree[TreeItem]):
         Binding("n", "screen.new_call", "New call", show=False),
         Binding("N", "screen.new_provider", "New provider", show=False),
         Binding("r", "screen.rename", "Rename", show=False),
+        Binding("w", "screen.new_workspace", "New workspace file", show=False),
+        Binding("o", "screen.open_workspace", "Open a workspace file", show=False),
         Binding("greater_than_sign", "screen.resize_tree(4)", "Wider tree", show=False),
         Binding("less_than_sign", "screen.resize_tree(-4)", "Narrower tree", show=False),
         Binding("d", "screen.duplicate", "Duplicate", show=False),
