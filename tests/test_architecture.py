@@ -19,6 +19,7 @@ FACES = {
     "workbench.core.auth",
     "workbench.core.desk",
     "workbench.core.errors",
+    "workbench.core.interop",
     "workbench.core.secrets",
     "workbench.core.sending",
     "workbench.core.shape",

@@ -1,0 +1,92 @@
+"""`workbench import curl [FILE|-] --into WORKSPACE [--provider NAME]`: a curl command becomes
+a call of the workspace.
+
+The command is read from FILE or standard input. The call joins the provider
+whose base URL its URL starts with (or `--provider`, or a new provider for its
+origin); credentials go to the secret store, never into the file, and the
+provider's values may go to the command's origin (as after `secret set`).
+What was added and what was left out goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.exit_codes import ExitCode
+from workbench.core.errors import SecretStoreError, WorkspaceError
+from workbench.core.interop import CurlError, import_curl
+from workbench.core.secrets import SecretStore, Trust, TrustBook
+from workbench.core.terminal_text import visible
+from workbench.core.workspace import save_workspace
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="add calls from another tool's format (a curl command)",
+        description="Adds calls to a workspace from another tool's format.",
+    )
+    formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    curl = formats.add_parser(
+        "curl",
+        help="a curl command (from FILE, or standard input)",
+        description=(
+            "Reads one curl command (as a shell would: quotes, backslashes, line "
+            "continuations) and adds it as a call: method, URL, query, headers, body (-d, "
+            "--data-raw, --data-binary, --data-urlencode, --json, -F, -G), -k, -L, --max-time. "
+            "-u, an Authorization or API-key header, and --cert/--key/--cacert files become "
+            "the provider's authentication, their values stored privately, never in the file."
+        ),
+    )
+    curl.add_argument(
+        "source", metavar="FILE", nargs="?", default="-", help="the command (default: stdin)"
+    )
+    curl.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
+    curl.add_argument("--provider", metavar="NAME", help="the provider the call joins")
+    curl.set_defaults(handler=_curl)
+
+
+def _curl(args: argparse.Namespace) -> int:
+    try:
+        command = _read(args.source)
+        workspace, path = load(args.into)
+        if args.provider is not None and workspace.provider(args.provider) is None:
+            raise CommandFailed(f"{args.into} has no provider {args.provider!r}.", ExitCode.USAGE)
+        imported = import_curl(workspace, command, args.provider)
+        store = SecretStore()
+        if imported.secrets:
+            store.values(workspace.id)  # an unreadable store stops before anything changes
+            give_id_saying_so(workspace, path, args.into)
+        save_workspace(imported.workspace, path)
+        for address, value in imported.secrets:
+            store.set(workspace.id, address, value)
+        if imported.secrets:
+            provider = imported.workspace.provider(imported.provider)
+            trust = Trust(workspace.id, path.parent, TrustBook(store.home), args.into)
+            if provider is not None:
+                trust.record_first(provider, imported.workspace.environments)
+    except CommandFailed as error:
+        return report(error)
+    except CurlError as error:
+        return report(CommandFailed(str(error), ExitCode.USAGE))
+    except (SecretStoreError, WorkspaceError, OSError) as error:
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
+    name = visible(f"{imported.provider}/{imported.call}")
+    print(f"Added {name} to {visible(args.into)}.", file=sys.stderr)
+    for address, _ in imported.secrets:
+        print(f"Stored {visible(str(address))} privately (not in the file).", file=sys.stderr)
+    for note in imported.notes:
+        print(f"Note: {visible(note)}", file=sys.stderr)
+    return 0
+
+
+def _read(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandFailed(f"cannot read {source}: {error}", ExitCode.USAGE) from None

@@ -1,0 +1,24 @@
+"""Interop: other tools' formats in and out (a curl command in, for now).
+
+The package's public face, imported lazily (see `workbench.core.lazy`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.core.lazy import lazy_face
+
+if TYPE_CHECKING:
+    from workbench.core.interop.curl import (
+        CurlError as CurlError,
+        CurlImport as CurlImport,
+        ParsedCurl as ParsedCurl,
+        import_curl as import_curl,
+        parse_curl as parse_curl,
+    )
+
+__getattr__, __dir__, __all__ = lazy_face(
+    __name__,
+    {"curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl")},
+)
