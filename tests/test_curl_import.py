@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 from cli_process import workbench_here
+from textual.widgets import Input
 
+from tests.ui_app import SIZE, main_screen, notified, open_app
+from tests.ui_keys import paste
+from tests.ui_wait import wait_for
 from workbench.core.interop import CurlError, import_curl, parse_curl
 from workbench.core.secrets import SecretAddress
 from workbench.core.workspace import (
@@ -18,6 +22,7 @@ from workbench.core.workspace import (
     Method,
     Parameter,
     Provider,
+    UseAs,
     Workspace,
 )
 from workbench.core.workspace.io import dumps_workspace
@@ -31,7 +36,7 @@ DOCS_EXAMPLE = r"""curl -X POST 'https://api.example.com/v1/users?notify=true' \
 
 
 def test_a_docs_example_with_line_continuations_becomes_a_call() -> None:
-    parsed = parse_curl(DOCS_EXAMPLE)
+    parsed = parse_curl(DOCS_EXAMPLE.replace("\n", "\r"))  # as a terminal pastes it
     call = parsed.call
     assert (call.method, call.url) == (Method.POST, "https://api.example.com/v1/users")
     assert call.parameters == (Parameter("notify", "true", location=Location.QUERY),)
@@ -161,3 +166,29 @@ def test_import_curl_adds_the_call_stores_the_key_and_it_is_sent(
     ran = workbench_here("run", str(demo_workspace), "Demo/GET check")
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout)["length"] == len("demo-key-123")
+
+
+async def test_a_curl_command_pasted_into_the_url_field_becomes_the_call(
+    demo_workspace: Path, demo_url: str
+) -> None:
+    app = open_app(demo_workspace, demo_url, on="Demo/Echo")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = main_screen(app)
+        document = screen.documents[0]
+        await pilot.press("f3")  # the URL field
+        command = """curl -X PATCH http://127.0.0.1:8400/users/3 \\
+          -H 'X-Api-Key: k-9' \\
+          --json '{"name": "Grace"}'"""
+        await paste(pilot, command)  # the provider's base URL: the call's URL is relative
+        await wait_for(pilot, lambda: screen.query_one("#url", Input).value == "/users/3")
+        call = document.workspace.providers[0].call("Echo")
+        assert call is not None and call.method is Method.PATCH and call.use_as is UseAs.ACTION
+        assert (call.body_type, call.body) == (BodyType.JSON, '{"name": "Grace"}')
+        assert call.headers == (Header("X-Api-Key", private=True),)
+        stored = document.secrets.get(SecretAddress.header("Demo", "X-Api-Key", "Echo"), "live")
+        assert stored is not None and stored.reveal() == "k-9"
+        assert "now sends what the curl command sends" in notified(app)
+        await pilot.press("ctrl+z")  # in the URL field: the text's own undo first
+        screen.workspace_tree.focus()
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: document.workspace == document.saved)

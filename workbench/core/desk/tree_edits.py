@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import confirm
 from workbench.core.desk.items import TreeItem
+from workbench.core.interop import CurlError, import_curl
 from workbench.core.workspace import editing
 from workbench.core.workspace.editing import EditError, Renamed
 
@@ -161,3 +162,25 @@ class TreeEdits:
         else:
             moved = editing.move_call(workspace, item.provider, item.call, offset)
         self.desk.apply_edit(item.document, Renamed(moved), item, reload_editor=False)
+
+    def paste_curl(self, item: TreeItem, command: str) -> None:
+        """A curl command pasted into `item`'s URL: the call becomes what the command sends
+        (its name and place kept; ctrl+z brings the call back as it was); a credential in it
+        becomes a private header of the call, stored in the secret store."""
+        if item.provider is None or item.call is None:
+            return
+        try:
+            imported = import_curl(
+                item.document.workspace, command, item.provider, replacing=item.call
+            )
+        except CurlError as error:
+            self.desk.ask.tell(str(error), title="Not a curl command", severity="warning")
+            return
+        self.desk.apply_edit(
+            item.document, Renamed(imported.workspace), item, undo=f"the call {item.path}"
+        )
+        kept = self.desk.private_values(item.document)
+        for address, value in imported.secrets:
+            kept.set(address, value)
+        told = [f"{item.path} now sends what the curl command sends.", *imported.notes]
+        self.desk.ask.tell(" ".join(told))

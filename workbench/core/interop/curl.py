@@ -34,6 +34,7 @@ from workbench.core.workspace.model import (
     Method,
     Parameter,
     Provider,
+    UseAs,
     Workspace,
     value_for,
 )
@@ -128,7 +129,9 @@ def _tagged(option: str) -> Callable[[str], tuple[str, str]]:
 
 def parse_curl(command: str) -> ParsedCurl:
     """Read a pasted curl command. Raises `CurlError` for anything else."""
-    text = command.replace("\\\r\n", " ").replace("\\\n", " ").strip()
+    # Terminals paste line breaks as CR: a line continuation is a backslash before any of them.
+    lines = command.replace("\r\n", "\n").replace("\r", "\n")
+    text = lines.replace("\\\n", " ").strip()
     try:
         words = shlex.split(text)
     except ValueError as error:
@@ -174,8 +177,11 @@ class _Reader:
         )
         self._certificates()
         name = f"{method.value} {unquote(Path(path).name) or netloc}"
+        # A call that changes things is an action: it asks before it is sent.
+        safe = method in (Method.GET, Method.HEAD, Method.OPTIONS)
         call = Call(
             name=name,
+            use_as=UseAs.DATA if safe else UseAs.ACTION,
             method=method,
             url=url,
             headers=tuple(headers),
@@ -335,11 +341,27 @@ def _drop(headers: list[Header], name: str) -> None:
 # --- into a workspace ------------------------------------------------------------------------
 
 
-def import_curl(workspace: Workspace, command: str, provider: str | None = None) -> CurlImport:
+def import_curl(
+    workspace: Workspace,
+    command: str,
+    provider: str | None = None,
+    *,
+    replacing: str | None = None,
+) -> CurlImport:
     """`workspace` with the command's call added to `provider` (by default the provider whose
-    base URL the command's URL starts with, else a new one named after its host)."""
+    base URL the command's URL starts with, else a new one named after its host); with
+    `replacing`, the call becomes that call of `provider` (a curl command pasted into it)."""
     parsed = parse_curl(command)
     call = parsed.call
+    place: int | None = None  # where the replaced call was
+    if replacing is not None and provider is not None:
+        owner_now = workspace.provider(provider)
+        names = _calls_of(owner_now) if owner_now is not None else []
+        if owner_now is not None and replacing in names:
+            place = names.index(replacing)
+            kept = tuple(c for c in owner_now.calls if c.name != replacing)
+            workspace = _with(workspace, replace(owner_now, calls=kept))
+            call = replace(call, name=replacing)
     owner = _matching(workspace, call.url, provider)
     notes = list(parsed.notes)
     new_provider = owner is None
@@ -370,7 +392,9 @@ def import_curl(workspace: Workspace, command: str, provider: str | None = None)
                 f"The credential is a private {name} header of the call; {owner.name}'s "
                 "authentication (F3 on it) can take it over for every call."
             )
-    owner = replace(owner, calls=(*owner.calls, call))
+    calls = list(owner.calls)
+    calls.insert(len(calls) if place is None else place, call)
+    owner = replace(owner, calls=tuple(calls))
     return CurlImport(_with(workspace, owner), owner.name, call.name, tuple(secrets), tuple(notes))
 
 

@@ -41,7 +41,7 @@ from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
 from workbench.ui.screens.places import current_editor, pane_of, places
-from workbench.ui.widgets.call_editor import CallEditor
+from workbench.ui.widgets.call_editor import CallEditor, UrlInput
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.provider_editor import ProviderEditor
@@ -337,6 +337,13 @@ class MainScreen(Screen[None]):
             pending = self.query_one(ProviderEditor).take_edit()
             if pending is not None and pending[0] is not None:
                 self.desk.edit_provider(pending[0], pending[1])
+
+    @on(UrlInput.CurlPasted)
+    def _curl_pasted(self, event: UrlInput.CurlPasted) -> None:
+        self.flush_editor()
+        item = self.desk.selected
+        if item is not None:
+            self.desk.tree.paste_curl(item, event.command)
 
     @on(CallEditor.CallEdited)
     def _call_edited(self, event: CallEditor.CallEdited) -> None:

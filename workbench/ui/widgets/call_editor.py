@@ -10,7 +10,7 @@ import math
 from dataclasses import replace
 from enum import StrEnum
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -34,6 +34,22 @@ from workbench.ui.widgets.private_input import PrivateValueStored
 
 def _options(values: type[StrEnum]) -> list[tuple[str, str]]:
     return [(value.value, value.value) for value in values]
+
+
+class UrlInput(Input):
+    """The URL field: a pasted curl command (several lines too) becomes the whole call."""
+
+    class CurlPasted(Message):
+        def __init__(self, command: str) -> None:
+            super().__init__()
+            self.command = command
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls `Input._on_paste` after this one unless the default is prevented.
+        if event.text.lstrip().startswith("curl "):
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.CurlPasted(event.text))
 
 
 class CallEditor(ModelEditor[Call]):
@@ -62,7 +78,9 @@ class CallEditor(ModelEditor[Call]):
             yield Select(
                 _options(Method), allow_blank=False, compact=True, id="method", tooltip="Method"
             )
-            yield Input(placeholder="URL, e.g. /users/[id]", compact=True, id="url")
+            yield UrlInput(
+                placeholder="URL, e.g. /users/[id], or paste a curl command", compact=True, id="url"
+            )
             yield Select(
                 _options(UseAs),
                 allow_blank=False,
