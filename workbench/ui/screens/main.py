@@ -373,7 +373,9 @@ class MainScreen(Screen[None]):
             return
         document, provider, call = selected
         if call.use_as is UseAs.ACTION:
-            asks = " (it asks first)" if document.workspace.settings.confirm_actions else ""
+            asks = (
+                " (it asks first)" if document.defaults.confirms_actions(document.workspace) else ""
+            )
             self.notify(
                 f"{full_name(provider, call)} is an action call: F7 sends data calls only. "
                 f"Send it with ctrl+j{asks}.",
