@@ -161,19 +161,29 @@ def run_tui(
     """Load the workspace files and run the app until the user quits.
 
     In a folder, a broken file is reported in the app and the others open;
-    a single broken file stops here with its message.
+    a single broken file stops here with its message. A broken config file never stops: the
+    app starts with the defaults and says what is wrong.
     """
     from workbench.core.desk import TreeItem
     from workbench.core.errors import SecretStoreError, WorkspaceError
     from workbench.core.secrets import SecretStore
     from workbench.core.workspace import WorkspaceDocument, locate_call
 
+    # The config is checked against the TUI's key bindings and themes, so the UI is imported
+    # here, before the workspaces load with the config's defaults.
+    from workbench.ui.user_config import load_user_config
+
+    config = load_user_config()
     store = SecretStore()
     documents: list[WorkspaceDocument] = []
     problems: list[str] = []
     for file in files:
         try:
-            documents.append(WorkspaceDocument.load(file, store=store, base_url=base_url))
+            documents.append(
+                WorkspaceDocument.load(
+                    file, store=store, base_url=base_url, defaults=config.defaults
+                )
+            )
         except (WorkspaceError, SecretStoreError) as error:
             problems.append(str(error))
     if not documents:
@@ -200,6 +210,8 @@ def run_tui(
 
     from workbench.ui.app import WorkbenchApp
 
-    app = WorkbenchApp(documents, selected=selected, environment=environment, problems=problems)
+    app = WorkbenchApp(
+        documents, selected=selected, environment=environment, problems=problems, config=config
+    )
     app.run()
     return 0

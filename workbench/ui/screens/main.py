@@ -67,7 +67,15 @@ class MainScreen(Screen[None]):
     environment_is_default: reactive[bool] = reactive(True)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+j,f5", "send", "Send", tooltip="Send the selected call", priority=True),
+        # The ids name the keys a [keymap] table of the user's config file may rebind.
+        Binding(
+            "ctrl+j,f5",
+            "send",
+            "Send",
+            tooltip="Send the selected call",
+            priority=True,
+            id="send",
+        ),
         Binding(
             "f6",
             "initialize",
@@ -75,6 +83,7 @@ class MainScreen(Screen[None]):
             tooltip="Initialize: send, learn the response shape",
             # Priority, as send: the body editor (a TextArea) would take F6 as "select line".
             priority=True,
+            id="initialize",
         ),
         Binding(
             "shift+f6",
@@ -84,14 +93,19 @@ class MainScreen(Screen[None]):
             show=False,
             priority=True,
         ),
-        Binding("escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True),
+        Binding(
+            "escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight", id="cancel"
+        ),
+        Binding(
+            "ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True, id="save"
+        ),
         Binding(
             "f8",
             "choose_environment",
             "Env",
             tooltip="Choose the environment (development, live...)",
             priority=True,
+            id="choose_environment",
         ),
         Binding(
             "ctrl+b",
@@ -107,13 +121,34 @@ class MainScreen(Screen[None]):
             tooltip="Refresh: send the selected data call again",
             show=False,
             priority=True,  # the body editor would take F7 as "select all"
+            id="refresh",
         ),
-        Binding("ctrl+o", "jump", "Jump", tooltip="Jump: a letter on each pane, tab and field"),
         Binding(
-            "f2", "tree_key", "Tree", tooltip="Go to the tree; in the tree, hide it", show=False
+            "ctrl+o",
+            "jump",
+            "Jump",
+            tooltip="Jump: a letter on each pane, tab and field",
+            id="jump",
         ),
-        Binding("f3", "focus_editor", "Editor", tooltip="Go to the editor", show=False),
-        Binding("f4", "focus_response", "Response", tooltip="Go to the response", show=False),
+        Binding(
+            "f2",
+            "tree_key",
+            "Tree",
+            tooltip="Go to the tree; in the tree, hide it",
+            show=False,
+            id="tree",
+        ),
+        Binding(
+            "f3", "focus_editor", "Editor", tooltip="Go to the editor", show=False, id="editor"
+        ),
+        Binding(
+            "f4",
+            "focus_response",
+            "Response",
+            tooltip="Go to the response",
+            show=False,
+            id="response",
+        ),
         Binding(
             "f9",
             "toggle_maximize",
@@ -121,11 +156,12 @@ class MainScreen(Screen[None]):
             tooltip="Maximise the pane with the focus, or restore it",
             show=False,
             priority=True,
+            id="maximise",
         ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
-        Binding("ctrl+g", "go_to_call", "Go to call", show=False),
+        Binding("ctrl+g", "go_to_call", "Go to call", show=False, id="go_to_call"),
         # An editor's text undo (the body's) comes first; this undoes a deleted call or row.
-        Binding("ctrl+z", "undo", "Undo delete", show=False),
+        Binding("ctrl+z", "undo", "Undo delete", show=False, id="undo"),
         # ctrl+l keeps its terminal meaning; reloading is shift+F5, as a browser's reload.
         Binding("ctrl+l", "redraw", "Redraw the screen", show=False),
         Binding("shift+f5", "reload", "Reload from disk", show=False, priority=True),
