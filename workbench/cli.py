@@ -15,7 +15,7 @@ from workbench.commands.exit_codes import EXIT_CODES_HELP, ExitCode
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.commands import auth, check, demo, initialize, run, secret, trust
+    from workbench.commands import auth, check, config, demo, initialize, run, secret, trust
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     auth.register(commands)
     trust.register(commands)
     check.register(commands)
+    config.register(commands)
     return parser
 
 

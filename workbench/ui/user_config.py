@@ -7,7 +7,9 @@ The core reads the file (`workbench.core.config`) without knowing Textual; the n
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
+from textual import constants
 from textual.binding import Binding
 from textual.theme import BUILTIN_THEMES
 
@@ -19,19 +21,36 @@ from workbench.ui.screens.main import MainScreen
 _REBINDABLE = (WorkbenchApp, MainScreen)
 
 
-def binding_ids() -> dict[str, str]:
-    """Each binding id a `[keymap]` entry may name, with the keys bound to it by default."""
+class Rebindable(NamedTuple):
+    """A binding a `[keymap]` entry may rebind: its default keys (comma-separated), what it does."""
+
+    keys: str
+    description: str
+
+
+def binding_ids() -> dict[str, Rebindable]:
+    """Each binding id a `[keymap]` entry may name, in the order the app declares them."""
     keys: dict[str, list[str]] = {}
+    descriptions: dict[str, str] = {}
     for cls in _REBINDABLE:
         for binding in Binding.make_bindings(cls.BINDINGS):
             if binding.id is not None:
                 keys.setdefault(binding.id, []).append(binding.key)
-    return {binding_id: ",".join(bound) for binding_id, bound in keys.items()}
+                descriptions.setdefault(binding.id, binding.tooltip or binding.description)
+    return {
+        binding_id: Rebindable(",".join(bound), descriptions[binding_id])
+        for binding_id, bound in keys.items()
+    }
 
 
 def theme_names() -> frozenset[str]:
     """The themes `theme` may name: Textual's own (the app adds none)."""
     return frozenset(BUILTIN_THEMES)
+
+
+def default_theme() -> str:
+    """The theme when the config file names none: Textual's default (or $TEXTUAL_THEME)."""
+    return constants.DEFAULT_THEME
 
 
 def load_user_config(path: Path | None = None) -> Config:
