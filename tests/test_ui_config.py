@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
-from tests.ui_wait import settle, wait_for
+from tests.ui_keys import paste
+from tests.ui_wait import palette_searched, settle, wait_for
 from workbench.core.config import config_path
 from workbench.demo.server import DemoServer
 from workbench.ui.dialogs.choice import ChoiceScreen
@@ -53,6 +54,8 @@ async def test_a_keymap_entry_rebinds_send(
     write_config('[keymap]\nsend = "f12"\n')
     app = open_app(workspace, demo_url, on="Demo/List users", config=load_user_config())
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Not sent yet in development: F12 sends it." in screen_text(app)
         await pilot.press("ctrl+j")  # no longer sends
         await settle(pilot, app)
         assert fresh_demo.state.request_count("GET", "/users") == 0
@@ -61,6 +64,20 @@ async def test_a_keymap_entry_rebinds_send(
         await settle(pilot, app)
         assert fresh_demo.state.request_count("GET", "/users") == 1
         assert "200 OK" in screen_text(app)
+
+
+async def test_hints_name_the_keys_of_the_keymap(workspace: Path, demo_url: str) -> None:
+    write_config('[keymap]\nsend = "f12"\nsave = "ctrl+w,ctrl+s"\nhelp = "f10"\n')
+    app = open_app(workspace, demo_url, config=load_user_config())
+    async with app.run_test(size=(140, 40)) as pilot:  # room for the whole hint
+        await pilot.pause()
+        text = screen_text(app)
+        assert "F12 send · F8 environment · ctrl+w save · ctrl+z undo" in text
+        assert "ctrl+p commands · F10 all keys" in text
+        await pilot.press("ctrl+p")
+        await paste(pilot, "send the selected")
+        await palette_searched(pilot, "send the selected")
+        assert "key: f12" in screen_text(app)  # the palette's help names the new key
 
 
 async def test_the_default_timeout_applies_to_a_call_with_none_of_its_own(

@@ -9,6 +9,7 @@ waiting for a dialog's answer needs one.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Coroutine, Sequence
 from typing import Any, ClassVar, TypeVar
@@ -38,6 +39,7 @@ from workbench.core.terminal_text import visible
 from workbench.core.workspace import UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
+from workbench.ui.key_names import key_name
 from workbench.ui.screens.places import current_editor, pane_of, places
 from workbench.ui.widgets.call_editor import CallEditor
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
@@ -50,13 +52,15 @@ EditorT = TypeVar("EditorT", CallEditor, ProviderEditor)
 TREE_WIDTH = 26  # the tree's least default width, and all of it at 80 columns
 TREE_EDGES = 2  # its right border and scrollbar
 
+# Each {action} is the key that runs it now (`key_name`).
 HINT = """\
 Tree keys: n new call · N new provider · r rename
 d duplicate · del delete · K / J move up / down
-ctrl+j send · F8 environment · ctrl+s save · ctrl+z undo
-F6 initialize: send, learn the response shape
-F2 tree · F3 editor · F4 response · ctrl+o jump
-ctrl+p commands · F1 all keys"""
+{send} send · {choose_environment} environment · {save} save · {undo} undo
+{initialize} initialize: send, learn the response shape
+{tree_key} tree · {focus_editor} editor · {focus_response} response · {jump} jump
+ctrl+p commands · {help} all keys"""
+HINT_ACTIONS = re.findall(r"\{(\w+)\}", HINT)
 
 
 class MainScreen(Screen[None]):
@@ -190,7 +194,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="main-work"):
                 with ContentSwitcher(id="main-editor", initial="editor-hint"):
                     # The editors are mounted when first needed (see `_editor`).
-                    yield Static(HINT, id="editor-hint", markup=False)
+                    yield Static(
+                        HINT.format_map({a: key_name(self, a) for a in HINT_ACTIONS}),
+                        id="editor-hint",
+                        markup=False,
+                    )
                 yield ResponseView(id="main-response")
         with Horizontal(id="main-bottom"):
             yield Footer(compact=True)
@@ -401,7 +409,7 @@ class MainScreen(Screen[None]):
         self.run_flow(self.desk.sending.send_selected(), group="send")
 
     def action_refresh_data(self) -> None:
-        """Data calls are safe to send again at any time; an action is sent with ctrl+j."""
+        """Data calls are safe to send again at any time; an action is sent with send's key."""
         self.flush_editor()
         desk = self.desk
         selected = desk.selected_call("to refresh it")
@@ -413,8 +421,9 @@ class MainScreen(Screen[None]):
                 " (it asks first)" if document.defaults.confirms_actions(document.workspace) else ""
             )
             self.notify(
-                f"{full_name(provider, call)} is an action call: F7 sends data calls only. "
-                f"Send it with ctrl+j{asks}.",
+                f"{full_name(provider, call)} is an action call: "
+                f"{key_name(self, 'refresh_data')} sends data calls only. "
+                f"Send it with {key_name(self, 'send')}{asks}.",
                 severity="warning",
                 markup=False,
             )
