@@ -145,3 +145,37 @@ async def test_a_bad_config_file_starts_with_the_defaults_and_says_why(
         assert app.theme == "textual-dark"
         await send(pilot, app)
         assert "200 OK" in screen_text(app)
+
+
+async def test_a_keymap_key_taken_from_another_binding_is_told(
+    workspace: Path, demo_url: str, fresh_demo: DemoServer
+) -> None:
+    path = write_config('[keymap]\nsend = "ctrl+s"\n')
+    app = open_app(workspace, demo_url, on="Demo/List users", config=load_user_config())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")  # the keymap's entry wins
+        await settle(pilot, app)
+        assert fresh_demo.state.request_count("GET", "/users") == 1
+        told = [n.message for n in app._notifications if n.title == "Config file"]
+        assert told == [
+            f'{path}: keymap > send: "ctrl+s" is also the key of save (Save the workspace '
+            "files), which loses it; give one of them another key"
+        ]
+
+
+async def test_a_theme_not_written_to_a_broken_file_says_why(
+    workspace: Path, demo_url: str
+) -> None:
+    broken = 'theme = "nord\n'
+    path = write_config(broken)
+    app = open_app(workspace, demo_url, config=load_user_config())
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "gruvbox"
+        await wait_for(
+            pilot,
+            lambda: any(n.title == "Theme not remembered" for n in app._notifications),
+            what="the notification",
+        )
+        [note] = [n.message for n in app._notifications if n.title == "Theme not remembered"]
+        assert note.startswith(f"{path}: not valid TOML (")
+        assert path.read_text() == broken

@@ -6,6 +6,7 @@ The core reads the file (`workbench.core.config`) without knowing Textual; the n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,6 +18,8 @@ from workbench.core.config import Config, load_config
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.screens.main import MainScreen
 
+# Textual accepts a key's character for some keys; its bindings use the long names.
+_LONG_NAMES = {"?": "question_mark", "<": "less_than_sign", ">": "greater_than_sign"}
 # The classes whose bindings have ids: the app's and the main screen's.
 _REBINDABLE = (WorkbenchApp, MainScreen)
 
@@ -55,5 +58,32 @@ def default_theme() -> str:
 
 def load_user_config(path: Path | None = None) -> Config:
     """The config file (default: where `config_path()` says), its problems including unknown
-    binding ids and themes."""
-    return load_config(path, binding_ids=binding_ids().keys(), themes=theme_names())
+    binding ids and themes, and keys a `[keymap]` entry takes from another binding."""
+    bindings = binding_ids()
+    config = load_config(path, binding_ids=bindings.keys(), themes=theme_names())
+    return replace(config, problems=config.problems + taken_keys(config, bindings))
+
+
+def taken_keys(config: Config, bindings: dict[str, Rebindable]) -> tuple[str, ...]:
+    """A message for each key a `[keymap]` entry gives its binding that another binding has
+    by default and keeps (not moved by the keymap too): that one loses it."""
+    in_effect = {
+        binding_id: config.keymap.get(binding_id, default.keys)
+        for binding_id, default in bindings.items()
+    }
+    taken: list[str] = []
+    for binding_id, keys in config.keymap.items():
+        for key in _keys(keys):
+            for other, other_keys in in_effect.items():
+                if other != binding_id and key in _keys(other_keys):
+                    taken.append(
+                        f'{config.path}: keymap > {binding_id}: "{key}" is also the key of '
+                        f"{other} ({bindings[other].description}), which loses it; give one "
+                        "of them another key"
+                    )
+    return tuple(taken)
+
+
+def _keys(keys: str) -> list[str]:
+    """The keys of a binding's key string, in Textual's long names ("?" is question_mark)."""
+    return [_LONG_NAMES.get(key.strip(), key.strip()) for key in keys.split(",")]
