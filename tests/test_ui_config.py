@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
 from tests.ui_keys import paste
@@ -16,6 +17,7 @@ from workbench.core.config import config_path
 from workbench.demo.server import DemoServer
 from workbench.ui.dialogs.choice import ChoiceScreen
 from workbench.ui.user_config import load_user_config
+from workbench.ui.widgets.call_editor import CallEditor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -179,3 +181,19 @@ async def test_a_theme_not_written_to_a_broken_file_says_why(
         [note] = [n.message for n in app._notifications if n.title == "Theme not remembered"]
         assert note.startswith(f"{path}: not valid TOML (")
         assert path.read_text() == broken
+
+
+async def test_an_empty_timeout_field_is_the_default(workspace: Path, demo_url: str) -> None:
+    """A call without a timeout of its own shows an empty field (its placeholder says
+    "default"), and a field emptied gives the call back to the config's default."""
+    app = open_app(workspace, demo_url, on="Demo/Slow")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = main_screen(app).query_one(CallEditor)
+        field = editor.query_one("#timeout", Input)
+        assert (field.value, field.placeholder) == ("", "default")
+        assert editor.to_model().options.timeout is None
+        field.value = "12"
+        assert editor.to_model().options.timeout == 12.0
+        field.value = ""
+        assert editor.to_model().options.timeout is None
