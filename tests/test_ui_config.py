@@ -39,7 +39,9 @@ async def test_the_theme_chosen_is_back_at_the_next_start(workspace: Path, demo_
     path = write_config("# my settings\ntimeout = 20\n")
     app = open_app(workspace, demo_url, config=load_user_config())
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         assert app.theme == "textual-dark"
+        assert path.read_text() == "# my settings\ntimeout = 20\n"  # starting writes nothing
         app.theme = "nord"  # what the command palette's theme picker does
         await wait_for(pilot, lambda: "nord" in path.read_text(), what="the theme written")
     assert path.read_text() == '# my settings\ntimeout = 20\ntheme = "nord"\n'
