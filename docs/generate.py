@@ -9,6 +9,8 @@ outside those markers is touched.
   each module under `workbench.ui` and reading the `BINDINGS` of the classes
   defined there, grouped by where they apply.
 - `main-keys` (README.md): the same, for the app and its full screens, main keys only.
+- `keymap` (docs/keys.md): the binding ids a `[keymap]` in the user's config file may
+  rebind, with their default keys.
 - `screen` (README.md): the TUI at 80x24 on workspaces/demo.toml, as plain
   text, after selecting "Demo/List users" and sending it to the demo API.
 """
@@ -152,6 +154,17 @@ def key_rows(owner: BindingOwner, only: Collection[str] = ()) -> list[KeyRow]:
     ]
 
 
+def keymap_table() -> str:
+    """A markdown table of the binding ids the user's config file may rebind."""
+    from workbench.ui.user_config import binding_ids
+
+    lines = ["| binding id | default keys | what it does |", "|---|---|---|"]
+    for binding_id, (keys, description) in binding_ids().items():
+        shown = ", ".join(f"`{key_text(k)}`" for k in keys.split(","))
+        lines.append(f"| `{binding_id}` | {shown} | {description} |")
+    return "\n".join(lines) + "\n"
+
+
 def key_table(owners: Sequence[BindingOwner], only: Collection[str] = ()) -> str:
     """A markdown table of the owners' keys (of the actions `only`, when given)."""
     lines = ["| where | keys | what it does |", "|---|---|---|"]
@@ -243,6 +256,7 @@ def regions() -> dict[str, str]:
     return {
         "keys": key_table(owners),
         "main-keys": key_table([o for o in owners if o.kind <= 1], README_ACTIONS),
+        "keymap": keymap_table(),
         "screen": f"```text\n{asyncio.run(capture_screen())}```\n",
     }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.auth import tokens
+from workbench.core.config.settings import CONFIG_VARIABLE
 from workbench.core.secrets.store import ENV_PREFIX, HOME_VARIABLE, forget_known_values
 from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
@@ -94,11 +95,13 @@ def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the secret store and config at a temporary directory; hide CI secret variables.
 
-    No test may read or write the real secret store of the person running the suite.
+    No test may read or write the real secret store or config file of the person running the
+    suite. The config file (`config.toml` there) does not exist until a test writes it.
     """
     home = tmp_path / "workbench-home"
     home.mkdir(mode=0o700)
     monkeypatch.setenv(HOME_VARIABLE, str(home))
+    monkeypatch.setenv(CONFIG_VARIABLE, str(home / "config.toml"))
     for name in list(os.environ):
         if name.startswith(ENV_PREFIX):
             monkeypatch.delenv(name)

@@ -17,6 +17,7 @@ import grimp
 ROOT = Path(__file__).resolve().parents[1]
 FACES = {
     "workbench.core.auth",
+    "workbench.core.config",
     "workbench.core.desk",
     "workbench.core.errors",
     "workbench.core.interop",

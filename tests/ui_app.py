@@ -15,6 +15,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from tests.ui_wait import settle
+from workbench.core.config import Config
 from workbench.core.desk import TreeItem
 from workbench.core.workspace import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
@@ -23,10 +24,15 @@ from workbench.ui.screens.main import MainScreen
 SIZE = (80, 24)
 
 
-def open_app(path: Path, base_url: str, *, on: str = "", **options: object) -> WorkbenchApp:
+def open_app(
+    path: Path, base_url: str, *, on: str = "", config: Config | None = None, **options: object
+) -> WorkbenchApp:
     """The app on `path` with every provider sent to `base_url`; `on` ("Provider/Call")
-    opens it on that call, as `workbench --open` does, for tests about what follows."""
-    document = WorkspaceDocument.load(path, base_url=base_url)
+    opens it on that call, as `workbench --open` does, for tests about what follows. With a
+    `config`, the app and the workspace take their settings from it, as `workbench` does."""
+    defaults = None if config is None else config.defaults
+    document = WorkspaceDocument.load(path, base_url=base_url, defaults=defaults)
+    options["config"] = config
     if on:
         provider, call = on.split("/", 1)
         options["selected"] = TreeItem(document, provider, call)

@@ -15,7 +15,17 @@ from workbench.commands.exit_codes import EXIT_CODES_HELP, ExitCode
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workbench.commands import auth, check, demo, importing, initialize, run, secret, trust
+    from workbench.commands import (
+        auth,
+        check,
+        config,
+        demo,
+        importing,
+        initialize,
+        run,
+        secret,
+        trust,
+    )
 
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -33,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     trust.register(commands)
     check.register(commands)
     importing.register(commands)
+    config.register(commands)
     return parser
 
 

@@ -14,6 +14,7 @@ from workbench.commands.exit_codes import ExitCode
 from workbench.core.workspace import Workspace
 
 if TYPE_CHECKING:
+    from workbench.core.config import Config
     from workbench.core.secrets import FileNotApproved, OriginNotApproved
     from workbench.core.sending import CallResult, Exchange, Session
     from workbench.core.workspace import Call, Provider
@@ -103,11 +104,31 @@ def find(workspace: Workspace, name: str) -> tuple[Provider, Call]:
 
 
 def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Session:
+    """The session that sends the workspace's calls, with the defaults of the user's config
+    file for what the workspace leaves unset."""
     from workbench.core.sending import Session
 
-    session = Session.open(workspace, path)
+    session = Session.open(workspace, path, defaults=user_config().defaults)
     session.base_url = base_url
     return session
+
+
+def user_config() -> Config:
+    """The user's config file; what is wrong with it is printed as warnings, and the command
+    goes on with the defaults."""
+    from workbench.core.config import load_config
+
+    config = load_config()
+    warn(config.problems)
+    return config
+
+
+def warn(problems: Sequence[str]) -> None:
+    """Print each problem as a warning on stderr (control characters shown, not run)."""
+    from workbench.core.terminal_text import visible
+
+    for problem in problems:
+        print(f"workbench: warning: {visible(problem)}", file=sys.stderr)
 
 
 async def send(

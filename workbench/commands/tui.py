@@ -182,19 +182,29 @@ def run_tui(
 
     In a folder, a broken file is reported in the app and the others open;
     a single broken file stops here with its message. An empty `folder` opens
-    with no workspace (the tree's w creates one there).
+    with no workspace (the tree's w creates one there). A broken config file never stops:
+    the app starts with the defaults and says what is wrong.
     """
     from workbench.core.desk import TreeItem
     from workbench.core.errors import SecretStoreError, WorkspaceError
     from workbench.core.secrets import SecretStore
     from workbench.core.workspace import WorkspaceDocument, locate_call
 
+    # The config is checked against the TUI's key bindings and themes, so the UI is imported
+    # here, before the workspaces load with the config's defaults.
+    from workbench.ui.user_config import load_user_config
+
+    config = load_user_config()
     store = SecretStore()
     documents: list[WorkspaceDocument] = []
     problems: list[str] = []
     for file in files:
         try:
-            documents.append(WorkspaceDocument.load(file, store=store, base_url=base_url))
+            documents.append(
+                WorkspaceDocument.load(
+                    file, store=store, base_url=base_url, defaults=config.defaults
+                )
+            )
         except (WorkspaceError, SecretStoreError) as error:
             problems.append(str(error))
     if not documents and problems:
@@ -222,7 +232,12 @@ def run_tui(
     from workbench.ui.app import WorkbenchApp
 
     app = WorkbenchApp(
-        documents, selected=selected, environment=environment, problems=problems, folder=folder
+        documents,
+        selected=selected,
+        environment=environment,
+        problems=problems,
+        folder=folder,
+        config=config,
     )
     app.run()
     return 0

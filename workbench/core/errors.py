@@ -2,6 +2,7 @@
 
     WorkbenchError
     ├── WorkspaceError      a workspace file cannot be read, parsed or validated
+    ├── ConfigError         the user's config file cannot be written (`workbench.core.config`)
     ├── SecretMissing       a private value is needed but not set
     ├── SecretStoreError    the secret store file cannot be read or written
     ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
@@ -55,6 +56,11 @@ class WorkspaceError(WorkbenchError):
         if key:
             where += f": {key}"
         super().__init__(f"{where}: {message}")
+
+
+class ConfigError(WorkbenchError):
+    """The user's config file cannot be written (reading it never raises: a bad file gives the
+    defaults and messages, see `workbench.core.config`)."""
 
 
 class SecretMissing(WorkbenchError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -15,8 +16,11 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.theme import Theme
 
+from workbench.core.config import Config, write_setting
 from workbench.core.desk import TreeItem
+from workbench.core.errors import ConfigError
 from workbench.core.secrets import shown_message
 from workbench.core.workspace import WorkspaceDocument
 from workbench.ui.dialogs.help import HelpScreen, help_rows
@@ -44,9 +48,11 @@ class WorkbenchApp(App[None]):
             tooltip="Quit (asks about unsaved edits)",
             priority=True,
             show=False,
+            id="quit",
         ),
-        Binding("f1", "help", "Help", tooltip="Show every key"),
-        Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
+        # One id for both: a [keymap] entry `help = "f10"` replaces F1 and ?.
+        Binding("f1", "help", "Help", tooltip="Show every key", id="help"),
+        Binding("question_mark", "help", "Help", show=False, tooltip="Show every key", id="help"),
     ]
 
     def __init__(
@@ -57,12 +63,22 @@ class WorkbenchApp(App[None]):
         environment: str | None = None,
         problems: Sequence[str] = (),
         folder: Path | None = None,
+        config: Config | None = None,
     ) -> None:
         """`problems` are files that could not be opened, shown once the app is up; `folder`
-        is where new workspace files go (the folder opened, even an empty one)."""
+        is where new workspace files go (the folder opened, even an empty one). `config`
+        is the user's config file, already checked (`workbench.ui.user_config`): its theme and
+        keymap apply, its problems are shown, and a theme chosen in the app is written there.
+        None: no config file, nothing read or written (tests, the docs' screenshots)."""
         super().__init__()
-        self._main = MainScreen(documents, selected, environment, folder)
+        defaults = config.defaults if config is not None else None
+        self._main = MainScreen(documents, selected, environment, folder, defaults)
         self._problems = tuple(problems)
+        self._config = config
+        if config is not None:
+            if config.theme is not None:
+                self.theme = config.theme
+            self.set_keymap(config.keymap)
 
     def action_help_quit(self) -> None:
         """ctrl+c (outside a text field, where it copies the selection) says how to quit:
@@ -99,6 +115,22 @@ class WorkbenchApp(App[None]):
         await self.push_screen(self._main)
         for problem in self._problems:
             self.notify(problem, title="Not opened", severity="error", timeout=30)
+        if self._config is not None:
+            for problem in self._config.problems:
+                self.notify(problem, title="Config file", severity="warning", timeout=30)
+            self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Write the theme chosen (in the command palette) to the config file, for next time."""
+        config = self._config
+        if config is None or theme.name == config.theme:
+            return
+        try:
+            write_setting(config.path, "theme", theme.name)
+        except ConfigError as error:
+            self.notify(str(error), title="Theme not remembered", severity="warning")
+            return
+        self._config = replace(config, theme=theme.name)
 
     async def action_quit(self) -> None:
         if isinstance(self.screen, HelpScreen | CommandPalette):

@@ -19,6 +19,7 @@ from textual.dom import DOMNode
 from textual.markup import escape
 
 from workbench.core.desk import Desk, TreeItem
+from workbench.ui.key_names import in_effect
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
@@ -79,9 +80,9 @@ class WorkbenchActions(GoToCall):
     def candidates(self, screen: MainScreen) -> Iterable[Candidate]:
         tree = screen.query_one(WorkspaceTree)
         owners: list[tuple[DOMNode, Iterable[Binding]]] = [
-            (screen, Binding.make_bindings(type(screen).BINDINGS)),
+            (screen, in_effect(self.app, Binding.make_bindings(type(screen).BINDINGS))),
             (tree, Binding.make_bindings(WorkspaceTree.BINDINGS)),
-            (self.app, Binding.make_bindings(type(self.app).BINDINGS)),
+            (self.app, in_effect(self.app, Binding.make_bindings(type(self.app).BINDINGS))),
         ]
         # Of the JSON tree's keys, the one that edits the workspace: it acts on the cursor's value.
         json_tree = screen.query_one(JsonTree)

@@ -28,7 +28,7 @@ from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.desk.workspace_edits import WorkspaceEdits
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
-from workbench.core.workspace.model import Call, Provider, Workspace
+from workbench.core.workspace.model import Call, Defaults, Provider, Workspace
 
 if TYPE_CHECKING:
     from workbench.core.sending.session import CallResult
@@ -70,9 +70,11 @@ class Desk:
         selected: TreeItem | None = None,
         environment: str | None = None,
         folder: Path | None = None,
+        defaults: Defaults | None = None,
     ) -> None:
         """`folder`: where new and opened workspace files are taken from (default: the first
-        document's folder, else the current one)."""
+        document's folder, else the current one); `defaults`: the user's, for the workspaces
+        opened or made here (default: the first document's)."""
         self.documents = list(documents)
         self.ask = ask
         self.selected: TreeItem | None = selected or (
@@ -97,7 +99,9 @@ class Desk:
         self.workspace = WorkspaceEdits(self)
         if folder is None:
             folder = self.documents[0].path.parent if self.documents else Path.cwd()
-        self.files = DocumentFlows(self, folder)
+        if defaults is None:
+            defaults = self.documents[0].defaults if self.documents else Defaults()
+        self.files = DocumentFlows(self, folder, defaults)
         self._show_selected()
 
     # --- publishing ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from workbench.core.desk.items import TreeItem
 from workbench.core.errors import SecretStoreError, WorkspaceError
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import Renamed
+from workbench.core.workspace.model import Defaults
 
 if TYPE_CHECKING:
     from workbench.core.desk.desk import Desk
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
 class DocumentFlows:
     """What the tree's w (new), o (open) and r on a workspace (rename) start."""
 
-    def __init__(self, desk: Desk, folder: Path) -> None:
+    def __init__(self, desk: Desk, folder: Path, defaults: Defaults) -> None:
         self.desk = desk
         self.folder = folder
+        self.defaults = defaults  # the user's config, for the files opened here
 
     def _path(self, text: str) -> Path:
         path = self.folder / Path(text.strip()).expanduser()
@@ -71,7 +73,7 @@ class DocumentFlows:
         if opened is None:
             store = desk.documents[0].secrets.store if desk.documents else None
             try:
-                opened = WorkspaceDocument.load(path, store=store)
+                opened = WorkspaceDocument.load(path, store=store, defaults=self.defaults)
             except (WorkspaceError, SecretStoreError) as error:
                 desk.ask.tell(str(error), title="Not opened", severity="error")
                 return

@@ -100,7 +100,7 @@ class SendFlow:
         except RequestBuildError as error:
             desk.show(sending.of, Problem(str(error)))
             return None
-        if call.use_as is UseAs.ACTION and document.workspace.settings.confirm_actions:
+        if call.use_as is UseAs.ACTION and document.defaults.confirms_actions(document.workspace):
             question = (
                 f"{provider.name}/{call.name} is an action: {call.method} {url} "
                 f"changes things on the server. {verb} it in {sending.environment}?"

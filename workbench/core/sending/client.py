@@ -20,8 +20,7 @@ from workbench.core.sending.exchange import Exchange, Failure, FailureKind, form
 from workbench.core.sending.failures import TRANSPORT_ERRORS, describe_transport_error
 from workbench.core.sending.request import BuiltRequest
 from workbench.core.sending.transport import TransportConfig
-
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+from workbench.core.workspace.model import DEFAULT_SIZE_CAP
 
 
 class ClientPool:
@@ -61,7 +60,7 @@ async def send(
     built: BuiltRequest,
     pool: ClientPool,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULT_SIZE_CAP,
     transport: TransportConfig | None = None,
 ) -> Exchange:
     """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`.
@@ -75,14 +74,15 @@ async def send(
     config = transport or TransportConfig(verify=options.verify_tls)
     reading = _Reading(built, pool.client_for(config), max_bytes)
     try:
-        async with asyncio.timeout(options.timeout):
+        async with asyncio.timeout(built.timeout):
             await reading.run()
     except TimeoutError:
         where = _where(reading.current_url)
         reading.failure = Failure(
             FailureKind.TIMEOUT,
-            f"Timed out: no complete answer from {where} within the call's {options.timeout:g} s "
-            "deadline. Raise the call's timeout option, or check that the server is up.",
+            f"Timed out: no complete answer from {where} within the call's {built.timeout:g} s "
+            "deadline. Raise the call's timeout option (or `timeout` in your config file), or "
+            "check that the server is up.",
         )
     return reading.exchange()
 
@@ -110,7 +110,7 @@ class _Reading:
     async def run(self) -> None:
         request = self.built.request
         origin = origin_of(str(request.url))
-        timeout = self.built.options.timeout
+        timeout = self.built.timeout
         for _ in range(MAX_REDIRECTS + 1):
             self.current_url = str(request.url)
             try:
@@ -150,7 +150,7 @@ class _Reading:
                 self.chunks.append(chunk)
                 received += len(chunk)
         except TRANSPORT_ERRORS as error:
-            timeout = self.built.options.timeout
+            timeout = self.built.timeout
             kind, message = describe_transport_error(error, self.sent, timeout, answered=True)
             self.failure = Failure(kind, message)
         finally:
@@ -220,5 +220,5 @@ def too_large_message(max_bytes: int) -> str:
     return (
         f"The response is larger than the {format_size(max_bytes)} cap; only the first "
         f"{format_size(max_bytes)} were kept. Raise max_response_bytes in the workspace "
-        "[settings] (or pass --max-bytes) to receive it all."
+        "[settings] or size_cap in your config file (or pass --max-bytes) to receive it all."
     )

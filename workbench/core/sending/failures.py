@@ -53,7 +53,8 @@ def describe_transport_error(
         phase = "connect to" if isinstance(error, httpx.ConnectTimeout) else "get an answer from"
         return FailureKind.TIMEOUT, (
             f"Timed out after {timeout:g} s trying to {phase} {where}. "
-            "Raise the call's timeout option, or check that the server is up."
+            "Raise the call's timeout option (or `timeout` in your config file), or check "
+            "that the server is up."
         )
     tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
     if tls_error is not None or "SSL" in str(error):

@@ -39,6 +39,7 @@ from workbench.core.workspace.model import (
     BodyType,
     Call,
     CallOptions,
+    Defaults,
     Header,
     Location,
     Parameter,
@@ -75,6 +76,7 @@ class BuiltRequest:
 
     request: httpx.Request
     options: CallOptions
+    timeout: float  # the deadline in seconds: the call's own, else the user's default
     private_values: frozenset[str]  # every private text that went into the request
     bound: bool = False
     credential_headers: frozenset[str] = frozenset()
@@ -149,6 +151,7 @@ def build_request(
     base_url: str | None = None,
     token: Token | None = None,
     files: FileCheck | None = None,
+    defaults: Defaults = Defaults(),  # noqa: B008 (frozen, so sharing one is safe)
 ) -> BuiltRequest:
     """Build the request for `call` of `provider` in `environment`.
 
@@ -157,7 +160,8 @@ def build_request(
     server's words: checked like the workspace's own); `files` resolves and checks the files
     a multipart body uploads (None: paths are taken as they are, for tests); `base_url`
     replaces the provider's base URL; `token` is the current access token of a
-    token-based authentication method (None: none yet, nothing is added).
+    token-based authentication method (None: none yet, nothing is added); `defaults` give
+    the timeout of a call that has none of its own.
     Raises `RequestBuildError` when the call cannot be built and
     `SecretMissing` when a private value is not set.
     """
@@ -168,7 +172,7 @@ def build_request(
         )
     builder = _Builder(provider, call, environment, secrets, files)
     try:
-        return builder.build(overrides, chained, base_url, token)
+        return builder.build(overrides, chained, base_url, token, defaults.timeout_of(call))
     except UnicodeEncodeError:
         # A lone surrogate: bytes a shell or file name could not decode (PEP 383), in a
         # --param, --base-url or chained value. Which one is not said: it may be private.
@@ -207,6 +211,7 @@ class _Builder:
         chained: Mapping[str, str],
         base_url: str | None,
         token: Token | None,
+        timeout: float,
     ) -> BuiltRequest:
         # httpx is imported on first build, not at start-up (see DESIGN.md, performance).
         import httpx
@@ -237,7 +242,7 @@ class _Builder:
                 content=body.content,
                 files=[(p.name, (p.filename, _file(p.content), p.content_type)) for p in body.parts]
                 or None,
-                extensions={"timeout": httpx.Timeout(self.call.options.timeout).as_dict()},
+                extensions={"timeout": httpx.Timeout(timeout).as_dict()},
             )
             if not request.url.host:
                 # httpx accepts "http:///x"; it would only fail when sent.
@@ -258,6 +263,7 @@ class _Builder:
         return BuiltRequest(
             request,
             self.call.options,
+            timeout,
             frozenset(self.private),
             bound=self.bound,
             credential_headers=frozenset(

@@ -30,6 +30,7 @@ from workbench.core.shape.json_path import PathError, lookup, value_text
 from workbench.core.workspace.chaining import check_source, full_name
 from workbench.core.workspace.model import (
     Call,
+    Defaults,
     Parameter,
     Provider,
     Workspace,
@@ -90,6 +91,7 @@ class Session:
     secrets: SecretResolver
     pool: ClientPool = field(default_factory=ClientPool)
     base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
+    defaults: Defaults = field(default_factory=Defaults)  # what the workspace leaves unset
     tokens: TokenManager = field(init=False)
     trust: Trust = field(init=False)
     _latest: dict[tuple[str, str, str], CallResult] = field(init=False, default_factory=dict)
@@ -105,11 +107,18 @@ class Session:
         )
 
     @classmethod
-    def open(cls, workspace: Workspace, path: Path, *, store: SecretStore | None = None) -> Session:
+    def open(
+        cls,
+        workspace: Workspace,
+        path: Path,
+        *,
+        store: SecretStore | None = None,
+        defaults: Defaults | None = None,
+    ) -> Session:
         resolver = SecretResolver(
             workspace.id, store or SecretStore(), workspace_path=_shell_path(path)
         )
-        return cls(workspace, path, resolver)
+        return cls(workspace, path, resolver, defaults=defaults or Defaults())
 
     def latest(self, provider: str, call: str, environment: str | None = None) -> CallResult | None:
         """The latest result with data of the call `provider/call` in `environment` (default:
@@ -255,7 +264,7 @@ class Session:
         method = method_of(provider)
         settings = resolve_settings(provider, environment, self.secrets)
         transport = self.transport_for(call, method, settings)
-        cap = max_bytes if max_bytes is not None else self.workspace.settings.max_response_bytes
+        cap = max_bytes if max_bytes is not None else self.defaults.size_cap_of(self.workspace)
         self.trust.approve_run_base_url(self.base_url)
 
         async def attempt(token: Token | None) -> Exchange:
@@ -270,6 +279,7 @@ class Session:
                 base_url=self.base_url,
                 token=token,
                 files=self.trust.upload_path,
+                defaults=self.defaults,
             )
             try:
                 if built.bound:

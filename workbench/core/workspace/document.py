@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore, addresses_in_use
 from workbench.core.workspace import (
+    Defaults,
     EnvironmentRename,
     SecretChange,
     SecretCopy,
@@ -88,13 +89,21 @@ class WorkspaceDocument:
     """
 
     def __init__(
-        self, path: Path, workspace: Workspace, secrets: SecretResolver, *, base_url: str | None
+        self,
+        path: Path,
+        workspace: Workspace,
+        secrets: SecretResolver,
+        *,
+        base_url: str | None,
+        defaults: Defaults | None = None,
     ) -> None:
         self.path = path
         self.workspace = workspace
         self.saved = workspace
         self.secrets = secrets
         self.base_url = base_url  # replaces every provider's base URL when sending
+        # What the workspace leaves unset (timeout, size cap, confirm_actions): the user's config.
+        self.defaults = defaults or Defaults()
         self._fingerprint = Fingerprint.of(path)
         self._moves: list[SecretMove | SecretCopy | EnvironmentRename] = []  # `discard` undoes
         self._removals: list[SecretAddress] = []  # made by `save`
@@ -102,7 +111,12 @@ class WorkspaceDocument:
 
     @classmethod
     def load(
-        cls, path: Path, *, store: SecretStore | None = None, base_url: str | None = None
+        cls,
+        path: Path,
+        *,
+        store: SecretStore | None = None,
+        base_url: str | None = None,
+        defaults: Defaults | None = None,
     ) -> WorkspaceDocument:
         """Load a workspace file; raises `WorkspaceError` naming what is wrong with it, and
         `SecretStoreError` when the secret store cannot be read (before any screen shows)."""
@@ -111,7 +125,7 @@ class WorkspaceDocument:
             workspace.id, store or SecretStore(), workspace_path=shlex.quote(str(path))
         )
         resolver.reload()
-        return cls(path, workspace, resolver, base_url=base_url)
+        return cls(path, workspace, resolver, base_url=base_url, defaults=defaults)
 
     @staticmethod
     def create_empty(path: Path, name: str = DEFAULT_WORKSPACE_NAME) -> None:
@@ -234,8 +248,13 @@ class WorkspaceDocument:
         if self._session is None:
             from workbench.core.sending import Session
 
-            self._session = Session(self.workspace, self.path, self.secrets)
-            self._session.base_url = self.base_url
+            self._session = Session(
+                self.workspace,
+                self.path,
+                self.secrets,
+                base_url=self.base_url,
+                defaults=self.defaults,
+            )
         self._session.workspace = self.workspace
         return self._session
 

@@ -17,6 +17,10 @@ from workbench.core.shape.fields import Shape
 
 FORMAT_VERSION = 1
 DEFAULT_ENVIRONMENTS = ("development", "live")
+# What a call or workspace that sets nothing gets when the user's config sets nothing either.
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_SIZE_CAP = 50 * 1024 * 1024
+DEFAULT_CONFIRM_ACTIONS = True
 
 
 class UseAs(StrEnum):
@@ -151,9 +155,13 @@ class Header:
 
 @dataclass(frozen=True)
 class CallOptions:
-    """Per-call behaviour switches; defaults match what users expect from curl-like tools."""
+    """Per-call behaviour switches; defaults match what users expect from curl-like tools.
 
-    timeout: float = 30.0
+    `timeout` None: the call has no timeout of its own and takes the user's default
+    (`Defaults.timeout_of`).
+    """
+
+    timeout: float | None = None
     follow_redirects: bool = True
     verify_tls: bool = True
     include_errors: bool = False  # a non-2xx answer becomes data instead of a failure
@@ -218,10 +226,35 @@ class Provider:
 
 @dataclass(frozen=True)
 class WorkspaceSettings:
-    """Workspace-wide behaviour."""
+    """Workspace-wide behaviour. None: not set in the file, the user's default applies (see
+    `Defaults`), so a teammate's config decides what a workspace leaves open."""
 
-    confirm_actions: bool = True  # ask before sending an action call
-    max_response_bytes: int = 50 * 1024 * 1024
+    confirm_actions: bool | None = None  # ask before sending an action call
+    max_response_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What a call or workspace that sets nothing itself gets: the user's config file (see
+    `workbench.core.config`), else the built-in values. A value set in the workspace wins."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    size_cap: int = DEFAULT_SIZE_CAP
+    confirm_actions: bool = DEFAULT_CONFIRM_ACTIONS
+
+    def timeout_of(self, call: Call) -> float:
+        """The deadline in seconds `call` is sent with."""
+        return self.timeout if call.options.timeout is None else call.options.timeout
+
+    def size_cap_of(self, workspace: Workspace) -> int:
+        """The most bytes of a response read for a call of `workspace`."""
+        own = workspace.settings.max_response_bytes
+        return self.size_cap if own is None else own
+
+    def confirms_actions(self, workspace: Workspace) -> bool:
+        """Whether sending an action call of `workspace` asks first."""
+        own = workspace.settings.confirm_actions
+        return self.confirm_actions if own is None else own
 
 
 @dataclass(frozen=True)

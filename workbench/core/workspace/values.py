@@ -21,6 +21,7 @@ from workbench.core.workspace.model import DEFAULT_ENVIRONMENTS, PerEnvironment,
 from workbench.core.workspace.paths import KeyPath, LineLocator
 
 EnumT = TypeVar("EnumT", bound=StrEnum)
+DefaultT = TypeVar("DefaultT")
 
 
 class TableReader:
@@ -82,25 +83,34 @@ class TableReader:
             raise self.error(path.key(key), f"expected text; got {describe(value)}")
         return value
 
-    def _flag(self, table: Mapping[str, Any], key: str, path: KeyPath, default: bool) -> bool:
-        value = table.get(key, default)
+    # A missing key gives `default` as it is: None where "not set" differs from every value.
+    def _flag(
+        self, table: Mapping[str, Any], key: str, path: KeyPath, default: DefaultT
+    ) -> bool | DefaultT:
+        if key not in table:
+            return default
+        value = table[key]
         if not isinstance(value, bool):
             raise self.error(path.key(key), f"expected true or false; got {describe(value)}")
         return value
 
     def _positive_integer(
-        self, table: Mapping[str, Any], key: str, path: KeyPath, default: int
-    ) -> int:
-        value = table.get(key, default)
+        self, table: Mapping[str, Any], key: str, path: KeyPath, default: DefaultT
+    ) -> int | DefaultT:
+        if key not in table:
+            return default
+        value = table[key]
         if not is_integer(value) or value <= 0:
             raise self.error(path.key(key), f"expected a positive integer; got {describe(value)}")
         return int(value)
 
     def _positive_number(
-        self, table: Mapping[str, Any], key: str, path: KeyPath, default: float, unit: str
-    ) -> float:
+        self, table: Mapping[str, Any], key: str, path: KeyPath, default: DefaultT, unit: str
+    ) -> float | DefaultT:
         """A positive finite number of `unit`; an integer is accepted and made a float."""
-        value = table.get(key, default)
+        if key not in table:
+            return default
+        value = table[key]
         if not (is_integer(value) or isinstance(value, float)):
             raise self.error(path.key(key), f"expected a number of {unit}; got {describe(value)}")
         if not (math.isfinite(value) and value > 0):

@@ -9,6 +9,7 @@ waiting for a dialog's answer needs one.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -36,9 +37,10 @@ from workbench.core.desk import (
     TreeItem,
 )
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import UseAs, WorkspaceDocument, full_name
+from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
+from workbench.ui.key_names import key_name
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
 from workbench.ui.screens.places import current_editor, pane_of, places
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
@@ -53,14 +55,16 @@ EditorT = TypeVar("EditorT", CallEditor, ProviderEditor, WorkspaceEditor)
 TREE_WIDTH = 26  # the tree's least default width, and all of it at 80 columns
 TREE_EDGES = 2  # its right border and scrollbar
 
+# Each {action} is the key that runs it now (`key_name`).
 HINT = """\
 Tree: n new call · N new provider · r rename
 d duplicate · del delete · K / J move up / down
 w new workspace file · o open one
-ctrl+j send · F8 env · ctrl+s save · ctrl+z undo
-F6 initialize: send, learn the response shape
-F2 tree · F3 editor (on a workspace: its settings)
-F4 response · ctrl+o jump · ctrl+p commands · F1 all"""
+{send} send · {choose_environment} env · {save} save · {undo} undo
+{initialize} initialize: send, learn the response shape
+{tree_key} tree · {focus_editor} editor (on a workspace: its settings)
+{focus_response} response · {jump} jump · ctrl+p commands · {help} all"""
+HINT_ACTIONS = re.findall(r"\{(\w+)\}", HINT)
 
 
 class MainScreen(Screen[None]):
@@ -71,7 +75,15 @@ class MainScreen(Screen[None]):
     environment_is_default: reactive[bool] = reactive(True)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+j,f5", "send", "Send", tooltip="Send the selected call", priority=True),
+        # The ids name the keys a [keymap] table of the user's config file may rebind.
+        Binding(
+            "ctrl+j,f5",
+            "send",
+            "Send",
+            tooltip="Send the selected call",
+            priority=True,
+            id="send",
+        ),
         Binding(
             "f6",
             "initialize",
@@ -79,6 +91,7 @@ class MainScreen(Screen[None]):
             tooltip="Initialize: send, learn the response shape",
             # Priority, as send: the body editor (a TextArea) would take F6 as "select line".
             priority=True,
+            id="initialize",
         ),
         Binding(
             "shift+f6",
@@ -88,14 +101,19 @@ class MainScreen(Screen[None]):
             show=False,
             priority=True,
         ),
-        Binding("escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True),
+        Binding(
+            "escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight", id="cancel"
+        ),
+        Binding(
+            "ctrl+s", "save", "Save", tooltip="Save the workspace files", priority=True, id="save"
+        ),
         Binding(
             "f8",
             "choose_environment",
             "Env",
             tooltip="Choose the environment (development, live...)",
             priority=True,
+            id="choose_environment",
         ),
         Binding(
             "ctrl+b",
@@ -111,13 +129,34 @@ class MainScreen(Screen[None]):
             tooltip="Refresh: send the selected data call again",
             show=False,
             priority=True,  # the body editor would take F7 as "select all"
+            id="refresh",
         ),
-        Binding("ctrl+o", "jump", "Jump", tooltip="Jump: a letter on each pane, tab and field"),
         Binding(
-            "f2", "tree_key", "Tree", tooltip="Go to the tree; in the tree, hide it", show=False
+            "ctrl+o",
+            "jump",
+            "Jump",
+            tooltip="Jump: a letter on each pane, tab and field",
+            id="jump",
         ),
-        Binding("f3", "focus_editor", "Editor", tooltip="Go to the editor", show=False),
-        Binding("f4", "focus_response", "Response", tooltip="Go to the response", show=False),
+        Binding(
+            "f2",
+            "tree_key",
+            "Tree",
+            tooltip="Go to the tree; in the tree, hide it",
+            show=False,
+            id="tree",
+        ),
+        Binding(
+            "f3", "focus_editor", "Editor", tooltip="Go to the editor", show=False, id="editor"
+        ),
+        Binding(
+            "f4",
+            "focus_response",
+            "Response",
+            tooltip="Go to the response",
+            show=False,
+            id="response",
+        ),
         Binding(
             "f9",
             "toggle_maximize",
@@ -125,6 +164,7 @@ class MainScreen(Screen[None]):
             tooltip="Maximise the pane with the focus, or restore it",
             show=False,
             priority=True,
+            id="maximise",
         ),
         Binding(
             "f10",
@@ -132,11 +172,12 @@ class MainScreen(Screen[None]):
             "Editor/pager",
             tooltip="The body or notes in $EDITOR; in the response, the response in $PAGER",
             show=False,
+            id="outside",
         ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
-        Binding("ctrl+g", "go_to_call", "Go to call", show=False),
+        Binding("ctrl+g", "go_to_call", "Go to call", show=False, id="go_to_call"),
         # An editor's text undo (the body's) comes first; this undoes a deleted call or row.
-        Binding("ctrl+z", "undo", "Undo delete", show=False),
+        Binding("ctrl+z", "undo", "Undo delete", show=False, id="undo"),
         # ctrl+l keeps its terminal meaning; reloading is shift+F5, as a browser's reload.
         Binding("ctrl+l", "redraw", "Redraw the screen", show=False),
         Binding("shift+f5", "reload", "Reload from disk", show=False, priority=True),
@@ -148,10 +189,16 @@ class MainScreen(Screen[None]):
         selected: TreeItem | None = None,
         environment: str | None = None,
         folder: Path | None = None,
+        defaults: Defaults | None = None,
     ) -> None:
         super().__init__()
         self.desk = Desk(
-            documents, DialogAsk(self), selected=selected, environment=environment, folder=folder
+            documents,
+            DialogAsk(self),
+            selected=selected,
+            environment=environment,
+            folder=folder,
+            defaults=defaults,
         )
         self._tree_width: int | None = None  # chosen with < and >; None: fit the names
         self._workspace_editor_wanted = False  # a workspace shows the hint until F3
@@ -169,7 +216,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="main-work"):
                 with ContentSwitcher(id="main-editor", initial="editor-hint"):
                     # The editors are mounted when first needed (see `_editor`).
-                    yield Static(HINT, id="editor-hint", markup=False)
+                    yield Static(
+                        HINT.format_map({a: key_name(self, a) for a in HINT_ACTIONS}),
+                        id="editor-hint",
+                        markup=False,
+                    )
                 yield ResponseView(id="main-response")
         with Horizontal(id="main-bottom"):
             yield Footer(compact=True)
@@ -303,7 +354,8 @@ class MainScreen(Screen[None]):
         if item is None or provider is None:
             # The workspace editor is made when first asked for (F3): start-up stays light.
             if item is not None and self._workspace_editor_wanted:
-                self._editor(WorkspaceEditor, "workspace-editor").load(item.document.workspace)
+                workspace_editor = self._editor(WorkspaceEditor, "workspace-editor")
+                workspace_editor.load(item.document.workspace, item.document.defaults)
                 switcher.current = "workspace-editor"
             else:
                 switcher.current = "editor-hint"
@@ -312,8 +364,8 @@ class MainScreen(Screen[None]):
         secrets = self.desk.private_values(item.document)
         call = item.call_model
         if call is not None:
-            editor = self._editor(CallEditor, "call-editor")
-            editor.load(provider, call, environment=environment, secrets=secrets, item=item)
+            call_editor = self._editor(CallEditor, "call-editor")
+            call_editor.load(provider, call, environment=environment, secrets=secrets, item=item)
             switcher.current = "call-editor"
         else:
             self._editor(ProviderEditor, "provider-editor").load(
@@ -419,7 +471,7 @@ class MainScreen(Screen[None]):
         self.run_flow(self.desk.sending.send_selected(), group="send")
 
     def action_refresh_data(self) -> None:
-        """Data calls are safe to send again at any time; an action is sent with ctrl+j."""
+        """Data calls are safe to send again at any time; an action is sent with send's key."""
         self.flush_editor()
         desk = self.desk
         selected = desk.selected_call("to refresh it")
@@ -427,10 +479,13 @@ class MainScreen(Screen[None]):
             return
         document, provider, call = selected
         if call.use_as is UseAs.ACTION:
-            asks = " (it asks first)" if document.workspace.settings.confirm_actions else ""
+            asks = (
+                " (it asks first)" if document.defaults.confirms_actions(document.workspace) else ""
+            )
             self.notify(
-                f"{full_name(provider, call)} is an action call: F7 sends data calls only. "
-                f"Send it with ctrl+j{asks}.",
+                f"{full_name(provider, call)} is an action call: "
+                f"{key_name(self, 'refresh_data')} sends data calls only. "
+                f"Send it with {key_name(self, 'send')}{asks}.",
                 severity="warning",
                 markup=False,
             )

@@ -105,7 +105,8 @@ class CallEditor(ModelEditor[Call]):
             with TabPane("Options", id="call-options"), VerticalScroll(can_focus=False):
                 with Horizontal(classes="field-line"):
                     yield Label("Timeout (s)", classes="field-label")
-                    yield Input(type="number", compact=True, id="timeout")
+                    # Empty: the call takes the default timeout of the user's config file.
+                    yield Input(placeholder="default", type="number", compact=True, id="timeout")
                 with Horizontal(classes="field-line"):
                     yield Label("Response", classes="field-label")
                     yield Select(
@@ -203,7 +204,8 @@ class CallEditor(ModelEditor[Call]):
         self.query_one("#content-type", Input).value = call.content_type
         self.query_one("#body", TextArea).text = call.body
         self.query_one("#response-type", Select).value = call.response_type.value
-        self.query_one("#timeout", Input).value = f"{call.options.timeout:g}"
+        timeout = call.options.timeout
+        self.query_one("#timeout", Input).value = "" if timeout is None else f"{timeout:g}"
         self.query_one("#follow-redirects", Checkbox).value = call.options.follow_redirects
         self.query_one("#verify-tls", Checkbox).value = call.options.verify_tls
         self.query_one("#include-errors", Checkbox).value = call.options.include_errors
@@ -224,10 +226,14 @@ class CallEditor(ModelEditor[Call]):
     def _checked(self, selector: str) -> bool:
         return self.query_one(selector, Checkbox).value
 
-    def _timeout(self, loaded: float) -> float:
-        """The typed timeout; the loaded one while the text is not a positive number."""
+    def _timeout(self, loaded: float | None) -> float | None:
+        """The typed timeout, None when the field is empty (the default); the loaded one while
+        the text is not a positive number."""
+        text = self.query_one("#timeout", Input).value
+        if not text.strip():
+            return None
         try:
-            timeout = float(self.query_one("#timeout", Input).value)
+            timeout = float(text)
         except ValueError:
             return loaded
         return timeout if math.isfinite(timeout) and timeout > 0 else loaded

@@ -46,6 +46,7 @@ from workbench.core.sending import (
 )
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import ResponseType
+from workbench.ui.key_names import key_name
 from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary
@@ -181,7 +182,9 @@ class ResponseView(Widget):
 
     def show_not_sent(self, environment: str) -> None:
         """The selected call (named in the border) has no answer in `environment` yet."""
-        self._start_over(f"Not sent yet in {environment}: ctrl+j sends it.")
+        self._start_over(
+            f"Not sent yet in {environment}: {key_name(self.screen, 'send')} sends it."
+        )
         self.query_one(StatusLine).clear()
         self._to_note()
 

@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedCon
 
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import (
+    Defaults,
     Value,
     ValueSlot,
     Workspace,
@@ -94,6 +95,7 @@ class WorkspaceEditor(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._workspace: Workspace | None = None
+        self._defaults = Defaults()
         self._slots: list[tuple[ValueSlot, Value]] = []
         self._loading = False
         self._focus_on_mount = False
@@ -126,9 +128,10 @@ class WorkspaceEditor(Widget):
             self._focus_on_mount = True
         return self
 
-    def load(self, workspace: Workspace) -> None:
-        """Show `workspace` (again, after an edit: the cursor stays where it was)."""
-        self._workspace = workspace
+    def load(self, workspace: Workspace, defaults: Defaults) -> None:
+        """Show `workspace` (again, after an edit: the cursor stays where it was), with the
+        settings it leaves unset as `defaults` gives them."""
+        self._workspace, self._defaults = workspace, defaults
         if self.is_mounted:
             self._show(workspace)
 
@@ -143,8 +146,9 @@ class WorkspaceEditor(Widget):
         name = self.query_one("#workspace-name", Input)
         if name.value != workspace.name:
             name.value = workspace.name
-        self.query_one("#confirm", Checkbox).value = workspace.settings.confirm_actions
-        size = str(workspace.settings.max_response_bytes // MEGABYTE)
+        defaults = self._defaults
+        self.query_one("#confirm", Checkbox).value = defaults.confirms_actions(workspace)
+        size = str(defaults.size_cap_of(workspace) // MEGABYTE)
         maximum = self.query_one("#max-response", Input)
         if maximum.value != size:
             maximum.value = size
@@ -200,12 +204,23 @@ class WorkspaceEditor(Widget):
         event.stop()
         if self._loading or self._workspace is None:
             return
+        own, defaults = self._workspace.settings, self._defaults
         name = self.query_one("#workspace-name", Input).value
         size = self.query_one("#max-response", Input).value
         maximum = int(size) * MEGABYTE if size.isdigit() and int(size) > 0 else None
+        confirm = self.query_one("#confirm", Checkbox).value
+        # A setting the workspace leaves to the user's defaults stays unset while it shows them.
         settings = WorkspaceSettings(
-            confirm_actions=self.query_one("#confirm", Checkbox).value,
-            max_response_bytes=maximum or self._workspace.settings.max_response_bytes,
+            confirm_actions=(
+                None
+                if own.confirm_actions is None and confirm == defaults.confirm_actions
+                else confirm
+            ),
+            max_response_bytes=(
+                own.max_response_bytes
+                if maximum is None or maximum == defaults.size_cap_of(self._workspace)
+                else maximum
+            ),
         )
         self.post_message(self.SettingsEdited(name, settings))
 

@@ -1,0 +1,82 @@
+"""`workbench config`: where the user's config file is, and the settings in effect.
+
+`path` prints the file's path (it need not exist); `show` prints every setting as the TOML
+the file would hold, each with where its value comes from (`# file` or `# default`), and
+the problems of the file as warnings on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import tomli_w
+
+from workbench.commands.common import warn
+from workbench.commands.exit_codes import ExitCode
+from workbench.core.config import CONFIG_VARIABLE, Config, Source, config_path
+from workbench.core.terminal_text import visible
+
+if TYPE_CHECKING:
+    from workbench.ui.user_config import Rebindable
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "config",
+        help="show where the config file is, and the settings in effect",
+        description=(
+            "Your config file holds your own settings: theme, the default timeout and "
+            "size_cap, confirm_actions, and a [keymap] of key bindings. It is config.toml in "
+            f"your config directory, or the file ${CONFIG_VARIABLE} names. A workspace's own "
+            "settings win over it."
+        ),
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    path = actions.add_parser("path", help="print the config file's path (it need not exist)")
+    path.set_defaults(handler=handle_path)
+    show = actions.add_parser(
+        "show", help="print the settings in effect, each with where it comes from"
+    )
+    show.set_defaults(handler=handle_show)
+
+
+def handle_path(args: argparse.Namespace) -> int:
+    print(visible(str(config_path())))
+    return ExitCode.OK
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    # The TUI's binding ids and themes check the file, as the TUI does at start.
+    from workbench.ui.user_config import binding_ids, default_theme, load_user_config
+
+    config = load_user_config()
+    warn(config.problems)
+    print("\n".join(shown_settings(config, binding_ids(), default_theme())))
+    return ExitCode.OK
+
+
+def shown_settings(config: Config, bindings: Mapping[str, Rebindable], theme: str) -> list[str]:
+    """The settings in effect as TOML lines, each with its source as a comment."""
+    there = "" if config.path.exists() else " (not there: every value is the default)"
+    lines = [f"# {visible(str(config.path))}{there}"]
+    defaults = config.defaults
+    values = {
+        "theme": config.theme or theme,
+        "timeout": defaults.timeout,
+        "size_cap": defaults.size_cap,
+        "confirm_actions": defaults.confirm_actions,
+    }
+    lines += [_line(key, value, config.source(key)) for key, value in values.items()]
+    lines += ["", "[keymap]"]
+    for binding_id, default in bindings.items():
+        given = config.keymap.get(binding_id)
+        source = Source.DEFAULT if given is None else Source.FILE
+        lines.append(_line(binding_id, given or default.keys, source))
+    return lines
+
+
+def _line(key: str, value: object, source: Source) -> str:
+    text = visible(tomli_w.dumps({key: value}).strip())
+    return f"{text:<32} # {source}"
