@@ -6,11 +6,14 @@ Tests of the desk run without Textual: each question pops the next answer
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from workbench.core.desk import Candidate, Choice, PrivateValueAnswer, Sample, Severity
+from workbench.core.auth import LoginPrompt
+from workbench.core.desk import Candidate, Choice, Login, PrivateValueAnswer, Sample, Severity
+from workbench.core.errors import WorkbenchError
 
 T = TypeVar("T")
 
@@ -23,6 +26,7 @@ class ScriptedUser:
     asked: list[str] = field(default_factory=list)  # each question's title, in order
     questions: list[str] = field(default_factory=list)  # the text of each choice asked
     told: list[tuple[str, Severity]] = field(default_factory=list)
+    prompts: list[LoginPrompt] = field(default_factory=list)  # what each login showed
 
     def _answer(self, question: str) -> Any:
         self.asked.append(question)
@@ -63,6 +67,34 @@ class ScriptedUser:
         extra = typed(text) if typed else None
         assert extra is not None, f"no candidate {text!r} in {[c.text for c in candidates]}"
         return extra.value
+
+    async def log_in(self, login: Login) -> bool:
+        """The answer plays the browser: called (in a thread) with the login's prompt, it
+        returns the text to paste, or None to paste nothing (it let the redirect reach the
+        listener). A failed login is told as an error, then given up (False)."""
+        browser = self._answer(f"log in to {login.provider}")
+        if browser is None:
+            return False
+        browsed: asyncio.Future[str | None] | None = None
+
+        def show(prompt: LoginPrompt) -> None:
+            nonlocal browsed
+            self.prompts.append(prompt)
+            browsed = asyncio.ensure_future(asyncio.to_thread(browser, prompt))
+
+        async def paste() -> str | None:
+            nonlocal browsed
+            assert browsed is not None, "asked for a paste before the URL was shown"
+            text, browsed = await browsed, asyncio.Future()  # one paste, then nothing more
+            # The browser's failure (an assertion) fails the test.
+            return text if text is not None else await browsed
+
+        try:
+            await login.run(show, paste)
+        except WorkbenchError as error:
+            self.told.append((str(error), "error"))
+            return False
+        return True
 
     async def sample(self, name: str, call: object, draft: str) -> tuple[Sample | None, str]:
         sample = self._answer(f"sample of {name}")

@@ -16,16 +16,25 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from cli_process import command_line, environment, workbench, workbench_here
 from conftest import MovedClock
 from leaks import project_files_holding
+from login_browser import (
+    AUTH,
+    PROVIDER,
+    WAIT_SECONDS,
+    a_browser,
+    auth_workspace,
+    query_of,
+    redirect_location,
+    with_query,
+)
 
 from workbench import cli
 from workbench.commands.exit_codes import ExitCode
@@ -34,18 +43,12 @@ from workbench.core.auth.base import ResolvedSettings
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError, RequestBuildError
 from workbench.core.secrets.store import Secret, SecretStore
-from workbench.core.workspace.io import load_workspace, save_workspace
-from workbench.core.workspace.model import Auth
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
 from workbench.demo.state import DEFAULT_TOKEN_LIFETIME
 
-ROOT = Path(__file__).resolve().parents[1]
-AUTH = ROOT / "workspaces" / "auth.toml"
-PROVIDER = "OAuth2 user-agent"
 CALL = f"{PROVIDER}/Who am I"
 TOKEN_FIELD = f"{PROVIDER}/auth.token"
-WAIT_SECONDS = 20.0
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
@@ -60,32 +63,13 @@ def demo(fresh_demo: DemoServer, demo_credentials: DemoCredentials) -> DemoServe
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """workspaces/auth.toml with its redirect URI on a free port (port 0).
-
-    The copy keeps the workspace id, so the token it caches is the one
-    `workbench run workspaces/auth.toml` uses; the free port lets test runs
-    proceed side by side without fighting over port 8765.
-    """
-    model = load_workspace(AUTH)
-    providers = tuple(
-        replace(p, auth=_with_redirect(p.auth, "http://127.0.0.1:0/callback"))
-        if p.name == PROVIDER
-        else p
-        for p in model.providers
-    )
-    path = tmp_path / "auth.toml"
-    save_workspace(replace(model, providers=providers), path)
-    return path
-
-
-def _with_redirect(auth: Auth, redirect_uri: str) -> Auth:
-    return Auth(auth.method, {**auth.settings, "redirect_uri": redirect_uri})
+    """workspaces/auth.toml with its redirect URI on a free port (`auth_workspace`)."""
+    return auth_workspace(tmp_path)
 
 
 @pytest.fixture
 def browser() -> Iterator[httpx.Client]:
-    """The test's stand-in for a browser (ignoring any proxy settings of the machine)."""
-    with httpx.Client(trust_env=False, timeout=WAIT_SECONDS) as client:
+    with a_browser() as client:
         yield client
 
 
@@ -147,22 +131,6 @@ class LoginProcess:
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def with_query(url: str, **changes: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(query=urlencode({**query_of(url), **changes})))
-
-
-def redirect_location(browser: httpx.Client, url: str) -> str:
-    """Where the demo sends the browser after the (pre-approved) login."""
-    answer = browser.get(url, follow_redirects=False)
-    assert answer.status_code == 302, answer.text
-    return answer.headers["Location"]
 
 
 def cached_token(home: Path) -> dict[str, Any] | None:
@@ -376,7 +344,7 @@ def test_no_token_code_verifier_or_client_secret_is_shown_or_written(
     start = login.start_authorization
 
     def play_browser(url: str) -> None:
-        with httpx.Client(trust_env=False, timeout=WAIT_SECONDS) as client:
+        with a_browser() as client:
             location = redirect_location(client, url)
             locations.append(location)
             client.get(location)

@@ -109,7 +109,7 @@ def _login(args: argparse.Namespace) -> int:
 
 
 async def _log_in(args: argparse.Namespace) -> int:
-    from workbench.core.auth import UserAgentFlow, log_in, resolve_settings
+    from workbench.core.auth import UserAgentFlow, resolve_settings
     from workbench.core.errors import AuthError, WorkbenchError
     from workbench.core.sending import Session
 
@@ -126,7 +126,6 @@ async def _log_in(args: argparse.Namespace) -> int:
     try:
         give_id_saying_so(workspace, path, args.workspace)  # the token is stored by id
         settings = resolve_settings(provider, environment, session.secrets)
-        context = session.token_context(provider, environment, method, settings)
         if isinstance(method.token_flow, UserAgentFlow):
             prompted = False
 
@@ -136,8 +135,9 @@ async def _log_in(args: argparse.Namespace) -> int:
                 prompted = True
 
             try:
-                token = await log_in(
-                    context,
+                token = await session.log_in(
+                    provider,
+                    environment,
                     show=show,
                     pasted=_stdin_lines(),
                     listen=not args.no_listen,
@@ -146,13 +146,12 @@ async def _log_in(args: argparse.Namespace) -> int:
             finally:
                 if prompted:
                     print(file=sys.stderr)  # what follows starts below the paste prompt
-            session.tokens.save(provider.name, environment, token)
         else:
             # Methods that need no person (client credentials, password...): fetch one now.
+            context = session.token_context(provider, environment, method, settings)
             token = await session.tokens.renew(method.token_flow, context, None)
-        # The person logged in for this workspace as it points now: when this token is the
-        # provider's first stored value, its calls may go there.
-        session.record_first_origins(provider, environment)
+            # As after a login (`Session.log_in`): a first stored value fixes where it may go.
+            session.record_first_origins(provider, environment)
     except AuthError as error:
         raise CommandFailed(str(error), ExitCode.AUTH) from None
     except WorkbenchError as error:

@@ -7,6 +7,7 @@
     ├── SecretStoreError    the secret store file cannot be read or written
     ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
     ├── AuthError           authentication failed (issue "Authentication")
+    │   └── LoginNeeded     a provider's token needs a person to log in (OAuth2 user-agent)
     ├── ChainError          a chained parameter cannot get its value from its source call
     ├── CallNotFound        a "Provider/Call" name names nothing (`chaining`)
     ├── ResponseDataError   a response cannot be turned into data (`response_data`)
@@ -90,6 +91,19 @@ class RequestBuildError(WorkbenchError):
 
 class AuthError(WorkbenchError):
     """Authentication failed: the message names the method and what the server answered."""
+
+
+class LoginNeeded(AuthError):
+    """A call needs a token that only a person logging in can give (the OAuth2 user-agent
+    flow), and there is none for `provider` in `environment` (or it could not be renewed).
+
+    The CLI says which command logs in; the TUI offers the login instead.
+    """
+
+    def __init__(self, message: str, *, provider: str, environment: str) -> None:
+        self.provider = provider
+        self.environment = environment
+        super().__init__(message)
 
 
 class ChainError(WorkbenchError):

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.command import CommandPalette
 
-from workbench.core.desk import Candidate, Choice, PrivateValueAnswer, Sample, Severity
+from workbench.core.desk import Candidate, Choice, Login, PrivateValueAnswer, Sample, Severity
 from workbench.ui.dialogs.choice import ChoiceScreen
+from workbench.ui.dialogs.login_prompt import LoginScreen
 from workbench.ui.dialogs.name_prompt import NamePromptScreen
 from workbench.ui.dialogs.pick import pick_provider
 from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
@@ -77,6 +78,9 @@ class DialogAsk:
         )
         await self.app.push_screen(palette, closed)
         return await picked
+
+    async def log_in(self, login: Login) -> bool:
+        return await self.app.push_screen_wait(LoginScreen(login)) is True
 
     async def sample(self, name: str, call: Call, draft: str) -> tuple[Sample | None, str]:
         prompt = SamplePromptScreen(name, call, draft)

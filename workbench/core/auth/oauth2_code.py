@@ -1,9 +1,10 @@
 """OAuth2 user-agent flow: authorization code with PKCE, obtained by a person logging in.
 
-A token comes only from `workbench auth login` (see `workbench.core.auth.login`),
-which caches it per provider and environment; sending a call then uses the
-cached token and renews it with the refresh token. Without a cached token
-nothing can be done unattended, so `obtain` says how to log in.
+A token comes only from a person logging in (`workbench auth login`, or the
+TUI's login dialog; see `workbench.core.auth.login`), which caches it per
+provider and environment; sending a call then uses the cached token and
+renews it with the refresh token. Without a cached token nothing can be done
+unattended, so `obtain` raises `LoginNeeded`, saying how to log in.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from workbench.core.auth.base import (
 )
 from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
-from workbench.core.errors import AuthError
+from workbench.core.errors import LoginNeeded
 from workbench.core.secrets.store import Secret
 
 LABEL = "OAuth2 user-agent flow"
@@ -51,11 +52,13 @@ class UserAgentFlow:
 
     async def obtain(self, context: TokenContext) -> Token:
         # TokenManager also lands here after a refused refresh, hence the "or".
-        raise AuthError(
+        raise LoginNeeded(
             f"{LABEL}: no token for provider {context.provider} in environment "
             f"{context.environment} yet (or it expired and could not be refreshed). Log in with "
             f"`workbench auth login {context.workspace_path} "
-            f'"{context.provider}" --env {context.environment}`.'
+            f'"{context.provider}" --env {context.environment}`.',
+            provider=context.provider,
+            environment=context.environment,
         )
 
     async def refresh(self, context: TokenContext, token: Token) -> Token | None:

@@ -2,9 +2,10 @@
 
 It holds the open workspace documents, what is selected and in which
 environment, and runs what the user asks for: sending, saving, editing the
-tree, initializing, chaining. It asks the user through `Ask` and publishes
-what changed (`Change`); the Textual screen draws the desk's state and turns
-keys and widget messages into desk calls. Tests drive it with a scripted `Ask`.
+tree, initializing, chaining, logging in. It asks the user through `Ask` and
+publishes what changed (`Change`); the Textual screen draws the desk's state
+and turns keys and widget messages into desk calls. Tests drive it with a
+scripted `Ask`.
 
 This is the package's public face (see `workbench.core.lazy`).
 """
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         Ask as Ask,
         Candidate as Candidate,
         Choice as Choice,
+        Login as Login,
         PrivateValueAnswer as PrivateValueAnswer,
         Sample as Sample,
         Severity as Severity,
@@ -55,6 +57,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Ask",
             "Candidate",
             "Choice",
+            "Login",
             "PrivateValueAnswer",
             "Sample",
             "Severity",

@@ -7,11 +7,12 @@ Every question may be declined: None (or False) means the user cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from workbench.core.auth.login import LoginPrompt, PastedLine
     from workbench.core.secrets.store import SecretAddress
     from workbench.core.shape.fields import Shape
     from workbench.core.shape.initialize import Learned
@@ -62,6 +63,19 @@ class Sample:
     data: object
 
 
+@dataclass(frozen=True)
+class Login:
+    """A login the user completes in a browser (OAuth2 user-agent flow): whose, why, and how
+    to run it. `run` tells what to open through its first argument as the login starts,
+    reads what the user pastes through its second, and returns once the token is stored;
+    it raises `WorkbenchError` saying why the login failed."""
+
+    provider: str
+    environment: str
+    reason: str
+    run: Callable[[Callable[[LoginPrompt], None], PastedLine], Awaitable[None]]
+
+
 class Ask(Protocol):
     """The user, as the desk sees them."""
 
@@ -88,6 +102,11 @@ class Ask(Protocol):
         typed: Callable[[str], Candidate[T] | None] | None = None,
     ) -> T | None:
         """One of `candidates` found by typing (or what `typed` makes of the text typed)."""
+        ...
+
+    async def log_in(self, login: Login) -> bool:
+        """Run `login` while showing its URL and taking what the user pastes: True once it
+        succeeded, False when the user gave up (a failure is shown first)."""
         ...
 
     async def sample(self, name: str, call: Call, draft: str) -> tuple[Sample | None, str]:

@@ -1,6 +1,6 @@
 """The desk's state: open documents, the selection, environments, the response shown.
 
-Flows (sending, saving, tree edits, initializing, chaining) are one module
+Flows (sending, saving, tree edits, initializing, chaining, logging in) are one module
 each and act through the few members here: `selected_call`, `apply_edit`,
 `show`, `ask`. Every change is published as a `Change`, so a screen redraws
 exactly what changed.
@@ -20,6 +20,7 @@ from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.documents import DocumentFlows
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
+from workbench.core.desk.logging_in import LoginFlow
 from workbench.core.desk.private_values import KeptByDesk
 from workbench.core.desk.response import Answered, AnswerOf, Idle, NotSent, ResponseState
 from workbench.core.desk.saving import SaveFlow
@@ -102,6 +103,7 @@ class Desk:
         if defaults is None:
             defaults = self.documents[0].defaults if self.documents else Defaults()
         self.files = DocumentFlows(self, folder, defaults)
+        self.logging_in = LoginFlow(self)
         self._show_selected()
 
     # --- publishing ---------------------------------------------------------------------------

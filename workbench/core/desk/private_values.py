@@ -40,13 +40,20 @@ class KeptByDesk:
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None:
         document = self.document
         try:
-            if document.ensure_id():
-                self.ask.tell(
-                    f"Gave {document.path.name} the id {document.workspace.id} "
-                    "(one added line); commit it so your teammates' values match."
-                )
+            give_id(document, self.ask)
             document.secrets.set(address, value, environment)
         except (SecretStoreError, WorkspaceError) as error:
             self.ask.tell(str(error), title="Not stored", severity="error")
             return
         self.ask.tell(f"Stored {address} in the secret store.")
+
+
+def give_id(document: WorkspaceDocument, ask: Ask) -> None:
+    """Before storing a private value (or a token): write the workspace's id into a file that
+    has none, so the value is found at the next load, and say so. Raises `WorkspaceError`
+    when the file cannot be changed."""
+    if document.ensure_id():
+        ask.tell(
+            f"Gave {document.path.name} the id {document.workspace.id} "
+            "(one added line); commit it so your teammates' values match."
+        )

@@ -2,11 +2,12 @@
 
 The call runs through the document's long-lived `Session` (`run_call`:
 chained parameters, sending, reading the answer into data). A private value
-that is missing is asked for (masked) and the call sent again; a stored
-value bound for an origin not approved, or a file outside the workspace,
-is asked about first. Any other `WorkbenchError` is shown as a problem,
-without touching the workspace. Cancelling (the screen cancels the task
-that awaits `send_selected`) shows "cancelled".
+that is missing is asked for (masked) and the call sent again, as is the
+login a token needs (OAuth2 user-agent flow); a stored value bound for an
+origin not approved, or a file outside the workspace, is asked about first.
+Any other `WorkbenchError` is shown as a problem, without touching the
+workspace. Cancelling (the screen cancels the task that awaits
+`send_selected`) shows "cancelled".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from workbench.core.desk.ask import NO, Choice, confirm
 from workbench.core.desk.response import Answered, AnswerOf, Cancelled, InFlight, Problem
 from workbench.core.errors import (
+    LoginNeeded,
     RequestBuildError,
     SecretMissing,
     SecretStoreError,
@@ -62,12 +64,13 @@ class Sending:
     async def send(self) -> CallResult:
         # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a
         # thread, so the screen stays live.
-        await asyncio.to_thread(_warm_up)
+        await asyncio.to_thread(warm_up)
         session = self.document.session()
         return await session.run_call(self.provider, self.call, environment=self.environment)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    """Import the HTTP stack and load the CA bundle (run in a thread: it takes a while)."""
     from workbench.core.sending.session import warm_up
 
     warm_up()
@@ -155,6 +158,10 @@ class SendFlow:
                     ),
                 )
                 return await self._ask_private_value(sending, value)
+        if isinstance(error, LoginNeeded):
+            provider = sending.document.workspace.provider(error.provider)
+            if provider is not None:  # the call's provider, or a chained source's
+                return await self._log_in(sending, provider, error.environment)
         if isinstance(error, WorkbenchError):
             desk.show(sending.of, Problem(str(error)))
         else:
@@ -183,6 +190,25 @@ class SendFlow:
             self.desk.show(sending.of, Problem(str(error)))
             return False
         return True
+
+    async def _log_in(self, sending: Sending, provider: Provider, environment: str) -> bool:
+        """Offer the login a call needs; True once logged in (send again)."""
+        desk = self.desk
+        needs = f"{sending.provider.name}/{sending.call.name} needs a token"
+        if provider.name != sending.provider.name:  # for a chained source's provider
+            needs += f" from {provider.name}"
+        desk.show(sending.of, Problem(f"{needs} in {environment}: log in first."))
+        reason = f"{needs}."
+        if await desk.logging_in.log_in(sending.document, provider, environment, reason):
+            return True
+        desk.show(
+            sending.of,
+            Problem(
+                f"Not logged in to {provider.name} for {environment}. Send the call again, "
+                "or press shift+F8, to log in."
+            ),
+        )
+        return False
 
     async def _ask_private_value(self, sending: Sending, value: PrivateValue) -> bool:
         desk, document = self.desk, sending.document

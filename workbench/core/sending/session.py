@@ -9,12 +9,13 @@ data in memory, where chained parameters of later calls find it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.core.auth.base import AuthMethod, ResolvedSettings
+from workbench.core.auth.login import DEFAULT_TIMEOUT_SECONDS, LoginPrompt, PastedLine, log_in
 from workbench.core.auth.settings import method_of, resolve_settings
 from workbench.core.auth.tokens import Token, TokenContext, TokenManager
 from workbench.core.errors import ChainError
@@ -156,6 +157,29 @@ class Session:
         is the provider's first, approve where the workspace points now (see `trust`)."""
         environments = [environment] if environment else self.workspace.environments
         return self.trust.record_first(provider, environments)
+
+    async def log_in(
+        self,
+        provider: Provider,
+        environment: str,
+        *,
+        show: Callable[[LoginPrompt], None],
+        pasted: PastedLine | None,
+        listen: bool = True,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> Token:
+        """Log in to `provider` with the OAuth2 user-agent flow (`login.log_in`: `show` tells
+        the person what to open, `pasted` reads what they paste) and cache the token where
+        sending finds it. Raises `AuthError` when the login is refused or fails."""
+        method = method_of(provider)
+        settings = resolve_settings(provider, environment, self.secrets)
+        context = self.token_context(provider, environment, method, settings)
+        token = await log_in(context, show=show, pasted=pasted, listen=listen, timeout=timeout)
+        self.tokens.save(provider.name, environment, token)
+        # The person logged in for this workspace as it points now: when this token is the
+        # provider's first stored value, its calls may go there.
+        self.record_first_origins(provider, environment)
+        return token
 
     async def send(
         self,

@@ -74,6 +74,7 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     """Every row of the help, those active on `screen` first."""
     # Imported here: the help lists the keys of the screens that open it.
     from workbench.ui.dialogs.choice import ChoiceScreen
+    from workbench.ui.dialogs.login_prompt import LoginScreen
     from workbench.ui.dialogs.name_prompt import NamePromptScreen
     from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
     from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
@@ -97,6 +98,7 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
         ("Questions", ChoiceScreen),
         ("Name dialog", NamePromptScreen),
         ("Secret dialog", PrivateValuePromptScreen),
+        ("Login dialog", LoginScreen),
         ("Shape dialog", ShapeReviewScreen),
         ("Sample dialog", SamplePromptScreen),
         ("Help", HelpScreen),

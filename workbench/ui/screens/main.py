@@ -116,6 +116,13 @@ class MainScreen(Screen[None]):
             id="choose_environment",
         ),
         Binding(
+            "shift+f8",
+            "log_in",
+            "Log in",
+            tooltip="Log in to the selected provider (OAuth2 user-agent flow)",
+            show=False,
+        ),
+        Binding(
             "ctrl+b",
             "toggle_tree",
             "Tree",
@@ -494,6 +501,10 @@ class MainScreen(Screen[None]):
 
     def action_cancel_send(self) -> None:
         self.workers.cancel_group(self, "send")
+
+    def action_log_in(self) -> None:
+        self.flush_editor()  # the provider's settings as edited
+        self.run_flow(self.desk.logging_in.log_in_selected())
 
     def action_initialize(self) -> None:
         self.flush_editor()
