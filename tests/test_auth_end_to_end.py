@@ -318,6 +318,22 @@ def test_without_the_certificate_the_tls_problem_is_named(
     assert "TLS failed" in result.stderr and "client certificate" in result.stderr
 
 
+@pytest.mark.parametrize("line_break", ["\r", "\r\n"])
+@pytest.mark.parametrize("provider", ["Client certificate", "JWT"])
+def test_pems_pasted_with_carriage_returns_work(
+    provider: str, line_break: str, demo: DemoServer, urls: dict[str, str]
+) -> None:
+    """Terminals paste line breaks as CR; PEM readers (OpenSSL's) want LF."""
+    store = SecretStore()
+    for address, per_environment in store.values(AUTH_WORKSPACE_ID).items():
+        if address.startswith(f"{provider}/") and "BEGIN" in per_environment["*"]:
+            pasted = per_environment["*"].replace("\n", line_break)
+            store.set(AUTH_WORKSPACE_ID, SecretAddress.parse(address), pasted)
+    result = who_am_i(provider, urls[provider])
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["method"] == WHO[provider][0]
+
+
 # -- private values ----------------------------------------------------------------------------
 
 
