@@ -237,6 +237,21 @@ def test_a_cached_token_is_reused_and_renewed_once_after_expiry(
     assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # and no 401 on the way
 
 
+def test_secret_list_counts_cached_tokens_as_in_use(demo: DemoServer) -> None:
+    for provider in ("OAuth2 password", "JWT"):
+        assert who_am_i(provider, demo.base_url).returncode == 0
+    tokens = stored_tokens()
+    # A token cached for a provider the workspace no longer has is left over.
+    SecretStore().set(AUTH_WORKSPACE_ID, SecretAddress.token("Gone"), "{}", "development")
+    lines = workbench_here("secret", "list", str(AUTH)).stdout.splitlines()
+    for provider in ("OAuth2 password", "JWT"):
+        line = next(line for line in lines if line.startswith(f"{provider}/auth.token\t"))
+        assert "token cached for development" in line and "no longer" not in line
+    assert "Gone/auth.token\tstored, but the workspace no longer uses it" in lines
+    for text in tokens:
+        assert text not in "\n".join(lines)
+
+
 def test_a_custom_token_is_obtained_again_after_expiry(demo: DemoServer, clock: MovedClock) -> None:
     custom = ("POST", "/oauth/custom-token")
     assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
