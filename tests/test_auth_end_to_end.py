@@ -9,14 +9,16 @@ Token renewal is counted on the demo's side (requests to /oauth/token).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cli_process import workbench, workbench_here
+from cli_process import command_line, workbench, workbench_here
 from conftest import MovedClock
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -29,9 +31,12 @@ from workbench.core.sending.session import Session
 from workbench.core.workspace.chaining import find_call
 from workbench.core.workspace.io import load_workspace, save_workspace
 from workbench.core.workspace.model import CallOptions
+from workbench.demo import credentials as credentials_module
 from workbench.demo.credentials import (
     AUTH_WORKSPACE_ID,
+    CERTIFICATE_DAYS,
     DemoCredentials,
+    shared_demo_credentials,
     store_demo_credentials,
 )
 from workbench.demo.server import DemoServer
@@ -347,6 +352,49 @@ def test_pems_pasted_with_carriage_returns_work(
     result = who_am_i(provider, urls[provider])
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["method"] == WHO[provider][0]
+
+
+# -- two demo servers --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def demo_server_process() -> Iterator[tuple[str, str]]:
+    """`workbench demo-server` on free ports, as a user runs it: its HTTP and HTTPS URLs once
+    it has stored its credentials."""
+    command = command_line("demo-server", "--port", "0", "--tls-port", "0")
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    try:
+        lines = [process.stderr.readline() for _ in range(3)]
+        assert lines[2].startswith("Demo credentials stored"), lines
+        http_url, https_url = re.findall(r"https?://127\.0\.0\.1:\d+", "".join(lines))
+        yield http_url, https_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+def test_two_demo_servers_at_once_both_keep_working() -> None:
+    """The second one used to replace the first one's credentials in the secret store."""
+    with demo_server_process() as (first, first_tls), demo_server_process() as (second, second_tls):
+        for base_url, tls_url in ((first, first_tls), (second, second_tls)):
+            for provider, url in (("Basic", base_url), ("Client certificate", tls_url)):
+                result = who_am_i(provider, url)
+                assert result.returncode == 0, (provider, url, result.stderr)
+                assert json.loads(result.stdout)["method"] == WHO[provider][0]
+
+
+def test_shared_demo_credentials_are_made_once_and_renewed_before_they_expire(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = SecretStore()
+    first = shared_demo_credentials(store)
+    assert shared_demo_credentials(store).to_json() == first.to_json()
+    password = store.values(AUTH_WORKSPACE_ID)["Basic/auth.password"]["*"]
+    assert password == first.basic_password
+    monkeypatch.setattr(credentials_module, "RENEW_DAYS", CERTIFICATE_DAYS + 1)
+    assert shared_demo_credentials(store).to_json() != first.to_json()
 
 
 # -- private values ----------------------------------------------------------------------------
