@@ -9,14 +9,16 @@ Token renewal is counted on the demo's side (requests to /oauth/token).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cli_process import workbench, workbench_here
+from cli_process import command_line, workbench, workbench_here
 from conftest import MovedClock
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -29,9 +31,12 @@ from workbench.core.sending.session import Session
 from workbench.core.workspace.chaining import find_call
 from workbench.core.workspace.io import load_workspace, save_workspace
 from workbench.core.workspace.model import CallOptions
+from workbench.demo import credentials as credentials_module
 from workbench.demo.credentials import (
     AUTH_WORKSPACE_ID,
+    CERTIFICATE_DAYS,
     DemoCredentials,
+    shared_demo_credentials,
     store_demo_credentials,
 )
 from workbench.demo.server import DemoServer
@@ -237,6 +242,21 @@ def test_a_cached_token_is_reused_and_renewed_once_after_expiry(
     assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # and no 401 on the way
 
 
+def test_secret_list_counts_cached_tokens_as_in_use(demo: DemoServer) -> None:
+    for provider in ("OAuth2 password", "JWT"):
+        assert who_am_i(provider, demo.base_url).returncode == 0
+    tokens = stored_tokens()
+    # A token cached for a provider the workspace no longer has is left over.
+    SecretStore().set(AUTH_WORKSPACE_ID, SecretAddress.token("Gone"), "{}", "development")
+    lines = workbench_here("secret", "list", str(AUTH)).stdout.splitlines()
+    for provider in ("OAuth2 password", "JWT"):
+        line = next(line for line in lines if line.startswith(f"{provider}/auth.token\t"))
+        assert "token cached for development" in line and "no longer" not in line
+    assert "Gone/auth.token\tstored, but the workspace no longer uses it" in lines
+    for text in tokens:
+        assert text not in "\n".join(lines)
+
+
 def test_a_custom_token_is_obtained_again_after_expiry(demo: DemoServer, clock: MovedClock) -> None:
     custom = ("POST", "/oauth/custom-token")
     assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
@@ -316,6 +336,65 @@ def test_without_the_certificate_the_tls_problem_is_named(
     )
     assert result.returncode == 6, result.stderr
     assert "TLS failed" in result.stderr and "client certificate" in result.stderr
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\r\n"])
+@pytest.mark.parametrize("provider", ["Client certificate", "JWT"])
+def test_pems_pasted_with_carriage_returns_work(
+    provider: str, line_break: str, demo: DemoServer, urls: dict[str, str]
+) -> None:
+    """Terminals paste line breaks as CR; PEM readers (OpenSSL's) want LF."""
+    store = SecretStore()
+    for address, per_environment in store.values(AUTH_WORKSPACE_ID).items():
+        if address.startswith(f"{provider}/") and "BEGIN" in per_environment["*"]:
+            pasted = per_environment["*"].replace("\n", line_break)
+            store.set(AUTH_WORKSPACE_ID, SecretAddress.parse(address), pasted)
+    result = who_am_i(provider, urls[provider])
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["method"] == WHO[provider][0]
+
+
+# -- two demo servers --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def demo_server_process() -> Iterator[tuple[str, str]]:
+    """`workbench demo-server` on free ports, as a user runs it: its HTTP and HTTPS URLs once
+    it has stored its credentials."""
+    command = command_line("demo-server", "--port", "0", "--tls-port", "0")
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    try:
+        lines = [process.stderr.readline() for _ in range(3)]
+        assert lines[2].startswith("Demo credentials stored"), lines
+        http_url, https_url = re.findall(r"https?://127\.0\.0\.1:\d+", "".join(lines))
+        yield http_url, https_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+def test_two_demo_servers_at_once_both_keep_working() -> None:
+    """The second one used to replace the first one's credentials in the secret store."""
+    with demo_server_process() as (first, first_tls), demo_server_process() as (second, second_tls):
+        for base_url, tls_url in ((first, first_tls), (second, second_tls)):
+            for provider, url in (("Basic", base_url), ("Client certificate", tls_url)):
+                result = who_am_i(provider, url)
+                assert result.returncode == 0, (provider, url, result.stderr)
+                assert json.loads(result.stdout)["method"] == WHO[provider][0]
+
+
+def test_shared_demo_credentials_are_made_once_and_renewed_before_they_expire(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = SecretStore()
+    first = shared_demo_credentials(store)
+    assert shared_demo_credentials(store).to_json() == first.to_json()
+    password = store.values(AUTH_WORKSPACE_ID)["Basic/auth.password"]["*"]
+    assert password == first.basic_password
+    monkeypatch.setattr(credentials_module, "RENEW_DAYS", CERTIFICATE_DAYS + 1)
+    assert shared_demo_credentials(store).to_json() != first.to_json()
 
 
 # -- private values ----------------------------------------------------------------------------

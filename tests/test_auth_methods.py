@@ -365,6 +365,23 @@ async def test_unreachable_token_endpoint_says_why() -> None:
         await obtain(context("oauth2_password", settings, refuse), "oauth2_password")
 
 
+async def test_token_url_with_an_unknown_scheme_says_so() -> None:
+    def unsupported(request: httpx.Request) -> httpx.Response:
+        # What httpx's own transports raise for such a URL, before connecting.
+        raise httpx.UnsupportedProtocol("unsupported protocol 'htp://'", request=request)
+
+    settings: ResolvedSettings = {
+        "token_url": "htp://auth.test/token",
+        "username": "a",
+        "password": Secret("p"),
+    }
+    with pytest.raises(AuthError) as raised:
+        await obtain(context("oauth2_password", settings, unsupported), "oauth2_password")
+    message = str(raised.value)
+    assert "The URL htp://auth.test/token has the scheme 'htp'; use http:// or https://" in message
+    assert "closed" not in message
+
+
 async def test_custom_token_fills_the_templates_json_escaped() -> None:
     seen: list[httpx.Request] = []
     settings: ResolvedSettings = {

@@ -196,6 +196,32 @@ async def test_a_value_of_the_response_is_chained_into_another_call(
     assert user.was_told("Demo/Rename user: id ← Demo/List users data[0].id")
 
 
+async def test_a_wrapped_answer_shows_and_chains_the_calls_data(
+    document: WorkspaceDocument,
+) -> None:
+    """With include_errors and capture_headers, the JSON tab shows the call's data (status,
+    headers and body), so the paths it gives are the ones chained, status and headers too."""
+    desk, user = desk_on(
+        document, "Find user", "Demo/Rename user", "id", "Demo/Rename user", "name"
+    )
+    await desk.sending.send_selected()  # 404, kept as data
+    assert isinstance(desk.response, Answered)
+    shown = desk.response.wrapped_data
+    assert shown is desk.response.result.data
+    assert isinstance(shown, dict) and shown["status_code"] == 404
+    assert shown["body"] == {"error": "user 999 not found", "status": 404}
+    assert "content-type" in shown["headers"]
+
+    await desk.chaining.use_value(("status_code",))
+    await desk.chaining.use_value(("body", "error"))
+    call = document.workspace.provider("Demo").call("Rename user")  # type: ignore[union-attr]
+    assert call is not None
+    sources = {p.name: p.source for p in call.parameters}
+    assert sources["id"] == ValueSource("Find user", "status_code")
+    assert sources["name"] == ValueSource("Find user", "body.error")
+    assert user.was_told("Demo/Rename user: name ← Demo/Find user body.error")
+
+
 async def test_a_value_typed_in_an_editor_is_stored_by_the_desk_which_says_so(
     tmp_path: Path,
 ) -> None:

@@ -216,6 +216,28 @@ def test_drift_after_the_api_changes_check_and_accept(versioned: DemoServer, bar
     assert again.returncode == 0 and "no drift" in again.stdout
 
 
+def test_a_pinned_type_still_shows_the_server_changing_it(
+    versioned: DemoServer, bare: Path
+) -> None:
+    url = versioned.base_url
+    assert workbench_here("initialize", str(bare), VERSIONED, "--base-url", url).returncode == 0
+    text = bare.read_text(encoding="utf-8")
+    assert 'created_at = "date-time"' in text
+    bare.write_text(text.replace('"date-time"', '"date (pinned)"'), encoding="utf-8")
+    pinned = workbench_here("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
+    assert pinned.stdout == "Demo/Get user (versioned): no drift\n"  # a pin is not drift
+
+    versioned.state.api_version = 2
+    check = workbench_here("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
+    assert check.returncode == 8, check.stderr
+    assert "  ~ created_at: date -> integer" in check.stdout.splitlines()
+    accepted = workbench_here("initialize", str(bare), VERSIONED, "--base-url", url, "--accept")
+    assert accepted.returncode == 0, accepted.stderr
+    assert 'created_at = "integer"' in bare.read_text(encoding="utf-8")
+    again = workbench_here("initialize", "--check", str(bare), VERSIONED, "--base-url", url)
+    assert again.returncode == 0 and "no drift" in again.stdout
+
+
 def test_the_example_workspace_shapes_match_the_demo_api(fresh_demo: DemoServer) -> None:
     # Leaves out Check API key, which needs a private value, and Slow, which takes 3 s.
     workspace = load_workspace(DEMO)

@@ -6,6 +6,7 @@ No network: requests are inspected as built, or sent through `httpx.MockTranspor
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -172,6 +173,21 @@ def test_invalid_url_is_an_error(base: str, reason: str) -> None:
     call = Call("List", url="/users")
     with pytest.raises(RequestBuildError, match=reason):
         build(call, base_url=base)
+
+
+@pytest.mark.parametrize(
+    ("base", "url", "shown"),
+    [
+        ("htp://api.test", "/users", "htp://api.test/users"),
+        (BASE, "htps://other.test/x", "htps://other.test/x"),
+    ],
+)
+def test_unknown_scheme_is_refused_before_sending(base: str, url: str, shown: str) -> None:
+    """httpx would only fail when sending, with what reads like a connection the server closed."""
+    scheme = shown.split(":")[0]
+    expected = f"The URL {shown} has the scheme '{scheme}'; use http:// or https://"
+    with pytest.raises(RequestBuildError, match=re.escape(expected)):
+        build(Call("List", url=url), base_url=base)
 
 
 def test_base_url_per_environment() -> None:

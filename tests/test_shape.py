@@ -572,6 +572,40 @@ def test_drift_ignores_the_type_of_pinned_fields_but_not_their_flags() -> None:
     assert drift_of(new, old) == Drift(now_optional=("data[].id",))
 
 
+@pytest.mark.parametrize(
+    ("pinned", "sent", "expected"),
+    [
+        (T.DATE, 1714550400, "~ data[].id: date -> integer"),
+        (T.TEXT, {"value": 1}, "~ data[].id: text -> object"),
+        (T.INTEGER, 1.5, "~ data[].id: integer -> number"),
+    ],
+)
+def test_a_pinned_type_still_reports_a_type_it_cannot_hold(
+    pinned: T, sent: object, expected: str
+) -> None:
+    """Pinning keeps the type the user chose, but a server that now sends something else
+    is real drift; initializing again then learns the new type."""
+    old = infer_shape(OLD).set_type("data[].id", pinned)
+    new = json.loads(json.dumps(OLD))
+    for item in new["data"]:
+        item["id"] = sent
+    assert expected in format_drift(drift_of(new, old))
+    kept = reconcile(old, infer_shape(new)).get("data[].id")
+    assert kept is not None and kept.type is not pinned and not kept.pinned
+
+
+def test_a_pinned_type_holds_what_it_reads() -> None:
+    """Text holds numbers (ids read as text), a number integers, a date the text it is sent
+    as: none of these is drift, and the pin stays."""
+    for pinned, sent in ((T.TEXT, 7), (T.NUMBER, 7), (T.DATE, "01/05/2024"), (T.ANY, True)):
+        old = infer_shape(OLD).set_type("data[].id", pinned)
+        new = json.loads(json.dumps(OLD))
+        for item in new["data"]:
+            item["id"] = sent
+        assert drift_of(new, old).is_empty, pinned
+        assert reconcile(old, infer_shape(new)).get("data[].id") == old.get("data[].id")
+
+
 def test_only_nulls_and_empty_lists_are_not_drift_of_type_or_fields() -> None:
     old = infer_shape({"birthday": "1990-01-01", "tags": [{"name": "a"}], "address": {"c": "x"}})
     drift = diff_shapes(old, infer_shape({"birthday": None, "tags": [], "address": None}))

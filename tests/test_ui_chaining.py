@@ -7,6 +7,7 @@ data call again without asking, and refuses an action call.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from workbench.ui.app import WorkbenchApp
 from workbench.ui.dialogs.choice import ChoiceScreen
 from workbench.ui.dialogs.help import HelpScreen
 from workbench.ui.screens.main import MainScreen
+from workbench.ui.widgets.body_view import BodyView
 from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.parameter_table import ParameterRow
 
@@ -138,17 +140,40 @@ async def test_a_new_parameter_is_named_after_the_key_or_as_typed(
         assert getattr(chained, "source", None) == source
 
 
-async def test_a_wrapped_response_chains_from_its_body(workspace: Path, demo_url: str) -> None:
-    """With include_errors and capture_headers the tree shows the body, and the data holds it
-    under `body`: the path chained is the data's."""
+async def test_a_wrapped_response_shows_and_chains_its_data(workspace: Path, demo_url: str) -> None:
+    """With include_errors and capture_headers the JSON tab shows the call's data (status,
+    headers, body): the path copied is the one chained, and the status can be chained too.
+    The Body tab keeps the body as received."""
     app = open_app(workspace, demo_url, on="Demo/Find user")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await send(pilot, app)  # 404, kept as data
-        await use_value(pilot, app, "status")
+        view = main_screen(app).response_view
+        tree = view.query_one(JsonTree)
+        keys = [str(node.label).split(":")[0] for node in tree.root.children]
+        assert keys == ["status_code", "has_error", "message", "headers", "body"]
+        body = view.query_one("#response-body", BodyView).document
+        assert body is not None and json.loads(body.text) == {
+            "error": "user 999 not found",
+            "status": 404,
+        }
+
+        tree.focus()
+        tree.select_path(("body", "error"))
+        await pilot.press("c")
+        assert app.clipboard == "body.error"
+
+        await use_value(pilot, app, "body", "status")
         await pick(pilot, app, "get user (versioned)")
         await pick(pilot, app, "id")
         chained = parameter(app, "Get user (versioned)", "id")
         assert getattr(chained, "source", None) == ValueSource("Find user", "body.status")
+
+        await select(pilot, app, "Demo/Find user")
+        await use_value(pilot, app, "status_code")
+        await pick(pilot, app, "rename user")
+        await pick(pilot, app, "id")
+        chained = parameter(app, "Rename user", "id")
+        assert getattr(chained, "source", None) == ValueSource("Find user", "status_code")
 
 
 async def test_an_action_response_is_no_source(

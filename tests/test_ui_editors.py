@@ -498,7 +498,9 @@ async def test_every_method_gets_a_form_from_its_declaration(method: str) -> Non
         assert editor.to_model() == provider
 
 
-async def test_a_multiline_private_value_keeps_its_lines_when_pasted() -> None:
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r"])
+async def test_a_multiline_private_value_keeps_its_lines_when_pasted(line_break: str) -> None:
+    """Whichever line breaks the terminal pastes (often CR), the value keeps LF ones."""
     address = SecretAddress("P", "auth.private_key")
     pem = "-----BEGIN KEY-----\nabc\n-----END KEY-----\n"
     private = PrivateInput(
@@ -508,7 +510,7 @@ async def test_a_multiline_private_value_keeps_its_lines_when_pasted() -> None:
     async with app.run_test(size=SIZE) as pilot:
         private.focus()
         await pilot.pause()
-        private.post_message(events.Paste(pem))
+        private.post_message(events.Paste(pem.replace("\n", line_break)))
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()

@@ -27,6 +27,7 @@ from workbench.core.sending.large_bodies import (
     release_discarded,
 )
 from workbench.core.shape import path_text
+from workbench.core.shape.json_path import BinaryBody
 from workbench.core.workspace.model import ResponseType
 from workbench.ui.response_model import pretty_json, search_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument, find_text
@@ -432,6 +433,32 @@ async def test_binary_body_shows_a_hex_preview() -> None:
         assert "more bytes not shown" in body.text
         note = str(app.query_one("#response-note", Static).content)
         assert "binary" in note and not app.query_one(JsonTree).display
+
+
+async def test_wrapped_data_is_shown_whatever_the_body() -> None:
+    """A call whose options wrap the body: the JSON tab shows its data (a binary body as its
+    description) with no note about the body, and stays in front; the Body tab has the hex."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        exchange = make_exchange(bytes(range(256)), content_type="image/png")
+        data = {"headers": {"content-type": "image/png"}, "body": BinaryBody("image/png", 256)}
+        view = app.query_one(ResponseView)
+        view.show_exchange(
+            exchange,
+            environment="development",
+            response_type=ResponseType.BINARY,
+            wrapped_data=data,
+        )
+        await settle(pilot, app)
+        tree = app.query_one(JsonTree)
+        assert tree.display and not app.query_one("#response-note", Static).display
+        assert app.query_one(TabbedContent).active == "tab-json"
+        assert str(node_at(tree, "body").label) == "body: image/png, 256 bytes"
+        tree.select_path(("headers", "content-type"))
+        await pilot.pause()
+        assert last_selected(app) == ("headers['content-type']", "image/png")
+        body = app.query_one("#response-body", BodyView).document
+        assert body is not None and "00000000  00 01 02 03" in body.text
 
 
 async def test_xml_goes_to_the_body_tab() -> None:

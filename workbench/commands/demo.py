@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from workbench.commands.exit_codes import ExitCode
 
 if TYPE_CHECKING:
+    from workbench.demo.credentials import DemoCredentials
     from workbench.demo.server import DemoServer
 
 DEMO_WORKSPACE = Path("workspaces") / "demo.toml"
@@ -33,7 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "echo, any status, slow, large JSON, binary, XML and text endpoints, a versioned user "
         "whose response shape changes with --api-version, and one endpoint per "
         "authentication method. A second, HTTPS port requires a client certificate. "
-        f"The random credentials of this run are stored for {AUTH_WORKSPACE}.",
+        f"Its random credentials (made on the first run, shared by every demo server) are "
+        f"stored for {AUTH_WORKSPACE}.",
     )
     server.add_argument(
         "--port",
@@ -71,7 +73,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="start the demo API on a free port and open the TUI on the demo workspace",
         description="Start the demo API on a free port. On a terminal, this opens the TUI on "
         f"{DEMO_WORKSPACE} with every call sent to it. Otherwise (output piped) it also starts "
-        f"the client-certificate HTTPS port, stores the credentials {AUTH_WORKSPACE} needs, "
+        f"the client-certificate HTTPS port, stores the (shared) credentials {AUTH_WORKSPACE} "
+        "needs, "
         "prints how to call both workspaces, and serves until Ctrl+C.",
     )
     demo.set_defaults(handler=_demo)
@@ -102,6 +105,7 @@ def _port(text: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from workbench.demo.server import serve_forever
 
+    credentials = _shared_credentials()
     try:
         serve_forever(
             args.host,
@@ -109,7 +113,8 @@ def _serve(args: argparse.Namespace) -> int:
             tls_port=args.tls_port,
             token_lifetime=args.token_lifetime,
             api_version=args.api_version,
-            on_ready=_store_credentials,
+            credentials=credentials,
+            on_ready=lambda server: _say_stored(credentials),
         )
     except OSError as error:
         return _cannot_listen(f"{args.host}:{args.port}", error)
@@ -126,23 +131,30 @@ def _cannot_listen(where: str, error: OSError) -> int:
     return ExitCode.NOT_SENT
 
 
-def _store_credentials(server: DemoServer) -> None:
-    """Put this run's random credentials in the secret store; never print them."""
+def _shared_credentials() -> DemoCredentials | None:
+    """The credentials every demo server of this user shares, stored for the auth workspace
+    (`shared_demo_credentials`); None, saying why, when the secret store cannot hold them."""
     from workbench.core.errors import SecretStoreError
     from workbench.core.secrets import SecretStore
-    from workbench.demo.credentials import store_demo_credentials
+    from workbench.demo.credentials import shared_demo_credentials
 
     try:
-        store_demo_credentials(server.credentials, SecretStore())
+        return shared_demo_credentials(SecretStore())
     except SecretStoreError as error:
-        # The API still runs; only the example auth workspace lacks its values.
+        # The API still runs, with credentials of its own; only the example auth
+        # workspace lacks its values.
         print(f"Demo credentials not stored: {error}", file=sys.stderr, flush=True)
-        return
-    print(
-        f"Demo credentials stored in the secret store for {AUTH_WORKSPACE.as_posix()}",
-        file=sys.stderr,
-        flush=True,
-    )
+        return None
+
+
+def _say_stored(credentials: DemoCredentials | None) -> None:
+    """Say, once the server listens, that its credentials are in the store; never print them."""
+    if credentials is not None:
+        print(
+            f"Demo credentials stored in the secret store for {AUTH_WORKSPACE.as_posix()}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def demo_workspace_path() -> Path | None:
@@ -164,8 +176,10 @@ def _demo(args: argparse.Namespace) -> int:
     if sys.stdin.isatty() and sys.stdout.isatty():
         return _open_tui(workspace)
 
+    credentials = _shared_credentials()
+
     def show_how_to_call(server: DemoServer) -> None:
-        _store_credentials(server)
+        _say_stored(credentials)
         quoted = shlex.quote(str(workspace))
         print(
             f"Try:\n  workbench run {quoted} 'Demo/List users' --base-url {server.base_url}\n"
@@ -175,7 +189,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
 
     try:
-        serve_forever(port=0, tls_port=0, on_ready=show_how_to_call)
+        serve_forever(port=0, tls_port=0, credentials=credentials, on_ready=show_how_to_call)
     except OSError as error:
         return _cannot_listen("a free loopback port", error)
     print("Demo API stopped.", file=sys.stderr)

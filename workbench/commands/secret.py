@@ -26,6 +26,7 @@ from workbench.core.secrets import (
     environment_variable,
     private_values,
     shown_origin,
+    token_caches,
 )
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Workspace
@@ -128,18 +129,32 @@ def _list(args: argparse.Namespace) -> int:
         name = str(value.address)
         environments = stored.pop(name, [])
         if environments:
-            state = "set for " + ", ".join(
-                "all environments" if e == "*" else e for e in environments
-            )
+            state = "set for " + _environments(environments)
         elif environment_variable(value.address) in resolver.environ:
             state = f"from ${environment_variable(value.address)}"
         else:
             state = "optional, not set" if value.optional else "NOT SET"
-        # Names come from workspace files, which may hold escape sequences.
-        print("\t".join(visible(part) for part in (name, state, f"({value.description})")))
+        _print_line(name, state, value.description)
+    for value in token_caches(workspace):
+        # Tokens are stored by workbench as it obtains them: listed only when cached.
+        if environments := stored.pop(str(value.address), []):
+            _print_line(
+                str(value.address),
+                "token cached for " + _environments(environments),
+                value.description,
+            )
     for name in stored:
         print(f"{visible(name)}\tstored, but the workspace no longer uses it")
     return 0
+
+
+def _environments(environments: list[str]) -> str:
+    return ", ".join("all environments" if e == "*" else e for e in environments)
+
+
+def _print_line(name: str, state: str, description: str) -> None:
+    # Names come from workspace files, which may hold escape sequences.
+    print("\t".join(visible(part) for part in (name, state, f"({description})")))
 
 
 def _delete(args: argparse.Namespace) -> int:

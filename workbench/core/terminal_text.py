@@ -5,6 +5,9 @@ phrase, a header or a body may hold escape sequences that would move the cursor,
 window or rewrite the screen. Everything such text shows passes `visible` first, which
 replaces each control character with a visible escape (`\\x1b`, `\\x07`, `\\u202e`...), so the
 user sees that it was there without the terminal acting on it.
+
+Text coming the other way, pasted into the terminal, has its line breaks made plain
+(`plain_line_breaks`).
 """
 
 from __future__ import annotations
@@ -39,3 +42,12 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 def has_control(text: str) -> bool:
     """Whether `visible` would change `text` (its one-line form)."""
     return _CONTROL_NO_NEWLINES.search(text) is not None
+
+
+def plain_line_breaks(text: str) -> str:
+    """`text` with each CR LF and lone CR as LF.
+
+    Terminals paste line breaks as CR (and files from Windows have CR LF); PEM readers
+    (OpenSSL's) take only LF, so a pasted key or certificate would be refused.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,19 +1,23 @@
-"""The demo API's credentials: random per server, so no secret is ever written in the source tree.
+"""The demo API's credentials: random, so no secret is ever written in the source tree.
 
 One `DemoCredentials` holds every key the auth endpoints check: API keys, the
 demo user's passwords, the OAuth client secret, an RSA key pair for JWTs and a
 small PKI (a CA, a server certificate for 127.0.0.1/localhost and a client
 certificate) for the HTTPS port that requires client certificates.
 `store_demo_credentials` copies the private values into the secret store for
-the example workspace `workspaces/auth.toml`.
+the example workspace `workspaces/auth.toml`. The demo commands use
+`shared_demo_credentials`: made once and kept in the secret store, so every demo
+server a user runs, several at once too, accepts what the store holds for
+`workspaces/auth.toml` (tests give each server its own).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 from cryptography import x509
@@ -32,8 +36,13 @@ CLIENT_ID = "workbench-demo"
 JWT_ISSUER = "workbench-demo@demo.iam.example"
 CLIENT_CERT_NAME = "workbench-demo-client"
 
-# Long enough for a demo server left running for weeks; the PKI is new on every start anyway.
+DEMO_SERVER_ID = "workbench-demo-server"
+"""Where the secret store keeps the demo API's own credentials (no workspace has this id)."""
+
+# Long enough for a demo server left running for weeks; shared credentials whose
+# certificates expire within RENEW_DAYS are made anew when a demo server starts.
 CERTIFICATE_DAYS = 365
+RENEW_DAYS = 7
 
 
 @dataclass(frozen=True, repr=False)
@@ -117,8 +126,58 @@ class DemoCredentials:
             ("Client certificate", "auth.ca_bundle", self.ca_pem),
         ]
 
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> DemoCredentials | None:
+        """Credentials as `to_json` wrote them; None for anything else."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        names = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or set(data) != names:
+            return None
+        if not all(isinstance(value, str) for value in data.values()):
+            return None
+        return cls(**data)
+
+    def expire_within(self, days: int) -> bool:
+        """Whether a certificate expires within `days` (or cannot be read)."""
+        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+        try:
+            return any(
+                x509.load_pem_x509_certificate(pem.encode("ascii")).not_valid_after_utc < deadline
+                for pem in (self.ca_pem, self.server_certificate_pem, self.client_certificate_pem)
+            )
+        except ValueError:
+            return True
+
     def __repr__(self) -> str:
         return "DemoCredentials(<random values hidden>)"
+
+
+def shared_demo_credentials(store: SecretStore) -> DemoCredentials:
+    """The credentials of the user's demo servers, made on first use and kept in `store`,
+    with the private values of `workspaces/auth.toml` stored (again) from them.
+
+    Shared, because `workspaces/auth.toml` has one set of values: a second demo server
+    with credentials of its own would replace the first one's, and the first would refuse
+    every call. Under the store's lock, so two servers starting together agree.
+    SecretStoreError when the store cannot be read or written.
+    """
+    from workbench.core.secrets import SecretAddress
+
+    address = SecretAddress("Demo API", "credentials")
+    with store.locked():
+        stored = store.values(DEMO_SERVER_ID).get(str(address), {}).get("*")
+        credentials = DemoCredentials.from_json(stored) if stored else None
+        if credentials is None or credentials.expire_within(RENEW_DAYS):
+            credentials = DemoCredentials.generate()
+            store.set(DEMO_SERVER_ID, address, credentials.to_json())
+        store_demo_credentials(credentials, store)
+    return credentials
 
 
 def store_demo_credentials(credentials: DemoCredentials, store: SecretStore) -> None:

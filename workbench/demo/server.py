@@ -1,9 +1,10 @@
 """Run the demo API: `DemoServer` in a background thread (tests), `serve_forever` for the CLI.
 
 The routes come from the `routes_*` modules listed in ROUTE_MODULES; each has
-a `register(router)` function. Every server has its own random credentials;
-its HTTPS companion (`start_tls_companion`) serves the same API, state and
-credentials on a second port that requires a client certificate.
+a `register(router)` function. Every server has random credentials (its own, or
+the ones the demo commands share); its HTTPS companion (`start_tls_companion`)
+serves the same API, state and credentials on a second port that requires a
+client certificate.
 """
 
 from __future__ import annotations
@@ -183,6 +184,7 @@ def serve_forever(
     tls_port: int | None = None,
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
     api_version: int = 1,
+    credentials: DemoCredentials | None = None,
     on_ready: Callable[[DemoServer], None] | None = None,
     verbose: bool = False,
 ) -> None:
@@ -190,11 +192,16 @@ def serve_forever(
 
     With `tls_port`, the client-certificate HTTPS companion runs too; if its
     port is taken the HTTP API still runs and stderr says why HTTPS does not.
-    `on_ready(server)` runs once the servers listen (the CLI stores the
-    credentials there). `api_version`: see `DemoServer`.
+    `on_ready(server)` runs once the servers listen (the CLI says there that the
+    credentials are stored). `credentials`, `api_version`: see `DemoServer`.
     """
     with DemoServer(
-        host, port, token_lifetime=token_lifetime, api_version=api_version, verbose=verbose
+        host,
+        port,
+        credentials=credentials,
+        token_lifetime=token_lifetime,
+        api_version=api_version,
+        verbose=verbose,
     ) as server:
         announce(f"Demo API listening on {server.base_url} (Ctrl+C to stop)")
         if tls_port is not None:

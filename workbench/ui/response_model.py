@@ -38,8 +38,13 @@ def pretty_json(value: object, is_cancelled: IsCancelled = never) -> str:
 
 
 def scalar_text(value: object) -> str:
-    """A non-container value as JSON writes it (texts without quotes)."""
-    return value if isinstance(value, str) else json.dumps(value)
+    """A non-container value as JSON writes it (texts without quotes); a value JSON has no
+    form for (a binary body in a call's data) as its description."""
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return str(value)
 
 
 def search_json(
@@ -87,7 +92,9 @@ def preview(value: object, limit: int = 60) -> tuple[str, str]:
         return "null", "null"
     if isinstance(value, bool):
         return "boolean", scalar_text(value)
-    return "number", scalar_text(value)
+    if isinstance(value, int | float):
+        return "number", scalar_text(value)
+    return "string", scalar_text(value)  # a binary body in a call's data: its description
 
 
 def count_text(count: int, noun: str) -> str:

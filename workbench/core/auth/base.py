@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from workbench.core.secrets.store import Secret
+from workbench.core.terminal_text import plain_line_breaks
 
 if TYPE_CHECKING:
     from workbench.core.auth.tokens import Token, TokenFlow
@@ -86,3 +87,12 @@ def text_setting(settings: ResolvedSettings, name: str) -> str:
     """A plain (non-private) setting as text; "" when absent."""
     value = settings.get(name, "")
     return value.reveal() if isinstance(value, Secret) else value
+
+
+def pem_setting(settings: ResolvedSettings, name: str) -> str:
+    """A PEM setting's text, with the line breaks PEM readers take ("" when absent).
+
+    Read here rather than only when stored: a value pasted before, or set from a file
+    with CR LF line breaks, works too.
+    """
+    return plain_line_breaks(text_setting(settings, name))

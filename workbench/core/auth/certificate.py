@@ -14,7 +14,7 @@ from workbench.core.auth.base import (
     AuthSetting,
     ResolvedSettings,
     no_additions,
-    text_setting,
+    pem_setting,
 )
 from workbench.core.secrets.store import Secret
 
@@ -28,9 +28,9 @@ def _transport(settings: ResolvedSettings) -> TransportConfig:
 
     passphrase = settings.get("passphrase")
     return TransportConfig(
-        ca_pem=text_setting(settings, "ca_bundle") or None,
-        client_cert_pem=text_setting(settings, "certificate"),
-        client_key_pem=Secret(text_setting(settings, "private_key")),
+        ca_pem=pem_setting(settings, "ca_bundle") or None,
+        client_cert_pem=pem_setting(settings, "certificate"),
+        client_key_pem=Secret(pem_setting(settings, "private_key")),
         client_key_password=passphrase if isinstance(passphrase, Secret) else None,
     )
 

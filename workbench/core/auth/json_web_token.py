@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.core.auth import oauth, tokens
-from workbench.core.auth.base import AuthMethod, AuthSetting, ResolvedSettings, text_setting
+from workbench.core.auth.base import (
+    AuthMethod,
+    AuthSetting,
+    ResolvedSettings,
+    pem_setting,
+    text_setting,
+)
 from workbench.core.auth.setting_values import choice
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError, RequestBuildError
@@ -97,7 +103,7 @@ class JwtFlow:
 
     async def obtain(self, context: TokenContext) -> Token:
         settings = context.settings
-        key = signing_key(text_setting(settings, "private_key"))
+        key = signing_key(pem_setting(settings, "private_key"))
         token_url = context.endpoint("token_url") if "token_url" in settings else key.token_url
         mode = choice(settings, MODE, LABEL)
         if mode == "exchange" and not token_url:

@@ -35,7 +35,7 @@ class ChainSource:
     document: WorkspaceDocument
     provider: str
     call: str
-    path: str  # into the call's data, which wraps the body with include_errors/capture_headers
+    path: str  # into the call's data (which wraps the body with include_errors/capture_headers)
     environment: str
 
     @property
@@ -51,7 +51,7 @@ class ChainSource:
 def chain_source(
     shown: tuple[WorkspaceDocument, CallResult] | None, path: JsonPath | None
 ) -> ChainSource | str:
-    """The source for the value at `path` of the shown body, or why it cannot be one."""
+    """The source for the value at `path` of the shown data, or why it cannot be one."""
     if shown is None:
         return "No response to take a value from: send a data call, then press u on a value."
     document, result = shown
@@ -69,9 +69,7 @@ def chain_source(
         )
     if not result.has_data:
         return f"{name}'s response has no data to take a value from: {result.data_error}"
-    options = result.call.options
-    wrapped = (options.include_errors or options.capture_headers) and isinstance(result.data, dict)
-    data_path = path_text(("body", *path) if wrapped else path)
+    data_path = path_text(path)  # the JSON tab shows the call's data, wrapped or not
     try:
         lookup(result.data, data_path)
     except PathError as error:
@@ -92,7 +90,7 @@ class ChainFlow:
         self.desk = desk
 
     async def use_value(self, path: JsonPath | None) -> None:
-        """Start from the value at `path` of the shown body (None: no value under the cursor)."""
+        """Start from the value at `path` of the shown data (None: no value under the cursor)."""
         desk = self.desk
         source = chain_source(desk.shown_answer, path)
         if isinstance(source, str):

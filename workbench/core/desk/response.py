@@ -67,6 +67,13 @@ class Answered:
         return self.result.call.response_type
 
     @property
+    def wrapped_data(self) -> object:
+        """The call's data when its options wrap the body (status, headers and `body`), which
+        the JSON tab shows: its paths are then the ones chaining and the shape use, and the
+        status and headers can be chained too. `UNPARSED` when the data is the body itself."""
+        return self.result.data if self.result.wraps_body else UNPARSED
+
+    @property
     def parsed_json(self) -> object:
         """The body as the session parsed it into data, when it parsed it as JSON; otherwise
         `UNPARSED`."""

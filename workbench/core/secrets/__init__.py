@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         PrivateValue as PrivateValue,
         addresses_in_use as addresses_in_use,
         private_values as private_values,
+        token_caches as token_caches,
     )
     from workbench.core.secrets.scan import (
         Finding as Finding,
@@ -71,6 +72,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "PrivateValue",
             "addresses_in_use",
             "private_values",
+            "token_caches",
         ),
         "scan": (
             "Finding",

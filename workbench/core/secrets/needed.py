@@ -38,6 +38,19 @@ def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
     )
 
 
+def token_caches(workspace: Workspace) -> Iterator[PrivateValue]:
+    """Where each provider whose method obtains tokens keeps them (`auth.tokens`): values
+    workbench stores and renews itself, not ones the user sets."""
+    for provider in workspace.providers:
+        method = auth.method(provider.auth.method)
+        if method is not None and method.token_flow is not None:
+            yield PrivateValue(
+                SecretAddress.token(provider.name),
+                f"{method.label}: token, obtained again when needed",
+                optional=True,
+            )
+
+
 def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:
     """The private values of one provider: authentication, shared and per-call ones."""
     method = auth.method(provider.auth.method)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from workbench.core.sending.exchange import FailureKind, SentRequest
+from workbench.core.sending.url import scheme_problem
 
 # What sending can raise when the network or the peer fails. httpcore lets an
 # ssl.SSLError raised while *reading* through unwrapped: with TLS 1.3 that is
@@ -56,6 +57,10 @@ def describe_transport_error(
             "Raise the call's timeout option (or `timeout` in your config file), or check "
             "that the server is up."
         )
+    if isinstance(error, httpx.UnsupportedProtocol):
+        # Raised before connecting (a token URL; a redirect's Location, where httpx's own
+        # words name the scheme): nothing was sent, no connection was closed.
+        return FailureKind.PROTOCOL, f"Nothing was sent. {scheme_problem(sent.url) or error}"
     tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
     if tls_error is not None or "SSL" in str(error):
         return FailureKind.TLS, _describe_tls_error(where, tls_error, error)

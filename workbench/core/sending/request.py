@@ -33,7 +33,7 @@ from workbench.core.secrets.store import (
 from workbench.core.sending.body import Body, Field, UploadCheck, UploadFile, encode_body
 from workbench.core.sending.exchange import SentRequest
 from workbench.core.sending.template import body_placeholders, fill_url, url_placeholders
-from workbench.core.sending.url import append_query, is_absolute, join
+from workbench.core.sending.url import append_query, is_absolute, join, scheme_problem
 from workbench.core.workspace.model import (
     QUERY_METHODS,
     BodyType,
@@ -439,6 +439,12 @@ class _Builder:
     # -- URL ----------------------------------------------------------------------------------
 
     def _url_template(self, base_url: str | None) -> str:
+        url = self._joined_url(base_url)
+        if problem := scheme_problem(url):
+            raise RequestBuildError(f"Call '{self.call.name}': {problem}")
+        return url
+
+    def _joined_url(self, base_url: str | None) -> str:
         url = self.call.url.strip()
         if is_absolute(url):
             return url

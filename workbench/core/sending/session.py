@@ -68,15 +68,21 @@ class CallResult:
         return full_name(self.provider, self.call)
 
     @property
+    def wraps_body(self) -> bool:
+        """Whether `data` is the body wrapped in an object by the call's options (status,
+        headers and `body`: see `response_data`), not the body itself."""
+        options = self.call.options
+        wrapping = options.include_errors or options.capture_headers
+        return self.has_data and wrapping and isinstance(self.data, dict)
+
+    @property
     def body_data(self) -> object:
         """The body's part of `data`: `data` itself unless the call's options wrapped it (see
         `response_data`). None when there is no data, as for an empty body."""
         if not self.has_data:
             return None
-        options = self.call.options
-        if (options.include_errors or options.capture_headers) and isinstance(self.data, dict):
-            return self.data.get("body")
-        return self.data
+        data = self.data
+        return data.get("body") if self.wraps_body and isinstance(data, dict) else data
 
 
 @dataclass

@@ -7,11 +7,24 @@ from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SENDABLE_SCHEMES = ("http", "https")
 
 
 def is_absolute(url: str) -> bool:
     """Whether `url` starts with a scheme, like `https://`."""
     return _SCHEME.match(url) is not None
+
+
+def scheme_problem(url: str) -> str | None:
+    """Why `url` cannot be sent when its scheme is not HTTP(S) (a typo like `htp://`); else None.
+
+    httpx refuses such a URL only when sending, with an error that reads like a broken
+    connection; said up front, the user sees the typo.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in _SENDABLE_SCHEMES:
+        return None
+    return f"The URL {url} has the scheme '{scheme}'; use http:// or https://."
 
 
 def join(base: str, url: str) -> str:

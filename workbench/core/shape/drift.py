@@ -1,11 +1,11 @@
 """Initialize again: keep the user's choices (`reconcile`) and report drift (`diff_shapes`).
 
 Initializing again learns a fresh shape and `reconcile(saved, fresh)` keeps
-the user's choices (exclusions, pinned types) for every field still there; a
-fresh answer that shows a field only as null, or a list only empty, tells
-nothing about its type or items, so what the saved shape knew about them is
-kept. `diff_shapes` reports the drift between two shapes on the same terms,
-`format_drift` puts it in lines for people.
+the user's choices (exclusions, pinned types that still hold what the server
+sends) for every field still there; a fresh answer that shows a field only as
+null, or a list only empty, tells nothing about its type or items, so what the
+saved shape knew about them is kept. `diff_shapes` reports the drift between
+two shapes on the same terms, `format_drift` puts it in lines for people.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ def reconcile(saved: Shape, fresh: Shape) -> Shape:
     `fresh` cannot tell.
 
     Kept from `saved` for every field `fresh` still has: exclusions and pinned
-    types. A field `fresh` saw only as null keeps its saved type (now
-    nullable) and its saved fields; a list `fresh` saw only empty keeps its
-    saved item fields. Everything else (optional, nullable, new and gone
-    fields, types) is as `fresh` learned it.
+    types, as long as the pinned type can hold what the server now sends (else the
+    server really changed the type: the learned one replaces the pin). A field `fresh`
+    saw only as null keeps its saved type (now nullable) and its saved fields; a list
+    `fresh` saw only empty keeps its saved item fields. Everything else (optional,
+    nullable, new and gone fields, types) is as `fresh` learned it.
     """
     fields: list[Field] = []
     for learned in fresh:
@@ -33,14 +34,15 @@ def reconcile(saved: Shape, fresh: Shape) -> Shape:
             fields.append(learned)
             continue
         only_null = learned.type is FieldType.NULL and known.type is not FieldType.NULL
-        kept_type = known.type if only_null or known.pinned else learned.type
+        pinned = known.pinned and (only_null or _pin_holds(known.type, learned.type))
+        kept_type = known.type if only_null or pinned else learned.type
         fields.append(
             replace(
                 learned,
                 type=kept_type,
                 nullable=learned.nullable or only_null,
                 excluded=known.excluded,
-                pinned=known.pinned,
+                pinned=pinned,
             )
         )
         items = learned.path + "[]"
@@ -49,6 +51,28 @@ def reconcile(saved: Shape, fresh: Shape) -> Shape:
         elif learned.type is FieldType.LIST and items not in fresh:
             fields.extend(f for f in saved if f.path == items or is_within(f.path, items))
     return Shape(tuple(fields))
+
+
+# Types sent as JSON strings, which a user may read as one another (a date the inference
+# did not recognise, a text that holds JSON), and the scalars a pinned text can hold.
+_STRINGS = frozenset((FieldType.TEXT, FieldType.DATE, FieldType.DATE_TIME, FieldType.JSON_TEXT))
+_SCALARS = _STRINGS | {FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN}
+
+
+def _pin_holds(pinned: FieldType, learned: FieldType) -> bool:
+    """Whether values the server sends as `learned` still read as the user's `pinned` type.
+
+    The shape does not record what the server sent when the type was pinned, so a real
+    change is one the pin cannot hold: text holds any scalar (ids read as text), a number
+    an integer, a date or JSON text any string; anything else is a change of type.
+    """
+    if pinned is learned or pinned is FieldType.ANY:
+        return True
+    if pinned is FieldType.TEXT:
+        return learned in _SCALARS
+    if pinned in _STRINGS:
+        return learned in _STRINGS
+    return pinned is FieldType.NUMBER and learned is FieldType.INTEGER
 
 
 @dataclass(frozen=True)
@@ -92,7 +116,8 @@ def diff_shapes(old: Shape, new: Shape) -> Drift:
 
     Compared as `reconcile(old, new)` would keep it, so the drift is exactly
     what initializing again changes: excluded fields (and what is in them)
-    are ignored, pinned types never change, and a field seen only as null or
+    are ignored, pinned types change only when they cannot hold what the server now
+    sends, and a field seen only as null or
     a list seen only empty is not a change of type or a loss of fields.
     """
     merged = reconcile(old, new)

@@ -323,6 +323,7 @@ class MainScreen(Screen[None]):
                 environment=state.environment,
                 response_type=state.response_type,
                 parsed_json=state.parsed_json,
+                wrapped_data=state.wrapped_data,
                 view=kept[1] if kept and kept[0]() is state else None,
             )
         elif isinstance(state, Cancelled):

@@ -20,6 +20,7 @@ from textual.widgets import Input
 
 from workbench.core.desk import PrivateValueAccess
 from workbench.core.secrets import MASK, Secret, SecretAddress
+from workbench.core.terminal_text import plain_line_breaks
 
 
 class PrivateValueStored(Message):
@@ -118,11 +119,12 @@ class PrivateInput(Input):
         self._store_and_mask()
 
     def _on_paste(self, event: events.Paste) -> None:
-        # `Input` keeps only the first line of a paste; a PEM key needs all of them.
+        # `Input` keeps only the first line of a paste; a PEM key needs all of them, with
+        # the LF line breaks PEM readers take (terminals paste CR).
         if self._multiline and event.text:
             event.prevent_default()
             event.stop()
-            self.insert_text_at_cursor(event.text)
+            self.insert_text_at_cursor(plain_line_breaks(event.text))
 
     @property
     def _value(self) -> Text:

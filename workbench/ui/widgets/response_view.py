@@ -154,11 +154,15 @@ class ResponseView(Widget):
         environment: str,
         response_type: ResponseType,
         parsed_json: object = UNPARSED,
+        wrapped_data: object = UNPARSED,
         view: ShownView | None = None,
     ) -> None:
         """Show an answer; `parsed_json` is its body already parsed as JSON (by the session,
-        which reads every answer into data), so that a big body is not parsed twice. `view`:
-        how the user left this answer before (its tab, the JSON tree's nodes and scroll)."""
+        which reads every answer into data), so that a big body is not parsed twice.
+        `wrapped_data`: the call's data when its options wrap the body (status, headers,
+        body); the JSON tab shows it instead of the body, so that its paths are the data's
+        (chaining, the shape), whatever the body is. `view`: how the user left this answer
+        before (its tab, the JSON tree's nodes and scroll)."""
         self._start_over("Reading the response…")
         self._restoring = view
         if view is not None:
@@ -168,7 +172,9 @@ class ResponseView(Widget):
         self.query_one(StatusLine).show_exchange(exchange, environment)
         self._headers = exchange.headers
         self._show_headers()
-        self._prepare(exchange, response_type, parsed_json, self._masker, self._generation)
+        self._prepare(
+            exchange, response_type, parsed_json, wrapped_data, self._masker, self._generation
+        )
 
     def show_problem(self, message: str) -> None:
         """The call was not sent, for the reason `message`. A response shown before stays in
@@ -349,16 +355,25 @@ class ResponseView(Widget):
         exchange: Exchange,
         response_type: ResponseType,
         parsed: object,
+        wrapped: object,
         masker: Masker,
         generation: int,
     ) -> None:
+        """Prepare the tabs in this thread. The JSON tab shows `wrapped` data when there is
+        some, whatever the body is, without notes about the body; otherwise the body parsed
+        as JSON, or a note saying why there is none (and the Body tab comes forward)."""
         worker = get_current_worker()
+        shows_data = wrapped is not UNPARSED
 
         def cancelled() -> bool:
             return worker.is_cancelled
 
         def deliver(apply: Callable[..., None], *args: Any) -> None:
             self.post_message(self._Prepared(generation, partial(apply, *args)))
+
+        def noted(note: str) -> str:
+            """The JSON tab's note about the body: none while the tab shows the data."""
+            return "" if shows_data else note
 
         def documents(text: str) -> tuple[TextDocument, TextDocument | None]:
             """`text` masked, and as received when that differs (None when it does not)."""
@@ -369,10 +384,12 @@ class ResponseView(Widget):
         try:
             sent = request_text(exchange.request) + redirects_text(exchange)
             deliver(self._show_request, TextDocument.from_text(sent))
+            if shows_data:
+                deliver(self._show_json, wrapped)
             body, media_type = exchange.body, exchange.content_type
             if not body:
                 note = "Nothing was received." if exchange.status is None else "The body is empty."
-                deliver(self._show_plain, note, TextDocument.from_text(""), "empty")
+                deliver(self._show_plain, noted(note), TextDocument.from_text(""), "empty")
                 return
             if is_binary(body, media_type, response_type):
                 summary = f"{media_type or 'binary data'}, {format_size(len(body))}"
@@ -381,27 +398,29 @@ class ResponseView(Widget):
                 dump = TextDocument.from_text(head + hex_dump(masked))
                 revealed = None if masked == body else TextDocument.from_text(head + hex_dump(body))
                 note = f"The body is binary ({summary}): the Body tab shows its first bytes in hex."
-                deliver(self._show_plain, note, dump, "binary", True, revealed)
+                deliver(self._show_plain, noted(note), dump, "binary", not shows_data, revealed)
                 return
             text = decode_text(body, charset_of(exchange.header("content-type")))
             raw, raw_revealed = documents(text)
             if not expects_json(media_type, response_type):
                 kind = media_type or response_type.value
                 note = f"The body is {kind}, not JSON: see the Body tab."
-                deliver(self._show_plain, note, raw, kind, True, raw_revealed)
+                deliver(self._show_plain, noted(note), raw, kind, not shows_data, raw_revealed)
                 return
-            deliver(self._show_raw_json, raw, raw_revealed)
+            deliver(self._show_raw_json, noted("Parsing the JSON…"), raw, raw_revealed)
             if parsed is UNPARSED:
                 # Small documents need no care from the GC (and should not wait for it).
                 with long_lived_data() if len(body) >= LARGE_BODY else nullcontext():
                     parsed = parse_json(text, cancelled)
-            deliver(self._show_json, parsed)
+            if not shows_data:
+                deliver(self._show_json, parsed)
             deliver(self._show_pretty, *documents(pretty_json(parsed, cancelled)))
         except Abandoned:
             return
         except (json.JSONDecodeError, RecursionError) as error:
             reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
-            deliver(self._show_invalid_json, f"The body is not valid JSON ({reason}).")
+            note = f"The body is not valid JSON ({reason}). The Body tab shows it as received."
+            deliver(self._show_invalid_json, noted(note))
 
     def _show_request(self, document: TextDocument) -> None:
         self.query_one("#response-request", BodyView).show(document, description="as sent")
@@ -414,7 +433,8 @@ class ResponseView(Widget):
         to_body: bool = False,
         revealed: TextDocument | None = None,
     ) -> None:
-        """A body without a tree: `to_body` switches to the Body tab, as the JSON tab is empty."""
+        """A body the JSON tab cannot show: `to_body` switches to the Body tab (when the JSON
+        tab has nothing else to show)."""
         self._note(note)
         body = self.query_one("#response-body", BodyView)
         body.show(document, revealed=revealed, description=description)
@@ -422,8 +442,8 @@ class ResponseView(Widget):
         if to_body and tabs.active == TABS["json"]:
             tabs.active = TABS["body"]
 
-    def _show_raw_json(self, raw: TextDocument, revealed: TextDocument | None) -> None:
-        self._note("Parsing the JSON…")
+    def _show_raw_json(self, note: str, raw: TextDocument, revealed: TextDocument | None) -> None:
+        self._note(note)
         body = self.query_one("#response-body", BodyView)
         body.show(raw, revealed=revealed, description="JSON", formatting=True)
 
@@ -439,7 +459,7 @@ class ResponseView(Widget):
         self.query_one("#response-body", BodyView).set_pretty(pretty, revealed)
 
     def _show_invalid_json(self, note: str) -> None:
-        self._note(note + " The Body tab shows it as received.")
+        self._note(note)
         self.query_one("#response-body", BodyView).set_pretty(None)
 
     # Helpers ---------------------------------------------------------------------------------
