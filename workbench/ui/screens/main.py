@@ -42,7 +42,7 @@ from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.key_names import key_name
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
-from workbench.ui.screens.places import current_editor, pane_of, places
+from workbench.ui.screens.places import current_editor, pane_of, places, reveal_and_focus
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
@@ -690,7 +690,7 @@ class MainScreen(Screen[None]):
             return
         if edited is not None:
             area.replace(edited, (0, 0), area.document.end)  # one step that ctrl+z undoes
-        area.focus()
+        reveal_and_focus(area)
 
     @on(ResponseView.SaveBodyRequested)
     def _save_body(self, event: ResponseView.SaveBodyRequested) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, TabbedContent
+from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
 from workbench.ui.widgets.response_view import TABS, ResponseView
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
@@ -52,6 +52,15 @@ def focus_first_in(container: Widget) -> None:
 def show_tab(tabs: TabbedContent, pane: str) -> None:
     tabs.active = pane
     focus_first_in(tabs.get_pane(pane))
+
+
+def reveal_and_focus(widget: Widget) -> None:
+    """Focus `widget`, showing the tab it is on first (a hidden tab's field takes no keys)."""
+    pane = next((a for a in widget.ancestors if isinstance(a, TabPane)), None)
+    tabs = next((a for a in widget.ancestors if isinstance(a, TabbedContent)), None)
+    if pane is not None and tabs is not None and pane.id is not None:
+        tabs.active = pane.id
+    widget.call_after_refresh(widget.focus)
 
 
 def current_editor(switcher: ContentSwitcher) -> Widget | None:
