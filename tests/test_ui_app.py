@@ -205,6 +205,22 @@ async def test_missing_private_value_is_asked_for_masked(workspace: Path, demo_u
     assert value not in workspace.read_text()
 
 
+async def test_a_value_given_at_the_prompt_shows_as_set_in_the_editor(
+    workspace: Path, demo_url: str
+) -> None:
+    app = open_app(workspace, demo_url, on="Demo/Check API key")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "not set" in screen_text(app), what="the X-Api-Key row")
+        await send(pilot, app)
+        assert isinstance(app.screen, PrivateValuePromptScreen)
+        await type_text(pilot, "key-typed-at-the-prompt")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "200 OK" in screen_text(app)
+        assert "not set" not in screen_text(app)
+        assert "•••• set" in screen_text(app)
+
+
 async def test_private_value_never_on_screen(workspace: Path, demo_url: str) -> None:
     value = f"key-{secrets.token_hex(8)}"
     document = WorkspaceDocument.load(workspace, base_url=demo_url)

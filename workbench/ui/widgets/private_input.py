@@ -74,7 +74,7 @@ class PrivateInput(Input):
         self._multiline = multiline
         # The stored value that a reveal put into the input: storing it again would be noise.
         self._revealed_text = ""
-        self._show_state()
+        self.show_state()
 
     @property
     def address(self) -> SecretAddress | None:
@@ -84,7 +84,7 @@ class PrivateInput(Input):
     @address.setter
     def address(self, address: SecretAddress | None) -> None:
         self._address = address
-        self._show_state()
+        self.show_state()
 
     @property
     def is_set(self) -> bool:
@@ -98,7 +98,7 @@ class PrivateInput(Input):
             self._secrets.set(self._address, text, environment=None)
             self._revealed_text = text
             self.post_message(PrivateValueStored(self._address))
-        self._show_state()
+        self.show_state()
 
     def action_toggle_reveal(self) -> None:
         """Show the value (the typed one, else the stored one), or mask it again."""
@@ -143,7 +143,8 @@ class PrivateInput(Input):
             return None
         return self._secrets.get(self._address, self._environment)
 
-    def _show_state(self) -> None:
+    def show_state(self) -> None:
+        """Say whether a value is set (also after it was stored elsewhere, e.g. at a prompt)."""
         is_set = self.is_set
         self.set_class(is_set, "-set")
         if self._address is None:
