@@ -287,6 +287,29 @@ async def test_edit_url_and_save_changes_that_line_only(workspace: Path, demo_ur
     ]
 
 
+async def test_the_provider_editor_says_the_base_url_is_overridden_for_this_run(
+    workspace: Path, demo_url: str
+) -> None:
+    """`--base-url` (and `workbench demo`) sends every call elsewhere: the editor says where,
+    and still edits the file's base URL, which is saved as it is."""
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "Base URL" in screen_text(app), what="the provider editor")
+        text = screen_text(app)
+        assert "http://127.0.0.1:8400" in text  # the file's
+        assert f"This run sends to {demo_url} (--base-url)" in text
+        base_url = main_screen(app).query_one("#base-url", Input)
+        base_url.focus()
+        await pilot.press("end")
+        await type_text(pilot, "/v1")
+        await pilot.press("ctrl+s")
+        await workers_done(app)
+        assert f"This run sends to {demo_url} (--base-url)" in screen_text(app)
+    assert 'base_url = "http://127.0.0.1:8400/v1"' in workspace.read_text()
+    assert demo_url not in workspace.read_text()
+
+
 async def test_edited_call_is_sent_before_saving(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:

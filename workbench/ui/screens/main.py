@@ -306,6 +306,7 @@ class MainScreen(Screen[None]):
                 environment=environment,
                 secrets=secrets,
                 item=item,
+                base_url_override=item.document.base_url,
             )
             switcher.current = "provider-editor"
 
