@@ -612,6 +612,25 @@ async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
         assert main_screen(app).query_one("#url", Input).value.endswith("?")
 
 
+async def test_help_lists_only_the_workbench_keys_and_explains_the_tree_marks(
+    workspace: Path, demo_url: str
+) -> None:
+    """Not Textual's own keys (the tree's cursor keys, focus next...): those are not ours to
+    explain, and they pushed ours off the page."""
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        assert main_screen(app).workspace_tree.has_focus
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = {row.description for row in app.screen._rows}
+        for internal in ("Cursor Up", "Scroll Left", "Focus Next", "Copy selected text"):
+            assert internal not in descriptions
+        assert {row.section for row in app.screen._rows} >= {"Everywhere", "Tree", "Response"}
+        text = screen_text(app)
+        for legend in ("● initialized", "○ not initialized", "· data call", "! action call"):
+            assert legend in text, legend
+
+
 async def test_palette_offers_actions_and_calls(workspace: Path, demo_url: str) -> None:
     app = open_app(workspace, demo_url)
     async with app.run_test(size=SIZE) as pilot:
