@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
+from tests.ui_app import screen_text
 from tests.ui_keys import type_text
 from tests.ui_wait import settle
 from workbench.core.secrets.store import MASK
@@ -148,6 +150,20 @@ async def test_status_line_shows_success_time_size_and_environment() -> None:
         assert "12 ms" in status.text
         assert f"{len(json.dumps(USERS))} B" in status.text
         assert "env: development" in status.text
+
+
+@pytest.mark.parametrize("width", [54, 40, 32])
+async def test_the_status_line_keeps_the_protocol_in_a_narrow_pane(width: int) -> None:
+    """At 80 columns the response pane is 54 wide: the environment's label, then the reason
+    phrase give way before the protocol (the pane's border names the environment too)."""
+    app = Host()
+    async with app.run_test(size=(width, 24)) as pilot:
+        exchange = replace(make_exchange(b"{}", status=404, reason="Not Found"), total_time=1.234)
+        await show(app, pilot, exchange)
+        line = next(line for line in screen_text(app).splitlines() if "404" in line)
+        assert "1,234 ms · 2 B · HTTP/1.1" in line
+        if width == 54:
+            assert "404 Not Found" in line and "development" in line
 
 
 async def test_404_shows_status_and_body() -> None:
