@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import secrets
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets import response_view
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
+from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +96,22 @@ async def test_layout_at_80x24(workspace: Path, demo_url: str) -> None:
         assert "env development" in text
         assert "^j Send" in text and "^s Save" in text
         assert isinstance(app.focused, WorkspaceTree)
+
+
+async def test_the_footer_ends_cleanly_when_its_keys_do_not_fit(
+    workspace: Path, demo_url: str
+) -> None:
+    """In the JSON tree the keys overflow at 80 columns: they go under the palette's key,
+    none shows a letter between it and the environment."""
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.focused, JsonTree), what="the JSON tree")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Expand all" in footer
+        # (The screenshot drops spaces between styled parts: "^p" and "palette" touch.)
+        assert re.search(r"\^p ?palette *env development$", footer), footer
 
 
 # --- sending ---------------------------------------------------------------------------------
