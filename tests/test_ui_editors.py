@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
-from tests.ui_app import main_screen, screen_text
+from tests.ui_app import main_screen, open_app, screen_text
 from tests.ui_keys import type_fast, type_text
 from tests.ui_wait import wait_for, workers_done
 from workbench.core import auth
@@ -371,6 +371,30 @@ async def test_a_chained_parameter_shows_its_source_until_a_value_is_typed() -> 
         assert "from Get user: body.id" in screen_text(app)
         await type_into(pilot, editor.query(".row .row-value").first(), "42")
         assert editor.to_model().parameters[0] == Parameter("id", "42", optional=True)
+
+
+async def test_a_narrow_cell_shows_its_start_again_once_left(tmp_path: Path) -> None:
+    """At 80 columns "per_page" just fills its name cell: editing at its end scrolls the
+    cell, and leaving it scrolls it back, so it does not go on reading "er_page"."""
+    shutil.copy(ROOT / "workspaces" / "demo.toml", tmp_path / "demo.toml")
+    app = open_app(tmp_path / "demo.toml", "http://127.0.0.1:8400", on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        table = main_screen(app).query_one(ParameterTable)
+        await wait_for(pilot, lambda: len(table.query(".row")) == 2, what="the parameters")
+        name = table.query(".row-name").nodes[-1]
+        assert isinstance(name, Input) and name.value == "per_page"
+        name.focus()
+        await pilot.press("end")
+        await wait_for(pilot, lambda: name.scroll_x > 0, what="the cell to scroll")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: not name.has_focus, what="the focus to leave")
+        assert name.scroll_x == 0
+        assert any(line.startswith("per_page") for line in rows_text(app))
+
+
+def rows_text(app: App[Any]) -> list[str]:
+    """The editor's side of each screen line (right of the tree's border)."""
+    return [line.split("▕")[-1] for line in screen_text(app).splitlines()]
 
 
 # --- private values -----------------------------------------------------------------------

@@ -112,6 +112,12 @@ class RowEditor(Horizontal, Generic[RowModel]):
     def _private_changed(self, event: Checkbox.Changed) -> None:
         self.set_class(event.value, "-private")
 
+    @on(Input.Blurred)
+    def _scrolled_back(self, event: Input.Blurred) -> None:
+        # A cell is narrow: typing at the end of "per_page" scrolls it to "er_page", and it
+        # would stay so after the cursor left. Once left, a cell shows its value's start.
+        event.input.scroll_to(x=0, animate=False, immediate=True)
+
     @on(Input.Changed, ".row-name")
     def _renamed(self, event: Input.Changed) -> None:
         # The private value follows the name it is stored under.
