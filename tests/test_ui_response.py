@@ -436,18 +436,36 @@ async def test_body_search_scrolls_to_and_highlights_the_match() -> None:
 
 async def test_binary_body_shows_a_hex_preview() -> None:
     app = Host()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 24)) as pilot:
         exchange = make_exchange(bytes(range(256)) * 40, content_type="application/octet-stream")
         await show(app, pilot, exchange, ResponseType.BINARY)
         body = app.query_one("#response-body", BodyView).document
         assert body is not None
-        assert "application/octet-stream, 10.0 KB (10,240 bytes)" in body.text
+        assert "application/octet-stream, 10,240 bytes" in body.text
         assert "00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|" in (
             body.text
         )
         assert "more bytes not shown" in body.text
         note = str(app.query_one("#response-note", Static).content)
         assert "binary" in note and not app.query_one(JsonTree).display
+
+
+async def test_the_hex_preview_fits_the_pane() -> None:
+    """16 bytes a line take 78 columns: a narrower pane (54 at 80 columns beside the tree)
+    shows 8 a line, and 16 again once it is wide enough (the tree hidden, F9...)."""
+    app = Host()
+    async with app.run_test(size=(54, 24)) as pilot:
+        exchange = make_exchange(bytes(range(256)) * 40, content_type="application/octet-stream")
+        await show(app, pilot, exchange, ResponseType.BINARY)
+        eight = "00000008  08 09 0a 0b 0c 0d 0e 0f  |........|"
+        assert any(line.endswith(eight) for line in screen_text(app).splitlines()), screen_text(app)
+        body = app.query_one("#response-body", BodyView)
+        assert body.virtual_size.width <= body.scrollable_content_region.width  # nothing cut
+
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause()
+        sixteen = "00000010  10 11 12 13 14 15 16 17  18 19 1a 1b 1c 1d 1e 1f  |................|"
+        assert any(line.endswith(sixteen) for line in screen_text(app).splitlines())
 
 
 async def test_xml_goes_to_the_body_tab() -> None:
