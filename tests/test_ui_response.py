@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
 from tests.ui_app import screen_text
-from tests.ui_keys import type_text
+from tests.ui_keys import type_fast, type_text
 from tests.ui_wait import settle
 from workbench.core.secrets.store import MASK
 from workbench.core.sending import large_bodies
@@ -261,6 +261,33 @@ async def test_children_are_made_only_on_expand() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert 'city: "London"' in str(node_at(tree, "data[0].address.city").label)
+
+
+@pytest.mark.parametrize(
+    ("keys", "cursor"),
+    [
+        (("right", "right"), "data[0]"),  # expand, then into the first child
+        (("right", "down"), "data[0]"),
+        (("enter", "right", "right", "right"), "data[0].id"),
+        (("space", "down", "right", "down"), "data[0].id"),
+    ],
+)
+async def test_keys_right_after_an_expansion_apply_to_its_children(
+    keys: tuple[str, ...], cursor: str
+) -> None:
+    """Typed at once (as a fast typist or a held key does): none waits for the children."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show(app, pilot, make_exchange(USERS))
+        tree = app.query_one(JsonTree)
+        tree.focus()
+        tree.move_cursor(node_at(tree, "data"))
+        await pilot.pause()
+        type_fast(app, *keys)
+        for _ in range(len(keys) + 2):  # the keys, and what each posted, handled
+            await pilot.pause()
+        entry = tree.cursor_node.data if tree.cursor_node else None
+        assert isinstance(entry, JsonEntry) and path_text(entry.path) == cursor
 
 
 async def test_long_arrays_come_in_pages() -> None:
