@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import secrets
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
 from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets import response_view
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
+from workbench.ui.widgets.json_tree import JsonTree
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +96,22 @@ async def test_layout_at_80x24(workspace: Path, demo_url: str) -> None:
         assert "env development" in text
         assert "^j Send" in text and "^s Save" in text
         assert isinstance(app.focused, WorkspaceTree)
+
+
+async def test_the_footer_ends_cleanly_when_its_keys_do_not_fit(
+    workspace: Path, demo_url: str
+) -> None:
+    """In the JSON tree the keys overflow at 80 columns: they go under the palette's key,
+    none shows a letter between it and the environment."""
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.focused, JsonTree), what="the JSON tree")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Expand all" in footer
+        # (The screenshot drops spaces between styled parts: "^p" and "palette" touch.)
+        assert re.search(r"\^p ?palette *env development$", footer), footer
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -205,6 +223,22 @@ async def test_missing_private_value_is_asked_for_masked(workspace: Path, demo_u
     assert value not in workspace.read_text()
 
 
+async def test_a_value_given_at_the_prompt_shows_as_set_in_the_editor(
+    workspace: Path, demo_url: str
+) -> None:
+    app = open_app(workspace, demo_url, on="Demo/Check API key")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "not set" in screen_text(app), what="the X-Api-Key row")
+        await send(pilot, app)
+        assert isinstance(app.screen, PrivateValuePromptScreen)
+        await type_text(pilot, "key-typed-at-the-prompt")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "200 OK" in screen_text(app)
+        assert "not set" not in screen_text(app)
+        assert "•••• set" in screen_text(app)
+
+
 async def test_private_value_never_on_screen(workspace: Path, demo_url: str) -> None:
     value = f"key-{secrets.token_hex(8)}"
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
@@ -269,6 +303,29 @@ async def test_edit_url_and_save_changes_that_line_only(workspace: Path, demo_ur
         '-url = "/users/[id]"',
         '+url = "/users/[id]/posts"',
     ]
+
+
+async def test_the_provider_editor_says_the_base_url_is_overridden_for_this_run(
+    workspace: Path, demo_url: str
+) -> None:
+    """`--base-url` (and `workbench demo`) sends every call elsewhere: the editor says where,
+    and still edits the file's base URL, which is saved as it is."""
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "Base URL" in screen_text(app), what="the provider editor")
+        text = screen_text(app)
+        assert "http://127.0.0.1:8400" in text  # the file's
+        assert f"This run sends to {demo_url} (--base-url)" in text
+        base_url = main_screen(app).query_one("#base-url", Input)
+        base_url.focus()
+        await pilot.press("end")
+        await type_text(pilot, "/v1")
+        await pilot.press("ctrl+s")
+        await workers_done(app)
+        assert f"This run sends to {demo_url} (--base-url)" in screen_text(app)
+    assert 'base_url = "http://127.0.0.1:8400/v1"' in workspace.read_text()
+    assert demo_url not in workspace.read_text()
 
 
 async def test_edited_call_is_sent_before_saving(
@@ -571,6 +628,25 @@ async def test_help_lists_every_binding(workspace: Path, demo_url: str) -> None:
         await pilot.press("question_mark")  # ...and types a ? in an input
         assert isinstance(app.screen, MainScreen)
         assert main_screen(app).query_one("#url", Input).value.endswith("?")
+
+
+async def test_help_lists_only_the_workbench_keys_and_explains_the_tree_marks(
+    workspace: Path, demo_url: str
+) -> None:
+    """Not Textual's own keys (the tree's cursor keys, focus next...): those are not ours to
+    explain, and they pushed ours off the page."""
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        assert main_screen(app).workspace_tree.has_focus
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = {row.description for row in app.screen._rows}
+        for internal in ("Cursor Up", "Scroll Left", "Focus Next", "Copy selected text"):
+            assert internal not in descriptions
+        assert {row.section for row in app.screen._rows} >= {"Everywhere", "Tree", "Response"}
+        text = screen_text(app)
+        for legend in ("● initialized", "○ not initialized", "· data call", "! action call"):
+            assert legend in text, legend
 
 
 async def test_palette_offers_actions_and_calls(workspace: Path, demo_url: str) -> None:

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
-from tests.ui_app import main_screen, screen_text
+from tests.ui_app import main_screen, open_app, screen_text
 from tests.ui_keys import type_fast, type_text
 from tests.ui_wait import wait_for, workers_done
 from workbench.core import auth
@@ -319,27 +319,34 @@ async def test_adding_moving_and_deleting_a_parameter() -> None:
         assert isinstance(app.edits()[-1], CallEditor.CallEdited)
 
 
-async def test_the_add_button_adds_a_row_to_an_empty_table() -> None:
+async def add_a_header_to_an_empty_table(pilot: Pilot[None]) -> CallEditor:
+    """Open a call without headers and press its table's add button: the new row's name
+    has the focus."""
     provider = DEMO.providers[0]
     call = provider.call("Not found")
     assert call is not None and call.headers == ()
+    editor = await open_call(pilot, provider, call)
+    await show_tab(pilot, "call-headers")
+    editor.query_one("#headers .rows-add").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    return editor
+
+
+async def test_the_add_button_adds_a_row_to_an_empty_table() -> None:
     app = Host(CallEditor())
     async with app.run_test(size=SIZE) as pilot:
-        editor = await open_call(pilot, provider, call)
-        await show_tab(pilot, "call-headers")
-        editor.query_one("#headers .rows-add").focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        editor = await add_a_header_to_an_empty_table(pilot)
         await type_text(pilot, "X-Trace")
         await pilot.press("tab")
         await type_text(pilot, "on")
         assert editor.to_model().headers == (Header("X-Trace", "on"),)
 
 
-async def test_marking_a_parameter_private_drops_its_value() -> None:
+async def test_marking_a_parameter_private_takes_its_value_out_of_the_model() -> None:
     provider = DEMO.providers[0]
     call = provider.call("Get user")
-    assert call is not None
+    assert call is not None and call.parameters[0].value
     app = Host(CallEditor())
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_call(pilot, provider, call)
@@ -347,7 +354,9 @@ async def test_marking_a_parameter_private_drops_its_value() -> None:
         await pilot.press("space")
         await pilot.pause()
         assert editor.to_model().parameters == (Parameter("id", "", private=True),)
-        assert "not set" in screen_text(app)
+        stored = SecretStore().values(DEMO.id)
+        assert stored == {"Demo/Get user/param.id": {"*": call.parameters[0].value}}
+        assert "•••••• set" in screen_text(app)
 
 
 async def test_editing_a_per_environment_parameter_edits_only_that_environment() -> None:
@@ -373,14 +382,46 @@ async def test_a_chained_parameter_shows_its_source_until_a_value_is_typed() -> 
         assert editor.to_model().parameters[0] == Parameter("id", "42", optional=True)
 
 
+async def test_a_narrow_cell_shows_its_start_again_once_left(tmp_path: Path) -> None:
+    """At 80 columns "per_page" just fills its name cell: editing at its end scrolls the
+    cell, and leaving it scrolls it back, so it does not go on reading "er_page"."""
+    shutil.copy(ROOT / "workspaces" / "demo.toml", tmp_path / "demo.toml")
+    app = open_app(tmp_path / "demo.toml", "http://127.0.0.1:8400", on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        table = main_screen(app).query_one(ParameterTable)
+        await wait_for(pilot, lambda: len(table.query(".row")) == 2, what="the parameters")
+        name = table.query(".row-name").nodes[-1]
+        assert isinstance(name, Input) and name.value == "per_page"
+        name.focus()
+        await pilot.press("end")
+        await wait_for(pilot, lambda: name.scroll_x > 0, what="the cell to scroll")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: not name.has_focus, what="the focus to leave")
+        assert name.scroll_x == 0
+        assert any(line.startswith("per_page") for line in rows_text(app))
+
+
+def rows_text(app: App[Any]) -> list[str]:
+    """The editor's side of each screen line (right of the tree's border)."""
+    return [line.split("▕")[-1] for line in screen_text(app).splitlines()]
+
+
 # --- private values -----------------------------------------------------------------------
 
 
-async def test_a_typed_private_value_is_stored_and_masked_until_revealed() -> None:
+def api_key_call(stored: str | None = None) -> tuple[Provider, Call, SecretAddress]:
+    """The demo's call with a private parameter, and its address (`stored` there if given)."""
     provider = DEMO.providers[0]
     call = provider.call("Check API key")
     assert call is not None
     address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    if stored is not None:
+        SecretStore().set(DEMO.id, address, stored)
+    return provider, call, address
+
+
+async def test_a_typed_private_value_is_stored_and_masked_until_revealed() -> None:
+    provider, call, address = api_key_call()
     app = Host(CallEditor())
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_call(pilot, provider, call)
@@ -394,7 +435,8 @@ async def test_a_typed_private_value_is_stored_and_masked_until_revealed() -> No
         assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET}}
         assert [m.address for m in app.messages if isinstance(m, PrivateValueStored)] == [address]
         assert SECRET not in screen_text(app)
-        assert "set" in screen_text(app) and "not set" not in screen_text(app)
+        assert editor.query_one(".-private PrivateInput", PrivateInput).is_set
+        assert "not set" not in screen_text(app)
         assert SECRET not in repr(editor.to_model())
         assert editor.to_model() == call  # the model never holds it
 
@@ -407,11 +449,7 @@ async def test_a_typed_private_value_is_stored_and_masked_until_revealed() -> No
 
 
 async def test_an_empty_submission_keeps_the_stored_value() -> None:
-    provider = DEMO.providers[0]
-    call = provider.call("Check API key")
-    assert call is not None
-    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
-    SecretStore().set(DEMO.id, address, SECRET)
+    provider, call, address = api_key_call(stored=SECRET)
     app = Host(CallEditor())
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_call(pilot, provider, call)
@@ -431,6 +469,89 @@ async def test_leaving_a_private_input_stores_the_value() -> None:
         await pilot.press("tab")
         await pilot.pause()
         assert SecretStore().values(RICH.id) == {"Demo/Everything/param.token": {"*": SECRET}}
+
+
+async def test_making_a_typed_value_private_moves_it_to_the_secret_store(
+    tmp_path: Path,
+) -> None:
+    """Ticking Priv on a row whose value was typed keeps that value: the desk stores it (and
+    says so), the row says it is set, the workspace file never holds it."""
+    path = tmp_path / "demo.toml"
+    shutil.copy(ROOT / "workspaces" / "demo.toml", path)
+    app = open_app(path, "http://127.0.0.1:8400", on="Demo/List users")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        table = main_screen(app).query_one(ParameterTable)
+        await wait_for(pilot, lambda: len(table.query(".row")) == 2, what="the parameters")
+        row = table.query(".row").nodes[0]
+        await type_into(pilot, row.query_one(".row-value"), SECRET)
+        row.query_one(".row-private", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        address = "Demo/List users/param.page"
+        assert SecretStore().values(DEMO.id) == {address: {"*": SECRET}}
+        assert row.query_one(PrivateInput).is_set and row.has_class("-private")
+        assert f"Stored {address} in the secret store." in " ".join(
+            n.message for n in app._notifications
+        )
+        assert "•••••• set" in screen_text(app) and SECRET not in screen_text(app)
+        await pilot.press("ctrl+s")
+        await workers_done(app)
+    assert SECRET not in path.read_text()
+    assert '{ name = "page", private = true' in path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("leave", "more"),
+    [
+        ("shift+tab", ""),  # the name left for elsewhere: stored at once
+        ("tab", "!"),  # to the masked value, which holds what was typed: stored when left
+    ],
+)
+async def test_a_value_made_private_before_its_row_is_named_is_stored_once_named(
+    leave: str, more: str
+) -> None:
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await add_a_header_to_an_empty_table(pilot)
+        await pilot.press("tab")  # to its value
+        await type_text(pilot, SECRET)
+        editor.query_one("#headers .row .row-private", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert SecretStore().values(DEMO.id) == {}  # nowhere to go yet
+        await type_into(pilot, editor.query_one("#headers .row .row-name"), "X-Token")
+        await pilot.press(leave)
+        await pilot.pause()
+        if more:
+            await type_text(pilot, more)
+            await pilot.press("tab")
+            await pilot.pause()
+        stored = {"Demo/Not found/header.X-Token": {"*": SECRET + more}}
+        assert SecretStore().values(DEMO.id) == stored
+        assert editor.to_model().headers == (Header("X-Token", private=True),)
+        assert SECRET not in screen_text(app)
+
+
+async def test_editing_a_stored_private_value_starts_from_it() -> None:
+    """One key typed into a private field that is set edits the stored value (here adds to
+    it): it does not replace it. The value stays masked unless revealed."""
+    provider, call, address = api_key_call(stored=SECRET)
+    app = Host(CallEditor())
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_call(pilot, provider, call)
+        field = editor.query_one(".-private PrivateInput", PrivateInput)
+        field.focus()
+        await pilot.pause()
+        assert SECRET not in screen_text(app)
+        await type_text(pilot, "9")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert SECRET + "9" in screen_text(app)  # revealed on request only
+        await pilot.press("ctrl+r", "backspace", "backspace", "tab")
+        await pilot.pause()
+        assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET[:-1]}}
+        assert SECRET[:-1] not in screen_text(app)
+        assert "•••••• set" in screen_text(app)
 
 
 def test_private_input_messages_do_not_show_the_value() -> None:

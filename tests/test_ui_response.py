@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static, TabbedContent
 
 import workbench.ui
-from tests.ui_keys import type_text
+from tests.ui_app import screen_text
+from tests.ui_keys import type_fast, type_text
 from tests.ui_wait import settle
 from workbench.core.secrets.store import MASK
 from workbench.core.sending import large_bodies
@@ -151,6 +153,20 @@ async def test_status_line_shows_success_time_size_and_environment() -> None:
         assert "env: development" in status.text
 
 
+@pytest.mark.parametrize("width", [54, 40, 32])
+async def test_the_status_line_keeps_the_protocol_in_a_narrow_pane(width: int) -> None:
+    """At 80 columns the response pane is 54 wide: the environment's label, then the reason
+    phrase give way before the protocol (the pane's border names the environment too)."""
+    app = Host()
+    async with app.run_test(size=(width, 24)) as pilot:
+        exchange = replace(make_exchange(b"{}", status=404, reason="Not Found"), total_time=1.234)
+        await show(app, pilot, exchange)
+        line = next(line for line in screen_text(app).splitlines() if "404" in line)
+        assert "1,234 ms · 2 B · HTTP/1.1" in line
+        if width == 54:
+            assert "404 Not Found" in line and "development" in line
+
+
 async def test_404_shows_status_and_body() -> None:
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -246,6 +262,33 @@ async def test_children_are_made_only_on_expand() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert 'city: "London"' in str(node_at(tree, "data[0].address.city").label)
+
+
+@pytest.mark.parametrize(
+    ("keys", "cursor"),
+    [
+        (("right", "right"), "data[0]"),  # expand, then into the first child
+        (("right", "down"), "data[0]"),
+        (("enter", "right", "right", "right"), "data[0].id"),
+        (("space", "down", "right", "down"), "data[0].id"),
+    ],
+)
+async def test_keys_right_after_an_expansion_apply_to_its_children(
+    keys: tuple[str, ...], cursor: str
+) -> None:
+    """Typed at once (as a fast typist or a held key does): none waits for the children."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show(app, pilot, make_exchange(USERS))
+        tree = app.query_one(JsonTree)
+        tree.focus()
+        tree.move_cursor(node_at(tree, "data"))
+        await pilot.pause()
+        type_fast(app, *keys)
+        for _ in range(len(keys) + 2):  # the keys, and what each posted, handled
+            await pilot.pause()
+        entry = tree.cursor_node.data if tree.cursor_node else None
+        assert isinstance(entry, JsonEntry) and path_text(entry.path) == cursor
 
 
 async def test_long_arrays_come_in_pages() -> None:
@@ -421,12 +464,12 @@ async def test_body_search_scrolls_to_and_highlights_the_match() -> None:
 
 async def test_binary_body_shows_a_hex_preview() -> None:
     app = Host()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 24)) as pilot:
         exchange = make_exchange(bytes(range(256)) * 40, content_type="application/octet-stream")
         await show(app, pilot, exchange, ResponseType.BINARY)
         body = app.query_one("#response-body", BodyView).document
         assert body is not None
-        assert "application/octet-stream, 10.0 KB (10,240 bytes)" in body.text
+        assert "application/octet-stream, 10,240 bytes" in body.text
         assert "00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|" in (
             body.text
         )
@@ -459,6 +502,24 @@ async def test_wrapped_data_is_shown_whatever_the_body() -> None:
         assert last_selected(app) == ("headers['content-type']", "image/png")
         body = app.query_one("#response-body", BodyView).document
         assert body is not None and "00000000  00 01 02 03" in body.text
+
+
+async def test_the_hex_preview_fits_the_pane() -> None:
+    """16 bytes a line take 78 columns: a narrower pane (54 at 80 columns beside the tree)
+    shows 8 a line, and 16 again once it is wide enough (the tree hidden, F9...)."""
+    app = Host()
+    async with app.run_test(size=(54, 24)) as pilot:
+        exchange = make_exchange(bytes(range(256)) * 40, content_type="application/octet-stream")
+        await show(app, pilot, exchange, ResponseType.BINARY)
+        eight = "00000008  08 09 0a 0b 0c 0d 0e 0f  |........|"
+        assert any(line.endswith(eight) for line in screen_text(app).splitlines()), screen_text(app)
+        body = app.query_one("#response-body", BodyView)
+        assert body.virtual_size.width <= body.scrollable_content_region.width  # nothing cut
+
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause()
+        sixteen = "00000010  10 11 12 13 14 15 16 17  18 19 1a 1b 1c 1d 1e 1f  |................|"
+        assert any(line.endswith(sixteen) for line in screen_text(app).splitlines())
 
 
 async def test_xml_goes_to_the_body_tab() -> None:

@@ -42,6 +42,7 @@ class Change(Flag):
     EDITOR = auto()  # the selected item's editor: load it again
     RESPONSE = auto()  # `Desk.response`
     BUSY = auto()  # a call started or ended: keys that depend on it
+    PRIVATE_VALUES = auto()  # a private value was stored: the editors say which are set
     QUIT = auto()  # the user chose to quit
 
 
@@ -126,6 +127,10 @@ class Desk:
     def publish_busy(self) -> None:
         """A call started or ended."""
         self.publish(Change.BUSY)
+
+    def publish_private_values(self) -> None:
+        """A private value was stored outside the editors (asked for by a send)."""
+        self.publish(Change.PRIVATE_VALUES)
 
     def show(self, of: AnswerOf, state: ResponseState) -> None:
         """Keep `state` as the latest of `of`; shown now if `of` is the selected call's."""

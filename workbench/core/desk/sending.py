@@ -228,6 +228,7 @@ class SendFlow:
         except (SecretStoreError, WorkspaceError) as error:
             desk.show(sending.of, Problem(str(error)))
             return False
+        desk.publish_private_values()
         return True
 
 

@@ -1,9 +1,10 @@
-"""The help screen: every key binding of the app, with what it does and where it works.
+"""The help screen: every key binding of the workbench, with what it does and where it works.
 
-It lists the bindings active where help was opened (the focused widget and
-its containers, the screen, the app) first, then every other key: the main
-screen's, the tree's, the editors' and the response view's, and the dialogs'.
-So every key of the app can be found in one place.
+It lists the app's keys (those that work everywhere, the command palette's
+included) first, then the main screen's, the tree's, the editors' and the
+response view's, and the dialogs'; above them, what the tree's marks mean.
+Textual's own keys (cursor keys, focus next...) work as in any Textual app and are
+not listed: they would push the workbench's off the page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from workbench.ui.widgets.workspace_tree import MARKS
+
 
 @dataclass(frozen=True)
 class HelpRow:
@@ -32,12 +35,17 @@ class HelpRow:
 EVERYWHERE = "Everywhere"
 
 
-def _section(node: DOMNode) -> str:
-    if isinstance(node, App):
-        return EVERYWHERE
-    if isinstance(node, Screen):
-        return "Main screen" if not isinstance(node, ModalScreen) else "Dialog"
-    return node.__class__.__name__
+def _legend(title: str, marks: Sequence[tuple[str, str]]) -> str:
+    """`marks` explained, two to a line (as many as 80 columns hold), under each other."""
+    lines = [
+        "   ".join(f"{mark} {meaning}" for mark, meaning in marks[start : start + 2])
+        for start in range(0, len(marks), 2)
+    ]
+    indent = "\n" + " " * (len(title) + 1)
+    return f"{title} {indent.join(lines)}"
+
+
+TREE_LEGEND = _legend("Tree marks:", MARKS)
 
 
 def _rows(app: App[Any], section: str, bindings: Iterable[Binding]) -> list[HelpRow]:
@@ -54,15 +62,10 @@ def _rows(app: App[Any], section: str, bindings: Iterable[Binding]) -> list[Help
     ]
 
 
-def active_rows(screen: Screen[object]) -> list[HelpRow]:
-    """The bindings a key press reaches now, grouped by the widget (or screen, app) owning them."""
-    by_node: dict[DOMNode, list[Binding]] = {}
-    for active in screen.active_bindings.values():
-        by_node.setdefault(active.node, []).append(active.binding)
-    rows: list[HelpRow] = []
-    for node, bindings in by_node.items():
-        rows += _rows(screen.app, _section(node), bindings)
-    return rows
+def app_rows(screen: Screen[object]) -> list[HelpRow]:
+    """The app's keys as a key press reaches them on `screen` (the palette's key included)."""
+    bindings = [a.binding for a in screen.active_bindings.values() if isinstance(a.node, App)]
+    return _rows(screen.app, EVERYWHERE, bindings)
 
 
 def class_rows(app: App[Any], section: str, bindings: Sequence[BindingType]) -> list[HelpRow]:
@@ -103,13 +106,12 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
         ("Sample dialog", SamplePromptScreen),
         ("Help", HelpScreen),
     ]
-    # The app's keys, then the workbench's own keys by part of the screen, then what
-    # else the focused widget understands (cursor and editing keys of Textual's widgets).
-    active = active_rows(screen)
-    rows = [row for row in active if row.section == EVERYWHERE]
+    # The app's keys, then the workbench's own keys by part of the screen (a class's own
+    # `BINDINGS`, without those it inherits from Textual's widgets).
+    rows = app_rows(screen)
     for section, owner in sections:
         rows += class_rows(screen.app, section, owner.BINDINGS)
-    return rows + [row for row in active if row.section != EVERYWHERE]
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -132,6 +134,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Static("Keys", classes="dialog-title")
+            yield Static(TREE_LEGEND, classes="dialog-text help-legend", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Static("escape: close   up/down, page up/down: scroll", classes="dialog-hint")
 

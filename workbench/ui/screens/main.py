@@ -46,6 +46,7 @@ from workbench.ui.screens.places import current_editor, pane_of, places, reveal_
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
+from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView, ShownView
 from workbench.ui.widgets.workspace_editor import EnvironmentTable, WorkspaceEditor
@@ -289,6 +290,9 @@ class MainScreen(Screen[None]):
             self._draw_response()
         if Change.BUSY in change:
             self.refresh_bindings()
+        if Change.PRIVATE_VALUES in change:
+            for field in self.query_one("#main-editor").query(PrivateInput):
+                field.show_state()
 
     def _draw_tree(self) -> None:
         """The documents' current state: tree labels, title bar, environment."""
@@ -382,6 +386,7 @@ class MainScreen(Screen[None]):
                 environment=environment,
                 secrets=secrets,
                 item=item,
+                base_url_override=item.document.base_url,
             )
             switcher.current = "provider-editor"
 

@@ -10,7 +10,7 @@ import codecs
 from workbench.core.workspace import ResponseType
 
 PREVIEW_BYTES = 4096
-_ROW = 16
+ROW_SIZES = (16, 8, 4)  # bytes a line, the widest first: 16 take 78 columns, 8 take 45
 _BINARY_TYPES = (
     *("image/", "audio/", "video/", "font/"),
     *("application/octet-stream", "application/pdf", "application/zip", "application/gzip"),
@@ -37,14 +37,26 @@ def is_binary(body: bytes, content_type: str, response_type: ResponseType) -> bo
     return False
 
 
-def hex_dump(data: bytes, limit: int = PREVIEW_BYTES) -> str:
-    """The first `limit` bytes as rows of offset, 16 hex bytes and their printable ASCII."""
+def hex_dump(data: bytes, limit: int = PREVIEW_BYTES, row_size: int = 16) -> str:
+    """The first `limit` bytes as rows of offset, `row_size` hex bytes (in groups of 8) and
+    their printable ASCII."""
     rows = []
-    for offset in range(0, min(len(data), limit), _ROW):
-        row = data[offset : offset + _ROW]
-        hex_part = f"{row[:8].hex(' '):<23}  {row[8:].hex(' '):<23}"
+    for offset in range(0, min(len(data), limit), row_size):
+        row = data[offset : offset + row_size]
+        groups = (row[start : start + 8] for start in range(0, row_size, 8))
+        hex_part = "  ".join(f"{group.hex(' '):<{min(row_size, 8) * 3 - 1}}" for group in groups)
         printable = "".join(chr(byte) if 32 <= byte < 127 else "." for byte in row)
         rows.append(f"{offset:08x}  {hex_part}  |{printable}|")
     if len(data) > limit:
         rows.append(f"… {len(data) - limit:,} more bytes not shown")
     return "\n".join(rows)
+
+
+def row_size_for(columns: int) -> int:
+    """The most bytes a line whose dump fits in `columns` (the fewest when none fits)."""
+    fitting = (size for size in ROW_SIZES if _line_width(size) <= columns)
+    return next(fitting, ROW_SIZES[-1])
+
+
+def _line_width(row_size: int) -> int:
+    return len(hex_dump(bytes(row_size), row_size=row_size))

@@ -122,6 +122,7 @@ class JsonTree(Tree[NodeData]):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes)
         self.guide_depth = 3
+        self.auto_expand = False  # enter expands in `action_select_cursor`, at once
         self._document: Owned | None = None
         self._query = ""
         self._matches: list[JsonPath] = []
@@ -139,8 +140,7 @@ class JsonTree(Tree[NodeData]):
         self.border_subtitle = ""
         self.reset(self._label(None, data), JsonEntry((), data))
         if self._expandable(data):
-            self._fill(self.root)
-            self.root.expand()
+            self._expand(self.root)
         else:
             self.root.allow_expand = False
         self.cursor_line = 0  # the root
@@ -198,8 +198,7 @@ class JsonTree(Tree[NodeData]):
         node: JsonNode = self.root
         for key in path:
             if not node.is_expanded:
-                self._fill(node)
-                node.expand()
+                self._expand(node)
             node = self._child(node, key)
         return node
 
@@ -225,8 +224,7 @@ class JsonTree(Tree[NodeData]):
                 node = self._reach(path)
             except (KeyError, ValueError):
                 continue  # not in this document
-            self._fill(node)
-            node.expand()
+            self._expand(node)
         if view.cursor is not None:
             try:
                 self.select_path(view.cursor)
@@ -236,14 +234,34 @@ class JsonTree(Tree[NodeData]):
 
     # Actions -------------------------------------------------------------------------------
 
+    # Expanding makes the children at once, not when `NodeExpanded` comes back: keys typed
+    # right after (right, down) are handled before that message, and found no children.
+
     def action_expand_node(self) -> None:
         node = self.cursor_node
         if node is None or not node.allow_expand:
             return
         if node.is_expanded and node.children:
+            _ = self.last_line  # the lines built, so the child's line is known
             self.move_cursor(node.children[0])
         else:
-            node.expand()
+            self._expand(node)
+
+    def action_toggle_node(self) -> None:
+        """Space: expand or collapse the node under the cursor."""
+        node = self.cursor_node
+        if node is not None:
+            self._toggle(node)
+
+    def action_select_cursor(self) -> None:
+        """Enter: expand or collapse a container; on "… N more", load its next page."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, MoreEntry) and node.parent is not None:
+            self._load_page(node.parent, node, node.data.start)
+        else:
+            self._toggle(node)
 
     def action_collapse_node(self) -> None:
         node = self.cursor_node
@@ -321,6 +339,7 @@ class JsonTree(Tree[NodeData]):
 
     @on(Tree.NodeExpanded)
     def _fill_on_expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        # Expanded by the tree itself (a click on the arrow, shift+space): fill it now.
         event.stop()
         self._fill(event.node)
 
@@ -330,13 +349,6 @@ class JsonTree(Tree[NodeData]):
         entry = event.node.data
         if isinstance(entry, JsonEntry):
             self.post_message(self.PathHighlighted(path_text(entry.path), entry.value))
-
-    @on(Tree.NodeSelected)
-    def _load_more(self, event: Tree.NodeSelected[NodeData]) -> None:
-        event.stop()
-        entry, parent = event.node.data, event.node.parent
-        if isinstance(entry, MoreEntry) and parent is not None:
-            self._load_page(parent, event.node, entry.start)
 
     @on(_SearchDone)
     def _show_matches(self, message: _SearchDone) -> None:
@@ -382,6 +394,16 @@ class JsonTree(Tree[NodeData]):
         self.select_path(self._matches[self._match])
         total = f"{len(self._matches):,}{'+' if len(self._matches) == MAX_MATCHES else ''}"
         self.border_subtitle = _plain(f"match {self._match + 1:,} of {total} for {self._query!r}")
+
+    def _expand(self, node: JsonNode) -> None:
+        self._fill(node)
+        node.expand()
+
+    def _toggle(self, node: JsonNode) -> None:
+        if node.is_expanded:
+            node.collapse()
+        elif node.allow_expand:
+            self._expand(node)
 
     def _fill(self, node: JsonNode) -> int:
         """Make the first page of a container's children, once; returns how many were made."""

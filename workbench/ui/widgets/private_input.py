@@ -1,10 +1,10 @@
 """A masked input for a private value, which lives only in the secret store.
 
-What is typed is read from the input once, to hand it over (on enter, or
-when focus leaves) to the `PrivateValueAccess` the editor was given: the
-desk's, which stores it and says so. The input then shows the mask and
-whether a value is set. ctrl+r is the one explicit way to see a value,
-typed or stored.
+Focused, the input holds the stored value, masked, the cursor at its end:
+typing edits it rather than replacing it. What was typed is handed over (on
+enter, or when focus leaves) to the `PrivateValueAccess` the editor was
+given: the desk's, which stores it and says so. Left, the input shows the
+mask and whether a value is set. ctrl+r is the one explicit way to see a value.
 """
 
 from __future__ import annotations
@@ -68,14 +68,16 @@ class PrivateInput(Input):
         multiline: bool = False,
         **kwargs: Any,
     ) -> None:
-        super().__init__(password=True, **kwargs)
+        # Focus puts the cursor after the stored value: selecting it all (Textual's way)
+        # would make the first key typed replace it.
+        super().__init__(password=True, select_on_focus=False, **kwargs)
         self._address = address
         self._secrets = secrets
         self._environment = environment
         self._multiline = multiline
-        # The stored value that a reveal put into the input: storing it again would be noise.
-        self._revealed_text = ""
-        self._show_state()
+        # The stored value the input was given to edit: handing it back would be noise.
+        self._loaded_text = ""
+        self.show_state()
 
     @property
     def address(self) -> SecretAddress | None:
@@ -85,7 +87,7 @@ class PrivateInput(Input):
     @address.setter
     def address(self, address: SecretAddress | None) -> None:
         self._address = address
-        self._show_state()
+        self.show_state()
 
     @property
     def is_set(self) -> bool:
@@ -95,25 +97,29 @@ class PrivateInput(Input):
     def store(self) -> None:
         """Hand the typed text over to be stored; an empty input leaves the stored value as is."""
         text = self.value
-        if text and text != self._revealed_text and self._address is not None:
+        if text and text != self._loaded_text and self._address is not None:
             self._secrets.set(self._address, text, environment=None)
-            self._revealed_text = text
+            self._loaded_text = text
             self.post_message(PrivateValueStored(self._address))
-        self._show_state()
+        self.show_state()
+
+    def take_over(self, text: str) -> None:
+        """Keep `text`, typed elsewhere (a row's plain value made private), as this value."""
+        self.value = text
+        self._store_and_mask()
 
     def action_toggle_reveal(self) -> None:
-        """Show the value (the typed one, else the stored one), or mask it again."""
-        if not self.password:
-            self._store_and_mask()
-            return
-        if not self.value and (secret := self._stored()) is not None:
-            self._revealed_text = secret.reveal()
-            self.value = self._revealed_text
-        self.password = False
+        """Show the value being edited (the stored one until something is typed), or mask it."""
+        if self.password:
+            self._load_stored()
+        self.password = not self.password
 
     async def action_submit(self) -> None:
-        self._store_and_mask()
+        self.store()
         await super().action_submit()
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._load_stored()
 
     def on_blur(self, event: events.Blur) -> None:
         self._store_and_mask()
@@ -134,18 +140,27 @@ class PrivateInput(Input):
             return super()._value
         return Text(self.value.replace("\n", "⏎"), no_wrap=True, overflow="ignore", end="")
 
+    def _load_stored(self) -> None:
+        """Put the stored value into the empty input, to be edited from its end."""
+        if self.value or (secret := self._stored()) is None:
+            return
+        self._loaded_text = self.value = secret.reveal()
+        self.cursor_position = len(self.value)
+
     def _store_and_mask(self) -> None:
         self.store()
         self.password = True
-        self.value = ""
-        self._revealed_text = ""
+        if self._address is not None:  # else what was typed waits for the row's name
+            self.value = ""
+            self._loaded_text = ""
 
     def _stored(self) -> Secret | None:
         if self._address is None:
             return None
         return self._secrets.get(self._address, self._environment)
 
-    def _show_state(self) -> None:
+    def show_state(self) -> None:
+        """Say whether a value is set (also after it was stored elsewhere, e.g. at a prompt)."""
         is_set = self.is_set
         self.set_class(is_set, "-set")
         if self._address is None:

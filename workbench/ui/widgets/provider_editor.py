@@ -46,6 +46,7 @@ class ProviderEditor(ModelEditor[Provider]):
         self._environments: tuple[str, ...] = ()
         self._environment = ""
         self._secrets: PrivateValueAccess | None = None
+        self._base_url_override: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="provider-line"):
@@ -83,9 +84,12 @@ class ProviderEditor(ModelEditor[Provider]):
         environment: str,
         secrets: PrivateValueAccess,
         item: TreeItem | None = None,
+        base_url_override: str | None = None,
     ) -> None:
-        """Show `provider`, with per-environment values as they are in `environment`."""
+        """Show `provider`, with per-environment values as they are in `environment`;
+        `base_url_override` is where this run sends instead (`--base-url`), said, not edited."""
         self._provider = provider
+        self._base_url_override = base_url_override
         self._environments = environments
         self._environment = environment
         self._secrets = secrets
@@ -147,16 +151,23 @@ class ProviderEditor(ModelEditor[Provider]):
             self.query_one(AuthForm).show_method(method)
 
     def _show_base_url_hint(self) -> None:
+        """Where the calls really go when that is not simply the field: overridden for this
+        run, or one value per environment."""
         base_url = self._provider.base_url if self._provider else ""
-        hint = self.query_one("#base-url-hint", Static)
-        hint.display = isinstance(base_url, PerEnvironment)
+        lines = []
+        if self._base_url_override is not None:
+            # The field keeps the file's URL: that is what is edited and saved.
+            lines.append(f"This run sends to {self._base_url_override} (--base-url)")
         if isinstance(base_url, PerEnvironment):
             others = ", ".join(
                 f"{name}: {base_url.values[name]}"
                 for name in self._environments
                 if name != self._environment and name in base_url.values
             )
-            hint.update(
+            lines.append(
                 f"Per environment: editing the {self._environment} value"
                 + (f" ({others})" if others else "")
             )
+        hint = self.query_one("#base-url-hint", Static)
+        hint.display = bool(lines)
+        hint.update("\n".join(visible(line) for line in lines))

@@ -49,7 +49,7 @@ from workbench.core.workspace import ResponseType
 from workbench.ui.key_names import key_name
 from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
-from workbench.ui.widgets.hex_preview import hex_dump, is_binary
+from workbench.ui.widgets.hex_preview import hex_dump, is_binary, row_size_for
 from workbench.ui.widgets.json_tree import JsonTree, TreeView
 from workbench.ui.widgets.status_line import StatusLine
 
@@ -59,6 +59,26 @@ NO_RESPONSE = "No response yet."
 # Copying goes to the terminal as an OSC 52 sequence (base64); terminals and tmux drop or
 # choke on very long ones, and over SSH it is slow.
 COPY_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Binary:
+    """A binary body: its media type and size, its bytes masked, and as received when that
+    differs (a private value came back in it)."""
+
+    media_type: str
+    size: int
+    masked: bytes
+    received: bytes | None
+
+    def dumps(self, row_size: int) -> tuple[str, str | None]:
+        """The masked preview in hex, and the received one (None when the same)."""
+        head = f"{self.media_type or 'binary data'}, {self.size:,} bytes\n\n"
+
+        def dump(data: bytes) -> str:
+            return head + hex_dump(data, row_size=row_size)
+
+        return dump(self.masked), None if self.received is None else dump(self.received)
 
 
 @dataclass(frozen=True)
@@ -122,6 +142,8 @@ class ResponseView(Widget):
         self._revealing = False
         self._restoring: ShownView | None = None  # applied once the JSON tree is loaded
         self._exchange: Exchange | None = None  # the exchange shown
+        self._binary: Binary | None = None  # a binary body shown in hex, dumped again on resize
+        self._hex_row_size = 0  # bytes a line in the hex shown
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="response-status")
@@ -392,13 +414,9 @@ class ResponseView(Widget):
                 deliver(self._show_plain, noted(note), TextDocument.from_text(""), "empty")
                 return
             if is_binary(body, media_type, response_type):
-                summary = f"{media_type or 'binary data'}, {format_size(len(body))}"
-                head = f"{summary} ({len(body):,} bytes)\n\n"
                 masked = masker.bytes(body)  # a secret inside binary data shows in hex too
-                dump = TextDocument.from_text(head + hex_dump(masked))
-                revealed = None if masked == body else TextDocument.from_text(head + hex_dump(body))
-                note = f"The body is binary ({summary}): the Body tab shows its first bytes in hex."
-                deliver(self._show_plain, noted(note), dump, "binary", not shows_data, revealed)
+                binary = Binary(media_type, len(body), masked, None if masked == body else body)
+                deliver(self._show_binary, binary, noted, not shows_data)
                 return
             text = decode_text(body, charset_of(exchange.header("content-type")))
             raw, raw_revealed = documents(text)
@@ -442,6 +460,35 @@ class ResponseView(Widget):
         if to_body and tabs.active == TABS["json"]:
             tabs.active = TABS["body"]
 
+    def _show_binary(self, binary: Binary, noted: Callable[[str], str], to_body: bool) -> None:
+        """A binary body in hex; `noted` gives the JSON tab's note (none when it shows the
+        call's data), `to_body` switches to the Body tab."""
+        self._binary = binary
+        summary = f"{binary.media_type or 'binary data'}, {format_size(binary.size)}"
+        note = f"The body is binary ({summary}): the Body tab shows its first bytes in hex."
+        dump, revealed = self._hex_documents(binary)
+        self._show_plain(noted(note), dump, "binary", to_body=to_body, revealed=revealed)
+
+    def _hex_documents(self, binary: Binary) -> tuple[TextDocument, TextDocument | None]:
+        """`binary` in hex as wide as the pane: masked, and as received when that differs."""
+        self._hex_row_size = self._row_size_that_fits()
+        masked, received = binary.dumps(self._hex_row_size)
+        revealed = None if received is None else TextDocument.from_text(received)
+        return TextDocument.from_text(masked), revealed
+
+    def _row_size_that_fits(self) -> int:
+        """How many bytes a line of hex the pane's width holds."""
+        body = self.query_one("#response-body", BodyView)
+        # The body's line numbers (up to 4 digits and a space) and its scrollbar take room.
+        return row_size_for(self.size.width - 5 - body.styles.scrollbar_size_vertical)
+
+    def on_resize(self) -> None:
+        binary = self._binary
+        if binary is not None and self._row_size_that_fits() != self._hex_row_size:
+            dump, revealed = self._hex_documents(binary)
+            body = self.query_one("#response-body", BodyView)
+            body.show(dump, revealed=revealed, description="binary")
+
     def _show_raw_json(self, note: str, raw: TextDocument, revealed: TextDocument | None) -> None:
         self._note(note)
         body = self.query_one("#response-body", BodyView)
@@ -466,6 +513,7 @@ class ResponseView(Widget):
 
     def _start_over(self, note: str) -> None:
         self._generation += 1
+        self._binary = None
         self._showing_response, self._exchange = False, None
         self._headers, self._masker = (), Masker(())
         if self._revealing:  # each response starts masked: a reveal was for the one shown then

@@ -111,6 +111,25 @@ class RowEditor(Horizontal, Generic[RowModel]):
     @on(Checkbox.Changed, ".row-private")
     def _private_changed(self, event: Checkbox.Changed) -> None:
         self.set_class(event.value, "-private")
+        text = self._value_input.value
+        if event.value and text:
+            # Made private, the value typed goes to the secret store, not away.
+            self._private_input.take_over(text)
+            self._value_input.value = ""
+
+    @on(Input.Blurred)
+    def _scrolled_back(self, event: Input.Blurred) -> None:
+        # A cell is narrow: typing at the end of "per_page" scrolls it to "er_page", and it
+        # would stay so after the cursor left. Once left, a cell shows its value's start.
+        event.input.scroll_to(x=0, animate=False, immediate=True)
+
+    @on(Input.Blurred, ".row-name")
+    def _named(self, event: Input.Blurred) -> None:
+        # A value made private before the row had a name waited in the masked input: it
+        # has an address now. (Focused, the input stores it itself when left.)
+        private = self._private_input
+        if self._private_checkbox.value and not private.has_focus:
+            private.take_over(private.value)
 
     @on(Input.Changed, ".row-name")
     def _renamed(self, event: Input.Changed) -> None:

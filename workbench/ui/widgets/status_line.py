@@ -3,10 +3,15 @@
 The widget carries one class naming the outcome (`-success`, `-redirect`,
 `-client-error`, `-server-error`, `-informational`, `-failed`, `-sending`,
 `-cancelled`, `-problem`) so `response.tcss` colours it from theme variables.
+
+In a narrow pane (80 columns leave it 54) the line gives up what is said
+elsewhere first: the "env:" label, then the environment (the pane's border
+names it), then the reason phrase; time, size and protocol stay.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -52,9 +57,15 @@ class StatusLine(Widget):
     StatusLine.-has-message #status-message { display: block; }
     """
 
+    CODE_GAP = 2  # the code's padding-right in response.tcss
+    ENVIRONMENT_GAP = 1  # the environment's padding-left
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._environment = ""
+        # What the line says, as shown (masked, visible): code, code without its reason
+        # phrase, detail, environment. `_fit` picks the fullest wording that fits.
+        self._said = ("", "", "", "")
 
     def compose(self) -> ComposeResult:
         # markup=False: URLs and messages may hold "[name]" or "['key']", which are not markup.
@@ -70,9 +81,10 @@ class StatusLine(Widget):
     def show_exchange(self, exchange: Exchange, environment: str) -> None:
         time_text = duration_text(exchange.total_time)
         if exchange.status is None:
-            code = "No answer"
+            code = short_code = "No answer"
             detail = f"{exchange.request.method} {exchange.request.url} · {time_text}"
         else:
+            short_code = str(exchange.status)
             code = f"{exchange.status} {exchange.reason}".strip()
             detail = f"{time_text} · {format_size(exchange.size)}"
             if exchange.redirects:
@@ -82,7 +94,7 @@ class StatusLine(Widget):
             if exchange.http_version:
                 detail += f" · {exchange.http_version}"
         message = exchange.failure.message if exchange.failure else ""
-        self._show(outcome_class(exchange.status), code, detail, environment, message)
+        self._show(outcome_class(exchange.status), code, detail, environment, message, short_code)
 
     def show_problem(self, message: str) -> None:
         """A call that was not sent: the environment stays as it was."""
@@ -100,12 +112,24 @@ class StatusLine(Widget):
 
     @property
     def text(self) -> str:
-        """Everything the line shows, as plain text (for tests and screen readers)."""
-        labels = self.query(Label)
-        return " · ".join(str(label.content) for label in labels if str(label.content))
+        """Everything the line says, as plain text, also what a narrow pane leaves out (for
+        tests and screen readers)."""
+        code, _, detail, environment = self._said
+        message = str(self.query_one("#status-message", Label).content)
+        said = (code, detail, environment and f"env: {environment}", message)
+        return " · ".join(text for text in said if text)
+
+    def on_resize(self) -> None:
+        self._fit()
 
     def _show(
-        self, outcome: str, code: str, detail: str, environment: str, message: str = ""
+        self,
+        outcome: str,
+        code: str,
+        detail: str,
+        environment: str,
+        message: str = "",
+        short_code: str = "",
     ) -> None:
         self._environment = environment
         self.remove_class(*OUTCOME_CLASSES)
@@ -115,12 +139,33 @@ class StatusLine(Widget):
         # A reason phrase, a URL or a message may quote what a server or a workspace wrote:
         # private values are masked and control characters shown, not run.
         masker = Masker.known()
-        texts = {
-            "#status-code": code,
-            "#status-detail": detail,
-            "#status-environment": environment and f"env: {environment}",
-            "#status-message": message,
-        }
-        for selector, text in texts.items():
-            shown = visible(masker.text(text), keep_newlines=selector == "#status-message")
-            self.query_one(selector, Label).update(shown)
+
+        def shown(text: str, *, keep_newlines: bool = False) -> str:
+            return visible(masker.text(text), keep_newlines=keep_newlines)
+
+        self._said = (shown(code), shown(short_code or code), shown(detail), shown(environment))
+        self.query_one("#status-message", Label).update(shown(message, keep_newlines=True))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the fullest wording that fits the line's width (all of it before layout)."""
+        code, short_code, detail, environment = self._said
+        wordings = [
+            (code, environment and f"env: {environment}"),
+            (code, environment),
+            (code, ""),
+            (short_code, ""),
+        ]
+        room = self.content_size.width
+
+        def width(code: str, environment: str) -> int:
+            gaps = (self.CODE_GAP if code else 0) + (self.ENVIRONMENT_GAP if environment else 0)
+            return cell_len(code) + cell_len(detail) + cell_len(environment) + gaps
+
+        fits = (w for w in wordings if not room or width(*w) <= room)
+        code, environment = next(fits, wordings[-1])
+        self.query_one("#status-code", Label).update(code)
+        self.query_one("#status-detail", Label).update(detail)
+        shown_environment = self.query_one("#status-environment", Label)
+        shown_environment.update(environment)
+        shown_environment.display = bool(environment)  # no padding left alone

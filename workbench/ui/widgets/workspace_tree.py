@@ -39,6 +39,14 @@ DATA_MARK = "·"
 INITIALIZED_MARK = "●"
 UNINITIALIZED_MARK = "○"
 UNSAVED_MARK = " *"
+# What each mark means, for the help screen.
+MARKS = (
+    (INITIALIZED_MARK, "initialized (response shape learned)"),
+    (UNINITIALIZED_MARK, "not initialized"),
+    (DATA_MARK, "data call"),
+    (ACTION_MARK, "action call (changes the server)"),
+    (UNSAVED_MARK.strip(), "unsaved edits"),
+)
 
 
 # A label is a few parts, each with the component class that styles it (None: plain).
