@@ -31,6 +31,7 @@ from workbench.ui.dialogs.choice import ChoiceScreen
 from workbench.ui.dialogs.help import HelpScreen
 from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
 from workbench.ui.dialogs.shape_review import ShapeReviewScreen
+from workbench.ui.dialogs.shape_view import SavedShapeScreen
 from workbench.ui.screens.main import MainScreen
 
 
@@ -277,3 +278,44 @@ async def test_the_keys_are_in_the_footer_help_and_palette(
         await paste(pilot, "initialize send")
         await palette_searched(pilot, "initialize send")
         assert "key: f6" in screen_text(app)
+
+
+async def test_the_saved_shape_is_shown_read_only(workspace: Path, demo_url: str) -> None:
+    before = workspace.read_text()
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, SavedShapeScreen))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Shape of Demo/List users" in text
+        assert '22 fields. "|null": may be null, "?": may be missing.' in text
+        assert "data[].birthday         date|null" in text
+        # Keys that edit in the shape dialog edit nothing here.
+        await pilot.press("x", "t", "p", "o", "n", "enter", "a", "pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, SavedShapeScreen)
+        assert "data[].phone            text?" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert not main_screen(app).documents[0].dirty
+        await save(pilot, app)
+    assert workspace.read_text() == before
+
+
+async def test_a_call_without_a_shape_says_how_to_initialize_it(
+    workspace: Path, demo_url: str
+) -> None:
+    store_shape(workspace, "Demo", "Get user", None)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await paste(pilot, "saved response shape")
+        await palette_searched(pilot, "saved response shape")
+        assert "key: f12" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MainScreen)
+        text = screen_text(app)
+        assert "Demo/Get user is not initialized: F6" in text and "initializes it" in text

@@ -78,6 +78,7 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
     from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
     from workbench.ui.dialogs.shape_review import ShapeReviewScreen
+    from workbench.ui.dialogs.shape_view import SavedShapeScreen
     from workbench.ui.screens.main import MainScreen
     from workbench.ui.widgets.body_view import BodyView
     from workbench.ui.widgets.json_tree import JsonTree
@@ -98,6 +99,7 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
         ("Name dialog", NamePromptScreen),
         ("Secret dialog", PrivateValuePromptScreen),
         ("Shape dialog", ShapeReviewScreen),
+        ("Saved shape", SavedShapeScreen),
         ("Sample dialog", SamplePromptScreen),
         ("Help", HelpScreen),
     ]

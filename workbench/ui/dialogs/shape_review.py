@@ -2,15 +2,17 @@
 
 It lists the shape one field a line (path, type with its `|null` and `?`
 marks, excluded and pinned fields marked) in a table moved with the arrow
-keys. On reinitialize the drift from the saved shape comes first, in lines
-(`format_drift`), and the fields that drifted are marked in the table. The
-user's exclusions and type changes are made on the shape (`Shape.exclude`,
-`Shape.set_type`); accepting dismisses with the edited shape, escape with
+keys (`ShapeTable`, which the saved shape view shares). On reinitialize the
+drift from the saved shape comes first, in lines (`format_drift`), and the
+fields that drifted are marked in the table. The user's edits are made on
+the shape: exclude a field (`Shape.exclude`), give it the next type
+(`Shape.set_type`). Accepting dismisses with the edited shape, escape with
 None (the saved shape stays).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,14 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import Static
 
 from workbench.core.shape import Drift, Field, FieldType, Learned, Shape, format_drift
 from workbench.core.terminal_text import visible
+from workbench.ui.widgets.shape_table import ShapeTable
 
 TYPES = tuple(FieldType)
-COLUMNS = ("mark", "field", "type", "note")
 
 
 def drift_marks(drift: Drift) -> dict[str, str]:
@@ -42,26 +43,6 @@ def drift_marks(drift: Drift) -> dict[str, str]:
     marks.update((change.path, "~") for change in drift.changed)
     marks.update((f.path, "+") for f in drift.added)
     return marks
-
-
-def field_note(shape: Shape, f: Field) -> str:
-    """What the user chose for the field: `excluded`, `pinned`, or that it is hidden because a
-    field it lies in is excluded."""
-    notes = [note for note, on in (("excluded", f.excluded), ("pinned", f.pinned)) if on]
-    if not f.excluded and shape.is_excluded(f.path):
-        notes.insert(0, "in excluded")
-    return ", ".join(notes)
-
-
-def field_cells(shape: Shape, f: Field, mark: str) -> tuple[Text, Text, Text, Text]:
-    """The table cells of one field; excluded fields are struck through, those inside one dim."""
-    style = "strike dim" if f.excluded else "dim" if shape.is_excluded(f.path) else ""
-    return (
-        Text(mark, style="bold"),
-        Text(visible(f.label), style=style),  # the server's keys: control characters shown
-        Text(f.type_text, style=style),
-        Text(field_note(shape, f), style="italic"),
-    )
 
 
 class ShapeReviewScreen(ModalScreen[Shape | None]):
@@ -83,7 +64,6 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         self.learned = learned
         self.source = source
         self.shape = learned.shape
-        self._marks = drift_marks(learned.drift)
 
     # --- what the dialog says ----------------------------------------------------------------
 
@@ -119,7 +99,7 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
             if self.learned.drifted:
                 with VerticalScroll(id="shape-drift"):
                     yield Static(self._drift_text(), markup=False)
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="shape-fields")
+            yield ShapeTable(id="shape-fields")
             yield Static(self.hint(), classes="dialog-hint", markup=False)
 
     def _drift_text(self) -> Text:
@@ -130,56 +110,44 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         return text
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column("" if column == "mark" else column.capitalize(), key=column)
-        for f in self.shape:
-            table.add_row(*field_cells(self.shape, f, self._marks.get(f.path, "")), key=f.path)
+        table = self.query_one(ShapeTable)
+        table.show(self.shape, drift_marks(self.learned.drift))
         table.focus()
 
     # --- the user's edits --------------------------------------------------------------------
 
     def current_path(self) -> str | None:
         """The path of the field under the cursor."""
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+        return self.query_one(ShapeTable).current_path
+
+    def current_field(self) -> Field | None:
+        """The field under the cursor."""
+        path = self.current_path()
+        return self.shape.get(path) if path is not None else None
 
     def action_toggle_excluded(self) -> None:
-        path = self.current_path()
-        f = self.shape.get(path) if path is not None else None
-        if f is None:
-            return
-        self._edited(self.shape.include(f.path) if f.excluded else self.shape.exclude(f.path))
+        f = self.current_field()
+        if f is not None:
+            self._edited(self.shape.include(f.path) if f.excluded else self.shape.exclude(f.path))
 
     def action_cycle_type(self, step: int) -> None:
-        path = self.current_path()
-        f = self.shape.get(path) if path is not None else None
-        if f is None:
-            return
-        chosen = TYPES[(TYPES.index(f.type) + step) % len(TYPES)]
-        shape = self.shape.set_type(f.path, chosen)
-        learned = self.learned.shape.get(f.path)
-        if learned is not None and chosen is learned.type and not learned.pinned:
-            shape = shape.unpin(f.path)  # back to the learned type: learn it again next time
+        f = self.current_field()
+        if f is not None:
+            chosen = TYPES[(TYPES.index(f.type) + step) % len(TYPES)]
+            self._retyped(self.shape.set_type(f.path, chosen), f.path)
+
+    def _retyped(self, shape: Shape, path: str) -> None:
+        """Take a shape whose field at `path` got another type or marks: pinned, unless it is
+        back to what was learned, which is then learned again next time."""
+        f, learned = shape.get(path), self.learned.shape.get(path)
+        if f is not None and learned is not None and not learned.pinned:
+            if replace(f, excluded=False, pinned=False) == replace(learned, excluded=False):
+                shape = shape.unpin(path)
         self._edited(shape)
 
     def _edited(self, shape: Shape) -> None:
-        """Take the edited shape and redraw the rows it changed (a field excluded or
-        included changes the rows inside it too)."""
-        table = self.query_one(DataTable)
-        for f in shape:
-            before = self.shape.get(f.path)
-            if before == f and self.shape.is_excluded(f.path) == shape.is_excluded(f.path):
-                continue
-            cells = field_cells(shape, f, self._marks.get(f.path, ""))
-            try:
-                for column, cell in zip(COLUMNS, cells, strict=True):
-                    table.update_cell(f.path, column, cell, update_width=True)
-            except RowDoesNotExist:
-                continue
+        """Take the edited shape and redraw the rows it changed."""
+        self.query_one(ShapeTable).redraw(self.shape, shape)
         self.shape = shape
 
     def action_accept(self) -> None:
