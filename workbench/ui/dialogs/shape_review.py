@@ -5,9 +5,10 @@ marks, excluded and pinned fields marked) in a table moved with the arrow
 keys (`ShapeTable`, which the saved shape view shares). On reinitialize the
 drift from the saved shape comes first, in lines (`format_drift`), and the
 fields that drifted are marked in the table. The user's edits are made on
-the shape: exclude a field (`Shape.exclude`), give it the next type
-(`Shape.set_type`). Accepting dismisses with the edited shape, escape with
-None (the saved shape stays).
+the shape: exclude a field (`Shape.exclude`), give it the next type or one
+picked from a list (`Shape.set_type`), mark it optional or nullable
+(`Shape.mark`). Accepting dismisses with the edited shape, escape with None
+(the saved shape stays).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from textual.widgets import Static
 
 from workbench.core.shape import Drift, Field, FieldType, Learned, Shape, format_drift
 from workbench.core.terminal_text import visible
+from workbench.ui.dialogs.type_pick import TypePickScreen
 from workbench.ui.widgets.shape_table import ShapeTable
 
 TYPES = tuple(FieldType)
@@ -54,6 +56,9 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         Binding("x,space", "toggle_excluded", "Exclude / include the field"),
         Binding("t", "cycle_type(1)", "Next type for the field"),
         Binding("T", "cycle_type(-1)", "Previous type for the field"),
+        Binding("p", "pick_type", "Pick the field's type from a list"),
+        Binding("o", "toggle_mark('optional')", "Mark the field optional (?) or not"),
+        Binding("n", "toggle_mark('nullable')", "Mark the field nullable (|null) or not"),
         Binding("enter,a", "accept", "Accept the shape", priority=True),
         Binding("escape", "cancel", "Keep the saved shape (cancel)"),
     ]
@@ -88,7 +93,10 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
 
     def hint(self) -> str:
         keep = "keep saved" if not self.learned.is_first else "cancel"
-        return f"↑↓ move  x exclude/include  t/T type  enter accept  esc {keep}"
+        return (
+            "↑↓ move  x exclude/include  t/T next/previous type  p pick a type\n"
+            f"o optional (?)  n nullable (|null)  enter accept  esc {keep}"
+        )
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -135,6 +143,31 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         if f is not None:
             chosen = TYPES[(TYPES.index(f.type) + step) % len(TYPES)]
             self._retyped(self.shape.set_type(f.path, chosen), f.path)
+
+    def action_pick_type(self) -> None:
+        f = self.current_field()
+        if f is None:
+            return
+
+        def picked(chosen: FieldType | None) -> None:
+            if chosen is not None and chosen is not f.type:
+                self._retyped(self.shape.set_type(f.path, chosen), f.path)
+
+        self.app.push_screen(TypePickScreen(f.label, f.type), picked)
+
+    def action_toggle_mark(self, mark: str) -> None:
+        f = self.current_field()
+        if f is None:
+            return
+        if mark == "optional":
+            self._retyped(self.shape.mark(f.path, optional=not f.optional), f.path)
+        elif f.type is FieldType.NULL:
+            self.notify(
+                "A null field is always null: give it another type first (t or p).",
+                severity="warning",
+            )
+        else:
+            self._retyped(self.shape.mark(f.path, nullable=not f.nullable), f.path)
 
     def _retyped(self, shape: Shape, path: str) -> None:
         """Take a shape whose field at `path` got another type or marks: pinned, unless it is
