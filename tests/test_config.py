@@ -56,13 +56,13 @@ def test_no_file_gives_the_built_in_defaults(tmp_path: Path) -> None:
 def test_a_good_file_is_read_and_says_which_keys_it_gave(tmp_path: Path) -> None:
     path = write(
         tmp_path / "config.toml",
-        'theme = "nord"\ntimeout = 5\nconfirm_actions = false\n\n[keymap]\nsend = "f12"\n',
+        'theme = "nord"\ntimeout = 5\nconfirm_actions = false\n\n[keymap]\nsend = "f11"\n',
     )
     config = load_config(path, binding_ids=IDS, themes=THEMES)
     assert config.problems == ()
     assert config.theme == "nord"
     assert config.defaults == Defaults(timeout=5.0, confirm_actions=False)
-    assert dict(config.keymap) == {"send": "f12"}
+    assert dict(config.keymap) == {"send": "f11"}
     assert config.source("timeout") is Source.FILE
     assert config.source("size_cap") is Source.DEFAULT
 
@@ -70,7 +70,7 @@ def test_a_good_file_is_read_and_says_which_keys_it_gave(tmp_path: Path) -> None
 def test_unknown_keys_ids_and_themes_get_a_did_you_mean_naming_the_file(tmp_path: Path) -> None:
     path = write(
         tmp_path / "config.toml",
-        'them = "nord"\ntheme = "nrod"\ntimeout = 7\n[keymap]\nsned = "f12"\nsave = "f10"\n',
+        'them = "nord"\ntheme = "nrod"\ntimeout = 7\n[keymap]\nsned = "f11"\nsave = "f10"\n',
     )
     config = load_config(path, binding_ids=IDS, themes=THEMES)
     assert config.problems == (
@@ -139,7 +139,7 @@ def test_writing_the_theme_keeps_other_keys_and_comments(tmp_path: Path) -> None
         "\n"
         "# keys I changed\n"
         "[keymap]\n"
-        'send = "f12"\n'
+        'send = "f11"\n'
     )
     path = write(tmp_path / "config.toml", original)
     write_setting(path, "theme", "gruvbox")
@@ -150,15 +150,15 @@ def test_writing_the_theme_keeps_other_keys_and_comments(tmp_path: Path) -> None
     assert (config.theme, config.defaults.timeout, dict(config.keymap)) == (
         "gruvbox",
         5.0,
-        {"send": "f12"},
+        {"send": "f11"},
     )
 
 
 def test_a_new_theme_line_goes_after_the_top_level_keys(tmp_path: Path) -> None:
-    path = write(tmp_path / "config.toml", '# mine\ntimeout = 5\n\n[keymap]\nsend = "f12"\n')
+    path = write(tmp_path / "config.toml", '# mine\ntimeout = 5\n\n[keymap]\nsend = "f11"\n')
     write_setting(path, "theme", "nord")
     assert path.read_text(encoding="utf-8") == (
-        '# mine\ntimeout = 5\ntheme = "nord"\n\n[keymap]\nsend = "f12"\n'
+        '# mine\ntimeout = 5\ntheme = "nord"\n\n[keymap]\nsend = "f11"\n'
     )
 
 

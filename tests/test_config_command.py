@@ -43,7 +43,7 @@ def test_show_without_a_file_prints_the_defaults_as_toml() -> None:
 
 
 def test_show_says_which_values_come_from_the_file() -> None:
-    write_config('timeout = 5\nconfirm_actions = false\n[keymap]\nsend = "f12"\n')
+    write_config('timeout = 5\nconfirm_actions = false\n[keymap]\nsend = "f11"\n')
     result = workbench_here("config", "show")
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
@@ -51,13 +51,13 @@ def test_show_says_which_values_come_from_the_file() -> None:
     assert "timeout = 5.0                    # file" in lines
     assert "size_cap = 52428800              # default" in lines
     assert "confirm_actions = false          # file" in lines
-    assert 'send = "f12"                     # file' in lines
+    assert 'send = "f11"                     # file' in lines
     assert 'save = "ctrl+s"                  # default' in lines
 
 
 def test_show_warns_about_a_bad_file_naming_it_and_goes_on() -> None:
     path = write_config(
-        'theme = "nrod"\ntimeout = "soon"\nsize_cap = 1000\n[keymap]\nsned = "f12"\n'
+        'theme = "nrod"\ntimeout = "soon"\nsize_cap = 1000\n[keymap]\nsned = "f11"\n'
     )
     result = workbench_here("config", "show")
     assert result.returncode == 0

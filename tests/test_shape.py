@@ -347,6 +347,26 @@ def test_set_type_pins_the_type_and_unpin_releases_it() -> None:
     assert shape.unpin("[].id").get("[].id") == Field("[].id", T.TEXT)
 
 
+def test_a_null_field_is_never_nullable() -> None:
+    """A nullable field given the type null drops its `|null`: "null|null" cannot be read back."""
+    shape = infer_shape([{"b": None}, {"b": "2020-01-01"}]).set_type("[].b", T.NULL)
+    assert shape.get("[].b") == Field("[].b", T.NULL, pinned=True)
+    assert shape_from_toml_data(table(shape)) == shape
+
+
+def test_mark_sets_optional_and_nullable_and_pins_the_field() -> None:
+    shape = infer_shape(SAMPLE).mark("[].email", optional=True)
+    assert shape.get("[].email") == Field("[].email", T.TEXT, optional=True, pinned=True)
+    shape = shape.mark("[].email", nullable=True)  # the other mark stays as it is
+    assert table(shape)["[].email"] == "text|null? (pinned)"
+    shape = shape.mark("[].email", optional=False, nullable=False)
+    assert shape.get("[].email") == Field("[].email", T.TEXT, pinned=True)
+    with pytest.raises(ShapeError, match="a null field is always null"):
+        infer_shape({"b": None}).mark("b", nullable=True)
+    with pytest.raises(ShapeError, match="no such field"):
+        shape.mark("[].nope", optional=True)
+
+
 def test_edits_return_new_shapes_and_name_missing_fields() -> None:
     shape = infer_shape(SAMPLE)
     shape.exclude("[].id")
@@ -381,6 +401,24 @@ def test_reconcile_keeps_what_only_nulls_and_empty_lists_cannot_tell() -> None:
         "tags[]": "object",
         "tags[].name": "text",
     }
+
+
+def test_reconcile_keeps_the_marks_the_user_gave_a_field() -> None:
+    """A response where a marked field is present and not null does not take its marks away;
+    one where it is missing or null still adds them."""
+    saved = (
+        infer_shape(SAMPLE)
+        .mark("[].email", optional=True, nullable=True)
+        .mark("[].id", optional=True)
+    )
+    avatar = {"url": "w", "size": 1}
+    fresh = infer_shape(
+        [{"id": None, "email": "c@x", "avatar": avatar}, {"email": "d@x", "avatar": avatar}]
+    )
+    kept = table(reconcile(saved, fresh))
+    assert kept["[].email"] == "text|null? (pinned)"
+    assert kept["[].id"] == "integer|null? (pinned)"
+    assert diff_shapes(saved, fresh) == Drift(now_nullable=("[].id",))
 
 
 def test_reconcile_of_a_shape_with_itself_changes_nothing() -> None:

@@ -55,33 +55,33 @@ async def test_the_theme_chosen_is_back_at_the_next_start(workspace: Path, demo_
 async def test_a_keymap_entry_rebinds_send(
     workspace: Path, demo_url: str, fresh_demo: DemoServer
 ) -> None:
-    write_config('[keymap]\nsend = "f12"\n')
+    write_config('[keymap]\nsend = "f11"\n')
     app = open_app(workspace, demo_url, on="Demo/List users", config=load_user_config())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "Not sent yet in development: F12 sends it." in screen_text(app)
+        assert "Not sent yet in development: F11 sends it." in screen_text(app)
         await pilot.press("ctrl+j")  # no longer sends
         await settle(pilot, app)
         assert fresh_demo.state.request_count("GET", "/users") == 0
-        assert "f12 Send" in screen_text(app)  # the footer shows the new key
-        await pilot.press("f12")
+        assert "f11 Send" in screen_text(app)  # the footer shows the new key
+        await pilot.press("f11")
         await settle(pilot, app)
         assert fresh_demo.state.request_count("GET", "/users") == 1
         assert "200 OK" in screen_text(app)
 
 
 async def test_hints_name_the_keys_of_the_keymap(workspace: Path, demo_url: str) -> None:
-    write_config('[keymap]\nsend = "f12"\nsave = "ctrl+w,ctrl+s"\nhelp = "f11"\n')
+    write_config('[keymap]\nsend = "f11"\nsave = "ctrl+w,ctrl+s"\nhelp = "shift+f1"\n')
     app = open_app(workspace, demo_url, config=load_user_config())
     async with app.run_test(size=(140, 40)) as pilot:  # room for the whole hint
         await pilot.pause()
         text = screen_text(app)
-        assert "F12 send · F8 env · ctrl+w save · ctrl+z undo" in text
-        assert "ctrl+p commands · F11 all" in text
+        assert "F11 send · F8 env · ctrl+w save · ctrl+z undo" in text
+        assert "ctrl+p commands · shift+F1 all" in text
         await pilot.press("ctrl+p")
         await paste(pilot, "send the selected")
         await palette_searched(pilot, "send the selected")
-        assert "key: f12" in screen_text(app)  # the palette's help names the new key
+        assert "key: f11" in screen_text(app)  # the palette's help names the new key
 
 
 async def test_the_default_timeout_applies_to_a_call_with_none_of_its_own(

@@ -18,11 +18,11 @@ from test_ui_app import (
     screen_text,
 )
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import OptionList, TextArea
 
 from tests.ui_keys import paste, type_text
 from tests.ui_wait import palette_searched, settle, wait_for, workers_done
-from workbench.core.shape.fields import FieldType
+from workbench.core.shape.fields import Field, FieldType
 from workbench.core.shape.initialize import store_shape
 from workbench.core.workspace.io import load_workspace
 from workbench.demo.server import DemoServer
@@ -31,6 +31,8 @@ from workbench.ui.dialogs.choice import ChoiceScreen
 from workbench.ui.dialogs.help import HelpScreen
 from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
 from workbench.ui.dialogs.shape_review import ShapeReviewScreen
+from workbench.ui.dialogs.shape_view import SavedShapeScreen
+from workbench.ui.dialogs.type_pick import TypePickScreen
 from workbench.ui.screens.main import MainScreen
 
 
@@ -277,3 +279,88 @@ async def test_the_keys_are_in_the_footer_help_and_palette(
         await paste(pilot, "initialize send")
         await palette_searched(pilot, "initialize send")
         assert "key: f6" in screen_text(app)
+
+
+async def test_the_saved_shape_is_shown_read_only(workspace: Path, demo_url: str) -> None:
+    before = workspace.read_text()
+    app = open_app(workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, SavedShapeScreen))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Shape of Demo/List users" in text
+        assert '22 fields. "|null": may be null, "?": may be missing.' in text
+        assert "data[].birthday         date|null" in text
+        # Keys that edit in the shape dialog edit nothing here.
+        await pilot.press("x", "t", "p", "o", "n", "enter", "a", "pagedown")
+        await pilot.pause()
+        assert isinstance(app.screen, SavedShapeScreen)
+        assert "data[].phone            text?" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert not main_screen(app).documents[0].dirty
+        await save(pilot, app)
+    assert workspace.read_text() == before
+
+
+async def test_a_call_without_a_shape_says_how_to_initialize_it(
+    workspace: Path, demo_url: str
+) -> None:
+    store_shape(workspace, "Demo", "Get user", None)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await paste(pilot, "saved response shape")
+        await palette_searched(pilot, "saved response shape")
+        assert "key: f12" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MainScreen)
+        text = screen_text(app)
+        assert "Demo/Get user is not initialized: F6" in text and "initializes it" in text
+
+
+async def test_review_marks_fields_optional_and_nullable_and_picks_a_type(
+    workspace: Path, demo_url: str
+) -> None:
+    store_shape(workspace, "Demo", "Get user", None)
+    app = open_app(workspace, demo_url, on="Demo/Get user")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        dialog = await initialize(pilot, app)
+        assert "o optional (?)  n nullable (|null)" in screen_text(app)
+        await cursor_to(pilot, dialog, "id")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypePickScreen))
+        assert "Type of id" in screen_text(app)
+        highlighted = app.screen.query_one(OptionList).highlighted
+        assert highlighted == list(FieldType).index(FieldType.INTEGER)
+        await pilot.press("up", "up")  # integer, number, text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is dialog)
+        assert dialog.shape.get("id") == Field("id", FieldType.TEXT, pinned=True)
+        await cursor_to(pilot, dialog, "name")
+        await pilot.press("n", "n")  # on and off again: as learned, so not pinned
+        await cursor_to(pilot, dialog, "email")
+        await pilot.press("o", "n")
+        assert "text|null?" in screen_text(app)
+        await cursor_to(pilot, dialog, "created_at")
+        await pilot.press("p", "escape")  # the list closed: the type stays
+        await wait_for(pilot, lambda: app.screen is dialog)
+        await cursor_to(pilot, dialog, "birthday")
+        await pilot.press("p", "up", "enter")  # date, null
+        await wait_for(pilot, lambda: app.screen is dialog)
+        await pilot.press("n")  # a null field is always null: refused, said why
+        await pilot.pause()
+        assert "A null field is always null" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await save(pilot, app)
+    shape = saved_shape(workspace, "Get user")
+    assert shape["email"] == "text|null? (pinned)"
+    assert shape["name"] == "text"
+    assert shape["id"] == "text (pinned)"
+    assert shape["created_at"] == "date-time"
+    assert shape["birthday"] == "null (pinned)"

@@ -20,12 +20,13 @@ def reconcile(saved: Shape, fresh: Shape) -> Shape:
     """The shape to keep after initializing again: `fresh`, with what `saved` knew that
     `fresh` cannot tell.
 
-    Kept from `saved` for every field `fresh` still has: exclusions and pinned
-    types, as long as the pinned type can hold what the server now sends (else the
-    server really changed the type: the learned one replaces the pin). A field `fresh`
-    saw only as null keeps its saved type (now nullable) and its saved fields; a list
-    `fresh` saw only empty keeps its saved item fields. Everything else (optional,
-    nullable, new and gone fields, types) is as `fresh` learned it.
+    Kept from `saved` for every field `fresh` still has: exclusions, pinned
+    types (as long as the pinned type can hold what the server now sends, else the
+    server really changed the type: the learned one replaces the pin) and the marks
+    (optional, nullable) of pinned fields. A field `fresh` saw only as null keeps its
+    saved type (now nullable) and its saved fields; a list `fresh` saw only empty keeps
+    its saved item fields. Everything else (optional, nullable, new and gone fields,
+    types) is as `fresh` learned it.
     """
     fields: list[Field] = []
     for learned in fresh:
@@ -40,7 +41,10 @@ def reconcile(saved: Shape, fresh: Shape) -> Shape:
             replace(
                 learned,
                 type=kept_type,
-                nullable=learned.nullable or only_null,
+                # A pinned field's marks are the user's: a response that has the field, not
+                # null, does not take them away (one where it is missing or null adds them).
+                optional=learned.optional or (known.pinned and known.optional),
+                nullable=learned.nullable or only_null or (known.pinned and known.nullable),
                 excluded=known.excluded,
                 pinned=pinned,
             )

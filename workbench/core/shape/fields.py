@@ -15,7 +15,7 @@ and *nullable* (null in some places). The response itself has the path
 
 The user's choices are part of the shape: `exclude(path)` hides a field and
 everything in it (from drift and from the UI's field lists), `set_type`
-pins a type.
+pins a type, `mark` sets a field's optional and nullable marks (and pins it).
 
 Learning a shape from data is `shape_infer`; keeping the user's choices on
 reinitialize and reporting drift is `shape_drift`; the workspace file's form
@@ -70,7 +70,7 @@ class Field:
 
     `optional`: missing from some of the objects at its place. `nullable`:
     null in some places (never set for type `null`). `excluded` and
-    `pinned` (the type was set by the user) are the user's choices.
+    `pinned` (the type or the marks were set by the user) are the user's choices.
     """
 
     path: str
@@ -136,8 +136,26 @@ class Shape:
         return self._with(replace(self._field(path), excluded=False))
 
     def set_type(self, path: str, type: FieldType) -> Shape:
-        """This shape with the type of the field at `path` set (pinned) by the user."""
-        return self._with(replace(self._field(path), type=type, pinned=True))
+        """This shape with the type of the field at `path` set (pinned) by the user; a
+        nullable field given the type null is no longer nullable (it is always null)."""
+        f = self._field(path)
+        nullable = f.nullable and type is not FieldType.NULL
+        return self._with(replace(f, type=type, nullable=nullable, pinned=True))
+
+    def mark(
+        self, path: str, *, optional: bool | None = None, nullable: bool | None = None
+    ) -> Shape:
+        """This shape with the field at `path` marked optional (`?`) and nullable (`|null`)
+        by the user, which pins it (None leaves a mark as it is). A null field cannot be
+        marked nullable."""
+        f = self._field(path)
+        nullable = f.nullable if nullable is None else nullable
+        if nullable and f.type is FieldType.NULL:
+            raise ShapeError(
+                "a null field is always null: it cannot be marked nullable", field=path
+            )
+        optional = f.optional if optional is None else optional
+        return self._with(replace(f, optional=optional, nullable=nullable, pinned=True))
 
     def unpin(self, path: str) -> Shape:
         """This shape with the field's type no longer pinned: the next initialize learns it."""

@@ -5,7 +5,7 @@
 "data[].birthday" = "date|null"        nullable: null in some
 "data[].manager_id" = "integer|null?"  both
 "data[].avatar" = "text (excluded)"    excluded by the user
-"data[].code" = "text (pinned)"        type set by the user, kept on reinitialize
+"data[].code" = "text (pinned)"        type (and marks) set by the user, kept on reinitialize
 "" = "list"                            the response itself, when not an object
 """
 

@@ -82,6 +82,8 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     from workbench.ui.dialogs.sample_prompt import SamplePromptScreen
     from workbench.ui.dialogs.secret_prompt import PrivateValuePromptScreen
     from workbench.ui.dialogs.shape_review import ShapeReviewScreen
+    from workbench.ui.dialogs.shape_view import SavedShapeScreen
+    from workbench.ui.dialogs.type_pick import TypePickScreen
     from workbench.ui.screens.main import MainScreen
     from workbench.ui.widgets.body_view import BodyView
     from workbench.ui.widgets.json_tree import JsonTree
@@ -103,6 +105,8 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
         ("Secret dialog", PrivateValuePromptScreen),
         ("Login dialog", LoginScreen),
         ("Shape dialog", ShapeReviewScreen),
+        ("Type list", TypePickScreen),
+        ("Saved shape", SavedShapeScreen),
         ("Sample dialog", SamplePromptScreen),
         ("Help", HelpScreen),
     ]

@@ -2,15 +2,18 @@
 
 It lists the shape one field a line (path, type with its `|null` and `?`
 marks, excluded and pinned fields marked) in a table moved with the arrow
-keys. On reinitialize the drift from the saved shape comes first, in lines
-(`format_drift`), and the fields that drifted are marked in the table. The
-user's exclusions and type changes are made on the shape (`Shape.exclude`,
-`Shape.set_type`); accepting dismisses with the edited shape, escape with
-None (the saved shape stays).
+keys (`ShapeTable`, which the saved shape view shares). On reinitialize the
+drift from the saved shape comes first, in lines (`format_drift`), and the
+fields that drifted are marked in the table. The user's edits are made on
+the shape: exclude a field (`Shape.exclude`), give it the next type or one
+picked from a list (`Shape.set_type`), mark it optional or nullable
+(`Shape.mark`). Accepting dismisses with the edited shape, escape with None
+(the saved shape stays).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,14 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import Static
 
 from workbench.core.shape import Drift, Field, FieldType, Learned, Shape, format_drift
 from workbench.core.terminal_text import visible
+from workbench.ui.dialogs.type_pick import TypePickScreen
+from workbench.ui.widgets.shape_table import ShapeTable
 
 TYPES = tuple(FieldType)
-COLUMNS = ("mark", "field", "type", "note")
 
 
 def drift_marks(drift: Drift) -> dict[str, str]:
@@ -44,26 +47,6 @@ def drift_marks(drift: Drift) -> dict[str, str]:
     return marks
 
 
-def field_note(shape: Shape, f: Field) -> str:
-    """What the user chose for the field: `excluded`, `pinned`, or that it is hidden because a
-    field it lies in is excluded."""
-    notes = [note for note, on in (("excluded", f.excluded), ("pinned", f.pinned)) if on]
-    if not f.excluded and shape.is_excluded(f.path):
-        notes.insert(0, "in excluded")
-    return ", ".join(notes)
-
-
-def field_cells(shape: Shape, f: Field, mark: str) -> tuple[Text, Text, Text, Text]:
-    """The table cells of one field; excluded fields are struck through, those inside one dim."""
-    style = "strike dim" if f.excluded else "dim" if shape.is_excluded(f.path) else ""
-    return (
-        Text(mark, style="bold"),
-        Text(visible(f.label), style=style),  # the server's keys: control characters shown
-        Text(f.type_text, style=style),
-        Text(field_note(shape, f), style="italic"),
-    )
-
-
 class ShapeReviewScreen(ModalScreen[Shape | None]):
     """Review `learned.shape` for the call `name`; dismisses with the shape to keep (the
     user's edits in it) or None to keep the saved one. `source` says where the data came
@@ -73,6 +56,9 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         Binding("x,space", "toggle_excluded", "Exclude / include the field"),
         Binding("t", "cycle_type(1)", "Next type for the field"),
         Binding("T", "cycle_type(-1)", "Previous type for the field"),
+        Binding("p", "pick_type", "Pick the field's type from a list"),
+        Binding("o", "toggle_mark('optional')", "Mark the field optional (?) or not"),
+        Binding("n", "toggle_mark('nullable')", "Mark the field nullable (|null) or not"),
         Binding("enter,a", "accept", "Accept the shape", priority=True),
         Binding("escape", "cancel", "Keep the saved shape (cancel)"),
     ]
@@ -83,7 +69,6 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         self.learned = learned
         self.source = source
         self.shape = learned.shape
-        self._marks = drift_marks(learned.drift)
 
     # --- what the dialog says ----------------------------------------------------------------
 
@@ -108,7 +93,10 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
 
     def hint(self) -> str:
         keep = "keep saved" if not self.learned.is_first else "cancel"
-        return f"↑↓ move  x exclude/include  t/T type  enter accept  esc {keep}"
+        return (
+            "↑↓ move  x exclude/include  t/T next/previous type  p pick a type\n"
+            f"o optional (?)  n nullable (|null)  enter accept  esc {keep}"
+        )
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -119,7 +107,7 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
             if self.learned.drifted:
                 with VerticalScroll(id="shape-drift"):
                     yield Static(self._drift_text(), markup=False)
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="shape-fields")
+            yield ShapeTable(id="shape-fields")
             yield Static(self.hint(), classes="dialog-hint", markup=False)
 
     def _drift_text(self) -> Text:
@@ -130,56 +118,69 @@ class ShapeReviewScreen(ModalScreen[Shape | None]):
         return text
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column("" if column == "mark" else column.capitalize(), key=column)
-        for f in self.shape:
-            table.add_row(*field_cells(self.shape, f, self._marks.get(f.path, "")), key=f.path)
+        table = self.query_one(ShapeTable)
+        table.show(self.shape, drift_marks(self.learned.drift))
         table.focus()
 
     # --- the user's edits --------------------------------------------------------------------
 
     def current_path(self) -> str | None:
         """The path of the field under the cursor."""
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+        return self.query_one(ShapeTable).current_path
+
+    def current_field(self) -> Field | None:
+        """The field under the cursor."""
+        path = self.current_path()
+        return self.shape.get(path) if path is not None else None
 
     def action_toggle_excluded(self) -> None:
-        path = self.current_path()
-        f = self.shape.get(path) if path is not None else None
-        if f is None:
-            return
-        self._edited(self.shape.include(f.path) if f.excluded else self.shape.exclude(f.path))
+        f = self.current_field()
+        if f is not None:
+            self._edited(self.shape.include(f.path) if f.excluded else self.shape.exclude(f.path))
 
     def action_cycle_type(self, step: int) -> None:
-        path = self.current_path()
-        f = self.shape.get(path) if path is not None else None
+        f = self.current_field()
+        if f is not None:
+            chosen = TYPES[(TYPES.index(f.type) + step) % len(TYPES)]
+            self._retyped(self.shape.set_type(f.path, chosen), f.path)
+
+    def action_pick_type(self) -> None:
+        f = self.current_field()
         if f is None:
             return
-        chosen = TYPES[(TYPES.index(f.type) + step) % len(TYPES)]
-        shape = self.shape.set_type(f.path, chosen)
-        learned = self.learned.shape.get(f.path)
-        if learned is not None and chosen is learned.type and not learned.pinned:
-            shape = shape.unpin(f.path)  # back to the learned type: learn it again next time
+
+        def picked(chosen: FieldType | None) -> None:
+            if chosen is not None and chosen is not f.type:
+                self._retyped(self.shape.set_type(f.path, chosen), f.path)
+
+        self.app.push_screen(TypePickScreen(f.label, f.type), picked)
+
+    def action_toggle_mark(self, mark: str) -> None:
+        f = self.current_field()
+        if f is None:
+            return
+        if mark == "optional":
+            self._retyped(self.shape.mark(f.path, optional=not f.optional), f.path)
+        elif f.type is FieldType.NULL:
+            self.notify(
+                "A null field is always null: give it another type first (t or p).",
+                severity="warning",
+            )
+        else:
+            self._retyped(self.shape.mark(f.path, nullable=not f.nullable), f.path)
+
+    def _retyped(self, shape: Shape, path: str) -> None:
+        """Take a shape whose field at `path` got another type or marks: pinned, unless it is
+        back to what was learned, which is then learned again next time."""
+        f, learned = shape.get(path), self.learned.shape.get(path)
+        if f is not None and learned is not None and not learned.pinned:
+            if replace(f, excluded=False, pinned=False) == replace(learned, excluded=False):
+                shape = shape.unpin(path)
         self._edited(shape)
 
     def _edited(self, shape: Shape) -> None:
-        """Take the edited shape and redraw the rows it changed (a field excluded or
-        included changes the rows inside it too)."""
-        table = self.query_one(DataTable)
-        for f in shape:
-            before = self.shape.get(f.path)
-            if before == f and self.shape.is_excluded(f.path) == shape.is_excluded(f.path):
-                continue
-            cells = field_cells(shape, f, self._marks.get(f.path, ""))
-            try:
-                for column, cell in zip(COLUMNS, cells, strict=True):
-                    table.update_cell(f.path, column, cell, update_width=True)
-            except RowDoesNotExist:
-                continue
+        """Take the edited shape and redraw the rows it changed."""
+        self.query_one(ShapeTable).redraw(self.shape, shape)
         self.shape = shape
 
     def action_accept(self) -> None:

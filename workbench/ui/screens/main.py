@@ -40,6 +40,7 @@ from workbench.core.terminal_text import visible
 from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
+from workbench.ui.dialogs.shape_view import SavedShapeScreen
 from workbench.ui.key_names import key_name
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
 from workbench.ui.screens.places import current_editor, pane_of, places, reveal_and_focus
@@ -101,6 +102,14 @@ class MainScreen(Screen[None]):
             tooltip="Initialize from a pasted response",
             show=False,
             priority=True,
+        ),
+        Binding(
+            "f12",
+            "view_shape",
+            "Shape",
+            tooltip="Show the call's saved response shape",
+            show=False,
+            id="view_shape",
         ),
         Binding(
             "escape", "cancel_send", "Cancel", tooltip="Cancel the call in flight", id="cancel"
@@ -519,6 +528,22 @@ class MainScreen(Screen[None]):
     def action_initialize_from_sample(self) -> None:
         self.flush_editor()
         self.run_flow(self.desk.initializing.initialize_from_sample())
+
+    def action_view_shape(self) -> None:
+        """F12: the selected call's shape as the workspace has it (edits included), read-only."""
+        self.flush_editor()
+        selected = self.desk.selected_call("to see its response shape")
+        if selected is None:
+            return
+        _, provider, call = selected
+        name = full_name(provider, call)
+        if call.shape is None:
+            self.notify(
+                f"{name} is not initialized: F6 initializes it (shift+F6 from a pasted response).",
+                severity="warning",
+            )
+            return
+        self.app.push_screen(SavedShapeScreen(name, call.shape))
 
     @on(JsonTree.UseValueRequested)
     def _use_value(self, event: JsonTree.UseValueRequested) -> None:
