@@ -159,7 +159,7 @@ def keymap_table() -> str:
     from workbench.ui.user_config import binding_ids
 
     lines = ["| binding id | default keys | what it does |", "|---|---|---|"]
-    for binding_id, (keys, description) in binding_ids().items():
+    for binding_id, (keys, description, _where) in binding_ids().items():
         shown = ", ".join(f"`{key_text(k)}`" for k in keys.split(","))
         lines.append(f"| `{binding_id}` | {shown} | {description} |")
     return "\n".join(lines) + "\n"

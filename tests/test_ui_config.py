@@ -16,6 +16,7 @@ from tests.ui_wait import palette_searched, settle, wait_for
 from workbench.core.config import config_path
 from workbench.demo.server import DemoServer
 from workbench.ui.dialogs.choice import ChoiceScreen
+from workbench.ui.dialogs.name_prompt import NamePromptScreen
 from workbench.ui.user_config import load_user_config
 from workbench.ui.widgets.call_editor import CallEditor
 
@@ -199,3 +200,22 @@ async def test_an_empty_timeout_field_is_the_default(workspace: Path, demo_url: 
         assert editor.to_model().options.timeout == 12.0
         field.value = ""
         assert editor.to_model().options.timeout is None
+
+
+async def test_a_keymap_entry_rebinds_a_key_of_the_tree_or_the_response(
+    workspace: Path, demo_url: str
+) -> None:
+    """Any key, not only the main screen's: the tree's new call and the response's copy.
+    The JSON tree's and the body's n (next match) act in different places: no clash."""
+    write_config('[keymap]\ntree_new_call = "a"\nresponse_copy = "Y"\nbody_next_match = "m"\n')
+    config = load_user_config()
+    assert config.problems == ()
+    app = open_app(workspace, demo_url, on="Demo/List users", config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        await send(pilot, app)
+        await pilot.press("f4", "Y")
+        await wait_for(pilot, lambda: app.clipboard.startswith("{"), what="copied with Y")
+        screen.workspace_tree.focus()
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, NamePromptScreen), what="new call")

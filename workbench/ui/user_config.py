@@ -17,31 +17,42 @@ from textual.theme import BUILTIN_THEMES
 from workbench.core.config import Config, load_config
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.screens.main import MainScreen
+from workbench.ui.widgets.body_view import BodyView
+from workbench.ui.widgets.json_tree import JsonTree
+from workbench.ui.widgets.response_view import ResponseView
+from workbench.ui.widgets.rows_editor import RowsEditor
+from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
 # Textual accepts a key's character for some keys; its bindings use the long names.
 _LONG_NAMES = {"?": "question_mark", "<": "less_than_sign", ">": "greater_than_sign"}
-# The classes whose bindings have ids: the app's and the main screen's.
-_REBINDABLE = (WorkbenchApp, MainScreen)
+# The classes whose bindings have ids: the app's and the main screen's, which act anywhere,
+# then the widgets', which act where the focus is (two of those may share a key).
+_EVERYWHERE = (WorkbenchApp, MainScreen)
+_REBINDABLE = (*_EVERYWHERE, WorkspaceTree, ResponseView, JsonTree, BodyView, RowsEditor)
 
 
 class Rebindable(NamedTuple):
-    """A binding a `[keymap]` entry may rebind: its default keys (comma-separated), what it does."""
+    """A binding a `[keymap]` entry may rebind: its default keys (comma-separated), what it
+    does, and where it acts ("" everywhere, else the widget's class name)."""
 
     keys: str
     description: str
+    where: str = ""
 
 
 def binding_ids() -> dict[str, Rebindable]:
     """Each binding id a `[keymap]` entry may name, in the order the app declares them."""
     keys: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
+    where: dict[str, str] = {}
     for cls in _REBINDABLE:
         for binding in Binding.make_bindings(cls.BINDINGS):
             if binding.id is not None:
                 keys.setdefault(binding.id, []).append(binding.key)
                 descriptions.setdefault(binding.id, binding.tooltip or binding.description)
+                where[binding.id] = "" if cls in _EVERYWHERE else cls.__name__
     return {
-        binding_id: Rebindable(",".join(bound), descriptions[binding_id])
+        binding_id: Rebindable(",".join(bound), descriptions[binding_id], where[binding_id])
         for binding_id, bound in keys.items()
     }
 
@@ -75,7 +86,10 @@ def taken_keys(config: Config, bindings: dict[str, Rebindable]) -> tuple[str, ..
     for binding_id, keys in config.keymap.items():
         for key in _keys(keys):
             for other, other_keys in in_effect.items():
-                if other != binding_id and key in _keys(other_keys):
+                # Two widgets' keys only meet when one of them acts everywhere.
+                places = {bindings[binding_id].where, bindings[other].where}
+                apart = "" not in places and len(places) == 2
+                if other != binding_id and not apart and key in _keys(other_keys):
                     taken.append(
                         f'{config.path}: keymap > {binding_id}: "{key}" is also the key of '
                         f"{other} ({bindings[other].description}), which loses it; give one "

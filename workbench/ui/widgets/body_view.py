@@ -119,9 +119,9 @@ class BodyView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("p", "toggle_pretty", "Pretty/raw"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("p", "toggle_pretty", "Pretty/raw", id="body_pretty"),
+        Binding("n", "next_match", "Next match", show=False, id="body_next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="body_previous_match"),
     ]
     COMPONENT_CLASSES = {"body-view--gutter", "body-view--match"}
 

@@ -79,20 +79,21 @@ class JsonTree(Tree[NodeData]):
     """
 
     BINDINGS = [
-        Binding("right", "expand_node", "Expand", show=False),
-        Binding("left", "collapse_node", "Collapse", show=False),
-        Binding("e", "expand_all", "Expand all"),
-        Binding("E", "collapse_all", "Collapse all", show=False),
-        Binding("c", "copy_path", "Copy path"),
+        Binding("right", "expand_node", "Expand", show=False, id="json_expand"),
+        Binding("left", "collapse_node", "Collapse", show=False, id="json_collapse"),
+        Binding("e", "expand_all", "Expand all", id="json_expand_all"),
+        Binding("E", "collapse_all", "Collapse all", show=False, id="json_collapse_all"),
+        Binding("c", "copy_path", "Copy path", id="json_copy_path"),
         Binding(
             "u",
             "use_value",
             "Use",
             tooltip="Use as a parameter of another call (chain)",
             show=False,  # the footer keeps room for "/ Search" at 80 columns
+            id="json_use_value",
         ),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("n", "next_match", "Next match", show=False, id="json_next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="json_previous_match"),
     ]
     # Label parts; `preview` names the value kinds.
     PARTS = ("key", "index", "string", "number", "boolean", "null", "object", "array", "more")

@@ -93,20 +93,33 @@ class ResponseView(Widget):
     """The last exchange: status line, then JSON tree, raw body, headers and the request sent."""
 
     BINDINGS = [
-        Binding("slash", "start_search", "Search"),
-        Binding("1", "show_tab('json')", "JSON tab", show=False),
-        Binding("2", "show_tab('body')", "Body tab", show=False),
-        Binding("3", "show_tab('headers')", "Headers tab", show=False),
-        Binding("4", "show_tab('request')", "Request tab", show=False),
+        Binding("slash", "start_search", "Search", id="response_search"),
+        Binding("1", "show_tab('json')", "JSON tab", show=False, id="response_json_tab"),
+        Binding("2", "show_tab('body')", "Body tab", show=False, id="response_body_tab"),
+        Binding("3", "show_tab('headers')", "Headers tab", show=False, id="response_headers_tab"),
+        Binding("4", "show_tab('request')", "Request tab", show=False, id="response_request_tab"),
         Binding("escape", "close_search", "Close search", show=False),
-        Binding("y", "copy", "Copy", tooltip="Copy the JSON value, the body or the header"),
-        Binding("w", "save_body", "Save body", tooltip="Save the response body to a file"),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            tooltip="Copy the JSON value, the body or the header",
+            id="response_copy",
+        ),
+        Binding(
+            "w",
+            "save_body",
+            "Save body",
+            tooltip="Save the response body to a file",
+            id="response_save_body",
+        ),
         Binding(
             "ctrl+r",
             "toggle_reveal",
             "Reveal",
             tooltip="Show or hide private values that came back in the response",
             show=False,  # the footer keeps room for "/ Search" at 80 columns
+            id="response_reveal",
         ),
     ]
 

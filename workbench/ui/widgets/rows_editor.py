@@ -143,11 +143,11 @@ class RowsEditor(Widget, Generic[RowModel]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so that they win over the keys of the input that has focus. None of them
         # is a text-editing key (ctrl+d deletes a character, as in readline).
-        Binding("ctrl+n", "add_row", "Add a row", priority=True),
-        Binding("ctrl+delete", "delete_row", "Delete the row", priority=True),
-        Binding("ctrl+z", "undo_delete", "Bring back the deleted row"),
-        Binding("alt+up", "move_row(-1)", "Move the row up", priority=True),
-        Binding("alt+down", "move_row(1)", "Move the row down", priority=True),
+        Binding("ctrl+n", "add_row", "Add a row", priority=True, id="rows_add"),
+        Binding("ctrl+delete", "delete_row", "Delete the row", priority=True, id="rows_delete"),
+        Binding("ctrl+z", "undo_delete", "Bring back the deleted row", id="rows_undo"),
+        Binding("alt+up", "move_row(-1)", "Move the row up", priority=True, id="rows_move_up"),
+        Binding("alt+down", "move_row(1)", "Move the row down", priority=True, id="rows_move_down"),
     ]
 
     # (heading, CSS class of the column), in the order of the row's widgets.

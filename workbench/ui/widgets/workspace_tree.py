@@ -107,17 +107,33 @@ class WorkspaceTree(Tree[TreeItem]):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "screen.new_call", "New call", show=False),
-        Binding("N", "screen.new_provider", "New provider", show=False),
-        Binding("r", "screen.rename", "Rename", show=False),
-        Binding("w", "screen.new_workspace", "New workspace file", show=False),
-        Binding("o", "screen.open_workspace", "Open a workspace file", show=False),
-        Binding("greater_than_sign", "screen.resize_tree(4)", "Wider tree", show=False),
-        Binding("less_than_sign", "screen.resize_tree(-4)", "Narrower tree", show=False),
-        Binding("d", "screen.duplicate", "Duplicate", show=False),
-        Binding("delete,x", "screen.delete", "Delete", show=False),
-        Binding("ctrl+up,K", "screen.move_up", "Move up", show=False),
-        Binding("ctrl+down,J", "screen.move_down", "Move down", show=False),
+        Binding("n", "screen.new_call", "New call", show=False, id="tree_new_call"),
+        Binding("N", "screen.new_provider", "New provider", show=False, id="tree_new_provider"),
+        Binding("r", "screen.rename", "Rename", show=False, id="tree_rename"),
+        Binding(
+            "w", "screen.new_workspace", "New workspace file", show=False, id="tree_new_workspace"
+        ),
+        Binding(
+            "o",
+            "screen.open_workspace",
+            "Open a workspace file",
+            show=False,
+            id="tree_open_workspace",
+        ),
+        Binding(
+            "greater_than_sign", "screen.resize_tree(4)", "Wider tree", show=False, id="tree_wider"
+        ),
+        Binding(
+            "less_than_sign",
+            "screen.resize_tree(-4)",
+            "Narrower tree",
+            show=False,
+            id="tree_narrower",
+        ),
+        Binding("d", "screen.duplicate", "Duplicate", show=False, id="tree_duplicate"),
+        Binding("delete,x", "screen.delete", "Delete", show=False, id="tree_delete"),
+        Binding("ctrl+up,K", "screen.move_up", "Move up", show=False, id="tree_move_up"),
+        Binding("ctrl+down,J", "screen.move_down", "Move down", show=False, id="tree_move_down"),
     ]
 
     class Highlighted(Message):
