@@ -27,6 +27,7 @@ import pkgutil
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,12 +221,17 @@ async def capture_screen() -> str:
         async with app.run_test(size=SCREEN_SIZE) as pilot:
             await pilot.pause()
             await pilot.press(*SCREEN_KEYS)
-            for _ in range(2):  # the send, then the response view's own parsing worker
+            # The send, then the response view's own parsing worker: on a busy machine they
+            # take a while, so the screen is read again until the JSON tree is drawn.
+            deadline = time.monotonic() + 30
+            while True:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
-            # Textual renders the screen for the terminal from these strips.
-            strips = app.screen._compositor.render_strips()
-            lines = [strip.text.rstrip() for strip in strips]
+                # Textual renders the screen for the terminal from these strips.
+                strips = app.screen._compositor.render_strips()
+                lines = [strip.text.rstrip() for strip in strips]
+                if any("total_pages" in line for line in lines) or time.monotonic() > deadline:
+                    break
     text = "\n".join(fixed_duration(line) for line in lines)
     if len(DURATION.findall(text)) != 1 or port in text:
         raise RuntimeError(f"unexpected screen (no duration, or the port shown):\n{text}")

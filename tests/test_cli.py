@@ -163,7 +163,16 @@ def test_secret_delete(isolated_home: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["run"], ["secret"], ["secret", "set"], ["demo-server"], ["demo"], ["import", "curl"]],
+    [
+        [],
+        ["run"],
+        ["secret"],
+        ["secret", "set"],
+        ["demo-server"],
+        ["demo"],
+        ["import", "curl"],
+        ["export", "curl"],
+    ],
 )
 def test_help_is_available_for_every_command(args: list[str]) -> None:
     result = workbench_here(*args, "--help")

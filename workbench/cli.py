@@ -20,8 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
         check,
         config,
         demo,
-        importing,
         initialize,
+        interop,
         run,
         secret,
         trust,
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     auth.register(commands)
     trust.register(commands)
     check.register(commands)
-    importing.register(commands)
+    interop.register(commands)
     config.register(commands)
     return parser
 

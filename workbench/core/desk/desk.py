@@ -27,6 +27,8 @@ from workbench.core.desk.saving import SaveFlow
 from workbench.core.desk.sending import SendFlow
 from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.desk.workspace_edits import WorkspaceEdits
+from workbench.core.errors import WorkbenchError
+from workbench.core.interop import export_curl
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.workspace.model import Call, Defaults, Provider, Workspace
@@ -253,6 +255,26 @@ class Desk:
             self.ask.tell(f"Select a call in the tree {purpose}.", severity="warning")
             return None
         return item.document, provider, call
+
+    def curl_command(self) -> str | None:
+        """The selected call as the curl command that sends what it sends, its private
+        values as environment variable references; None (having said why) when it has none."""
+        selected = self.selected_call("to copy it as a curl command")
+        if selected is None:
+            return None
+        document, provider, call = selected
+        try:
+            return export_curl(
+                document.workspace,
+                provider,
+                call,
+                environment=self.environment_of(document),
+                secrets=document.secrets,
+                base_url=document.base_url,
+            )
+        except WorkbenchError as error:
+            self.ask.tell(str(error), title="No curl command", severity="warning")
+            return None
 
     # --- edits --------------------------------------------------------------------------------
 

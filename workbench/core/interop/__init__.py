@@ -1,4 +1,4 @@
-"""Interop: other tools' formats in and out (a curl command in, for now).
+"""Interop: other tools' formats in and out (curl commands, for now).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -17,8 +17,12 @@ if TYPE_CHECKING:
         import_curl as import_curl,
         parse_curl as parse_curl,
     )
+    from workbench.core.interop.curl_out import export_curl as export_curl
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
-    {"curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl")},
+    {
+        "curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl"),
+        "curl_out": ("export_curl",),
+    },
 )

@@ -568,6 +568,16 @@ class MainScreen(Screen[None]):
         self.flush_editor()
         self.run_flow(self.desk.tree.new_call())
 
+    def action_copy_curl(self) -> None:
+        self.flush_editor()
+        command = self.desk.curl_command()
+        if command is not None:
+            self.app.copy_to_clipboard(command)
+            variables = (
+                " (private values as $WORKBENCH_SECRET__… variables)" if "${" in command else ""
+            )
+            self.notify(f"Copied the call as a curl command{variables}.", markup=False)
+
     def action_new_workspace(self) -> None:
         self.flush_editor()
         self.run_flow(self.desk.files.new_workspace())

@@ -1,24 +1,36 @@
-"""`workbench import curl [FILE|-] --into WORKSPACE [--provider NAME]`: a curl command becomes
-a call of the workspace.
+"""`workbench import curl` and `workbench export curl`: curl commands in and out.
 
-The command is read from FILE or standard input. The call joins the provider
+`import curl [FILE|-] --into WORKSPACE [--provider NAME]` reads the command from FILE or
+standard input. The call joins the provider
 whose base URL its URL starts with (or `--provider`, or a new provider for its
 origin); credentials go to the secret store, never into the file, and the
 provider's values may go to the command's origin (as after `secret set`).
 What was added and what was left out goes to stderr.
+
+`export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
+curl command that sends what the call sends, private values as references to the
+environment variables that carry them (`--reveal`: the values themselves).
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
-from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.common import (
+    CommandFailed,
+    check_environment,
+    find,
+    give_id_saying_so,
+    load,
+    report,
+)
 from workbench.commands.exit_codes import ExitCode
-from workbench.core.errors import SecretStoreError, WorkspaceError
-from workbench.core.interop import CurlError, import_curl
-from workbench.core.secrets import SecretStore, Trust, TrustBook
+from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
+from workbench.core.interop import CurlError, export_curl, import_curl
+from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import save_workspace
 
@@ -47,6 +59,57 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     curl.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     curl.add_argument("--provider", metavar="NAME", help="the provider the call joins")
     curl.set_defaults(handler=_curl)
+
+    exporting = commands.add_parser(
+        "export",
+        help="a call in another tool's format (a curl command)",
+        description="Prints a call in another tool's format.",
+    )
+    out = exporting.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    curl_out = out.add_parser(
+        "curl",
+        help="the curl command that sends what the call sends",
+        description=(
+            "Prints the curl command that sends what the call sends (authentication, the "
+            "provider's shared headers and parameters, [params] filled), quoted for a POSIX "
+            "shell. Private values are references to the environment variables that carry "
+            'them ("${WORKBENCH_SECRET__...}"), unless --reveal. A token that a login or a '
+            "signature makes (OAuth2, JWT) is not in the command: a comment says what to add."
+        ),
+    )
+    curl_out.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
+    curl_out.add_argument("call", metavar="PROVIDER/CALL", help='e.g. "Demo/List users"')
+    curl_out.add_argument("--env", metavar="NAME", help="the environment (default: the first)")
+    curl_out.add_argument("--base-url", metavar="URL", help="send to this base URL instead")
+    curl_out.add_argument(
+        "--reveal", action="store_true", help="write private values themselves, not references"
+    )
+    curl_out.set_defaults(handler=_export_curl)
+
+
+def _export_curl(args: argparse.Namespace) -> int:
+    try:
+        workspace, path = load(args.workspace)
+        check_environment(workspace, args.env)
+        provider, call = find(workspace, args.call)
+        secrets = SecretResolver(
+            workspace.id, SecretStore(), workspace_path=shlex.quote(args.workspace)
+        )
+        command = export_curl(
+            workspace,
+            provider,
+            call,
+            environment=args.env or workspace.default_environment,
+            secrets=secrets,
+            reveal=args.reveal,
+            base_url=args.base_url,
+        )
+    except CommandFailed as error:
+        return report(error)
+    except (RequestBuildError, SecretMissing, SecretStoreError) as error:
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
+    sys.stdout.write(command)
+    return 0
 
 
 def _curl(args: argparse.Namespace) -> int:
