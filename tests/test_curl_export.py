@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.interop import export_curl
+from workbench.core.interop import export_curl, export_httpie
 from workbench.core.secrets import SecretAddress, SecretResolver, environment_variable
 from workbench.core.workspace import load_workspace
 from workbench.demo.server import DemoServer
@@ -140,3 +140,44 @@ async def test_c_in_the_tree_copies_the_call_as_curl_without_its_private_value(
         assert f"${{{KEY_VARIABLE}}}" in app.clipboard and "s3" not in app.clipboard
         assert f"curl {demo_url}/keys/check" in app.clipboard  # where this run sends it
         assert "Copied the call as a curl command" in notified(app)
+
+
+def test_the_httpie_command_gives_http_the_same_request(demo_url: str) -> None:
+    """Run through `sh` with `printf` in place of `http`: the words http would get."""
+    workspace = load_workspace(ROOT / "workspaces" / "demo.toml")
+    provider = workspace.providers[0]
+    call = provider.call("Check API key")
+    assert call is not None
+    command = export_httpie(
+        workspace,
+        provider,
+        call,
+        environment="development",
+        secrets=SecretResolver(workspace.id, environ={}),
+        base_url=demo_url,
+    )
+    assert command.startswith(f"http --ignore-stdin GET {demo_url}/keys/check \\\n")
+    key = 'k\'ey $HOME "x"'
+    printed = run("printf '%s\\n' " + command.split(" ", 1)[1], **{KEY_VARIABLE: key})
+    assert printed.stdout.splitlines() == [
+        "--ignore-stdin",
+        "GET",
+        f"{demo_url}/keys/check",
+        "Accept:application/json",
+        f"X-Api-Key:{key}",
+        "--follow",
+    ]
+
+
+async def test_shift_c_in_the_tree_copies_the_call_as_httpie(
+    demo_workspace: Path, demo_url: str
+) -> None:
+    from tests.ui_app import SIZE, main_screen, notified, open_app
+    from tests.ui_wait import wait_for
+
+    app = open_app(demo_workspace, demo_url, on="Demo/Echo")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        main_screen(app).workspace_tree.focus()
+        await pilot.press("C")
+        await wait_for(pilot, lambda: app.clipboard.startswith("http "), what="copied")
+        assert "--raw" in app.clipboard and "Copied the call as an HTTPie command" in notified(app)

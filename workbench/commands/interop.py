@@ -7,8 +7,8 @@ origin); credentials go to the secret store, never into the file, and the
 provider's values may go to the command's origin (as after `secret set`).
 What was added and what was left out goes to stderr.
 
-`export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
-curl command that sends what the call sends, private values as references to the
+`export curl|httpie WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints
+the curl (or HTTPie) command that sends what the call sends, private values as references to the
 environment variables that carry them (`--reveal`: the values themselves).
 """
 
@@ -29,7 +29,7 @@ from workbench.commands.common import (
 )
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
-from workbench.core.interop import CurlError, export_curl, import_curl
+from workbench.core.interop import CurlError, export_curl, export_httpie, import_curl
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import save_workspace
@@ -66,28 +66,30 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Prints a call in another tool's format.",
     )
     out = exporting.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    curl_out = out.add_parser(
-        "curl",
-        help="the curl command that sends what the call sends",
-        description=(
-            "Prints the curl command that sends what the call sends (authentication, the "
-            "provider's shared headers and parameters, [params] filled), quoted for a POSIX "
-            "shell. Private values are references to the environment variables that carry "
-            'them ("${WORKBENCH_SECRET__...}"), unless --reveal. A token that a login or a '
-            "signature makes (OAuth2, JWT) is not in the command: a comment says what to add."
-        ),
-    )
-    curl_out.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
-    curl_out.add_argument("call", metavar="PROVIDER/CALL", help='e.g. "Demo/List users"')
-    curl_out.add_argument("--env", metavar="NAME", help="the environment (default: the first)")
-    curl_out.add_argument("--base-url", metavar="URL", help="send to this base URL instead")
-    curl_out.add_argument(
-        "--reveal", action="store_true", help="write private values themselves, not references"
-    )
-    curl_out.set_defaults(handler=_export_curl)
+    for tool, program in (("curl", "curl"), ("httpie", "HTTPie's http")):
+        command = out.add_parser(
+            tool,
+            help=f"the {program} command that sends what the call sends",
+            description=(
+                f"Prints the {program} command that sends what the call sends "
+                "(authentication, the provider's shared headers and parameters, [params] "
+                "filled), quoted for a POSIX shell. Private values are references to the "
+                'environment variables that carry them ("${WORKBENCH_SECRET__...}"), unless '
+                "--reveal. A token that a login or a signature makes (OAuth2, JWT) is not in "
+                "the command: a comment says what to add."
+            ),
+        )
+        command.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
+        command.add_argument("call", metavar="PROVIDER/CALL", help='e.g. "Demo/List users"')
+        command.add_argument("--env", metavar="NAME", help="the environment (default: the first)")
+        command.add_argument("--base-url", metavar="URL", help="send to this base URL instead")
+        command.add_argument(
+            "--reveal", action="store_true", help="write private values themselves, not references"
+        )
+        command.set_defaults(handler=_export_command, tool=tool)
 
 
-def _export_curl(args: argparse.Namespace) -> int:
+def _export_command(args: argparse.Namespace) -> int:
     try:
         workspace, path = load(args.workspace)
         check_environment(workspace, args.env)
@@ -95,7 +97,8 @@ def _export_curl(args: argparse.Namespace) -> int:
         secrets = SecretResolver(
             workspace.id, SecretStore(), workspace_path=shlex.quote(args.workspace)
         )
-        command = export_curl(
+        export = export_curl if args.tool == "curl" else export_httpie
+        command = export(
             workspace,
             provider,
             call,

@@ -28,7 +28,7 @@ from workbench.core.desk.sending import SendFlow
 from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.desk.workspace_edits import WorkspaceEdits
 from workbench.core.errors import WorkbenchError
-from workbench.core.interop import export_curl
+from workbench.core.interop import export_curl, export_httpie
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.workspace.model import Call, Defaults, Provider, Workspace
@@ -256,15 +256,17 @@ class Desk:
             return None
         return item.document, provider, call
 
-    def curl_command(self) -> str | None:
-        """The selected call as the curl command that sends what it sends, its private
-        values as environment variable references; None (having said why) when it has none."""
-        selected = self.selected_call("to copy it as a curl command")
+    def shell_command(self, tool: str = "curl") -> str | None:
+        """The selected call as the curl (or "httpie") command that sends what it sends, its
+        private values as environment variable references; None (having said why) when
+        there is none."""
+        selected = self.selected_call(f"to copy it as a {tool} command")
         if selected is None:
             return None
         document, provider, call = selected
+        export = export_httpie if tool == "httpie" else export_curl
         try:
-            return export_curl(
+            return export(
                 document.workspace,
                 provider,
                 call,
@@ -273,7 +275,7 @@ class Desk:
                 base_url=document.base_url,
             )
         except WorkbenchError as error:
-            self.ask.tell(str(error), title="No curl command", severity="warning")
+            self.ask.tell(str(error), title=f"No {tool} command", severity="warning")
             return None
 
     # --- edits --------------------------------------------------------------------------------

@@ -17,12 +17,15 @@ if TYPE_CHECKING:
         import_curl as import_curl,
         parse_curl as parse_curl,
     )
-    from workbench.core.interop.curl_out import export_curl as export_curl
+    from workbench.core.interop.curl_out import (
+        export_curl as export_curl,
+        export_httpie as export_httpie,
+    )
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
     {
         "curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl"),
-        "curl_out": ("export_curl",),
+        "curl_out": ("export_curl", "export_httpie"),
     },
 )

@@ -1,4 +1,4 @@
-"""A call as a curl command: what it really sends, quoted for a POSIX shell.
+"""A call as a curl or HTTPie command: what it really sends, quoted for a POSIX shell.
 
 The request is built as a send builds it (authentication, shared headers and
 parameters, `[params]` filled), from a resolver that hands out a marker for
@@ -54,6 +54,66 @@ class _Referencing:
     require = get
 
 
+@dataclass(frozen=True)
+class _Sent:
+    """What a send of the call sends, with markers for private values, ready to write out."""
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    basic: str | None  # "user:password" when HTTP Basic makes the Authorization header
+    body: str | None  # None: no body, or files (`fields`), or binary (a note says so)
+    fields: list[tuple[str, str, bool]]  # multipart (name, value, is a file)
+    call: Call
+    notes: list[str]
+
+
+def _sent(
+    workspace: Workspace,
+    provider: Provider,
+    call: Call,
+    environment: str,
+    resolver: _Values,
+    base_url: str | None,
+) -> _Sent:
+    built = build_request(
+        workspace,
+        provider,
+        call,
+        environment=environment,
+        secrets=resolver,  # type: ignore[arg-type]
+        base_url=base_url,
+    )
+    request = built.request
+    notes: list[str] = []
+    basic: str | None = None
+    headers: list[tuple[str, str]] = []
+    for name, value in request.headers.multi_items():
+        lowered = name.lower()
+        if lowered in _SKIPPED_HEADERS or (lowered == "content-type" and built.uploads):
+            continue
+        if provider.auth.method == "basic" and lowered == "authorization":
+            basic = _basic_user(provider, resolver, environment)
+            continue
+        headers.append((_header_name(request.headers.raw, name), value))
+    body: str | None = None
+    raw = b"" if built.uploads else request.read()
+    if raw:
+        try:
+            body = raw.decode()
+        except UnicodeDecodeError:
+            notes.append("The body is binary: give it from a file.")
+    if provider.auth.method in _MADE_AT_SEND:
+        notes.append(
+            f"{provider.name} sends a token it obtains ({provider.auth.method}): add an "
+            "Authorization: Bearer TOKEN header (workbench auth login gets one)."
+        )
+    elif provider.auth.method == "certificate":
+        notes.append(f"{provider.name} sends a client certificate: add it and its key.")
+    fields = _form_fields(provider, call, environment, resolver) if built.uploads else []
+    return _Sent(request.method, str(request.url), headers, basic, body, fields, call, notes)
+
+
 def export_curl(
     workspace: Workspace,
     provider: Provider,
@@ -68,58 +128,58 @@ def export_curl(
     `reveal`, `SecretMissing`) as a send would."""
     referencing = _Referencing()
     resolver: _Values = secrets if reveal else referencing
-    built = build_request(
-        workspace,
-        provider,
-        call,
-        environment=environment,
-        secrets=resolver,  # type: ignore[arg-type]
-        base_url=base_url,
-    )
-    request = built.request
-    notes: list[str] = []
-    method = request.method
-    body = b"" if built.uploads else request.read()
-    implied = "POST" if body or built.uploads else "GET"
-    words: list[list[str]] = [["curl", *(["-X", method] if method != implied else [])]]
-    words[0].append(str(request.url))
-    basic = provider.auth.method == "basic"
-    for name, value in request.headers.multi_items():
-        lowered = name.lower()
-        if lowered in _SKIPPED_HEADERS or (lowered == "content-type" and built.uploads):
-            continue
-        if basic and lowered == "authorization" and value.startswith("Basic "):
-            words.append(["-u", _basic_user(provider, resolver, environment)])
-            continue
-        words.append(["-H", f"{_header_name(request.headers.raw, name)}: {value}"])
-    if built.uploads:
-        words += _form_fields(provider, call, environment, resolver)
-    if body:
-        try:
-            words.append(["--data-raw", body.decode()])
-        except UnicodeDecodeError:
-            notes.append("The body is binary: give it with --data-binary @FILE.")
+    sent = _sent(workspace, provider, call, environment, resolver, base_url)
+    implied = "POST" if sent.body is not None or sent.fields else "GET"
+    words = [["curl", *(["-X", sent.method] if sent.method != implied else []), sent.url]]
+    words += [["-u", sent.basic]] if sent.basic is not None else []
+    words += [["-H", f"{name}: {value}"] for name, value in sent.headers]
+    words += [["-F", f"{n}=@{v}" if file else f"{n}={v}"] for n, v, file in sent.fields]
+    words += [["--data-raw", sent.body]] if sent.body is not None else []
     options = call.options
-    if not options.verify_tls:
-        words.append(["-k"])
-    if options.follow_redirects:
-        words.append(["-L"])
+    words += [["-k"]] if not options.verify_tls else []
+    words += [["-L"]] if options.follow_redirects else []
     if options.timeout is not None:
         words.append(["--max-time", f"{options.timeout:g}"])
-    if provider.auth.method in _MADE_AT_SEND:
-        notes.append(
-            f"{provider.name} sends a token it obtains ({provider.auth.method}): add "
-            "-H 'Authorization: Bearer TOKEN' (workbench auth login/token gets one)."
-        )
-    elif provider.auth.method == "certificate":
-        notes.append(f"{provider.name} sends a client certificate: add --cert and --key.")
-    lines = [" ".join(_quoted(w, referencing.variables) for w in line) for line in words]
+    return _written(words, sent.notes, referencing.variables)
+
+
+def export_httpie(
+    workspace: Workspace,
+    provider: Provider,
+    call: Call,
+    *,
+    environment: str,
+    secrets: SecretResolver,
+    reveal: bool = False,
+    base_url: str | None = None,
+) -> str:
+    """`call` as an HTTPie command (`http`), like `export_curl`."""
+    referencing = _Referencing()
+    resolver: _Values = secrets if reveal else referencing
+    sent = _sent(workspace, provider, call, environment, resolver, base_url)
+    words = [["http", "--ignore-stdin", *(["--multipart"] if sent.fields else [])]]
+    words[0] += [sent.method, sent.url]
+    words += [["--auth", sent.basic]] if sent.basic is not None else []
+    words += [[f"{name}:{value}"] for name, value in sent.headers]
+    words += [[f"{n}@{v}" if file else f"{n}={v}"] for n, v, file in sent.fields]
+    words += [["--raw", sent.body]] if sent.body is not None else []
+    options = call.options
+    words += [["--verify=no"]] if not options.verify_tls else []
+    words += [["--follow"]] if options.follow_redirects else []
+    if options.timeout is not None:
+        words.append([f"--timeout={options.timeout:g}"])
+    return _written(words, sent.notes, referencing.variables)
+
+
+def _written(words: list[list[str]], notes: list[str], variables: list[str]) -> str:
+    """Comment lines for `notes`, then the command, one option a line, quoted for `sh`."""
+    lines = [" ".join(_quoted(word, variables) for word in line) for line in words]
     return "".join(f"# {note}\n" for note in notes) + " \\\n  ".join(lines) + "\n"
 
 
 def _form_fields(
     provider: Provider, call: Call, environment: str, resolver: _Values
-) -> list[list[str]]:
+) -> list[tuple[str, str, bool]]:
     """A multipart body as curl's -F fields: files as `name=@path`, the others as values."""
     merged: dict[str, tuple[Parameter, str | None]] = {
         p.name: (p, None) for p in provider.parameters
@@ -134,9 +194,7 @@ def _form_fields(
             value = resolver.require(address, environment).reveal()
         else:
             value = value_for(parameter.value, environment) or ""
-        fields.append(
-            ["-F", f"{parameter.name}=@{value}" if parameter.file else f"{parameter.name}={value}"]
-        )
+        fields.append((parameter.name, value, parameter.file))
     return fields
 
 

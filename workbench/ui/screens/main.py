@@ -568,15 +568,17 @@ class MainScreen(Screen[None]):
         self.flush_editor()
         self.run_flow(self.desk.tree.new_call())
 
-    def action_copy_curl(self) -> None:
+    def action_copy_command(self, tool: str) -> None:
+        """Copy the selected call as a curl or HTTPie ("httpie") command."""
         self.flush_editor()
-        command = self.desk.curl_command()
+        command = self.desk.shell_command(tool)
         if command is not None:
             self.app.copy_to_clipboard(command)
             variables = (
                 " (private values as $WORKBENCH_SECRET__… variables)" if "${" in command else ""
             )
-            self.notify(f"Copied the call as a curl command{variables}.", markup=False)
+            name = "an HTTPie" if tool == "httpie" else "a curl"
+            self.notify(f"Copied the call as {name} command{variables}.", markup=False)
 
     def action_new_workspace(self) -> None:
         self.flush_editor()
