@@ -7,16 +7,19 @@ import json
 import os
 import shutil
 import subprocess
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from workbench.core.interop import export_curl, export_httpie
+from workbench.core.interop import export_command
 from workbench.core.secrets import SecretAddress, SecretResolver, environment_variable
 from workbench.core.workspace import load_workspace
 from workbench.demo.server import DemoServer
 
 ROOT = Path(__file__).resolve().parents[1]
+export_curl = partial(export_command, "curl")
+export_httpie = partial(export_command, "httpie")
 KEY_VARIABLE = environment_variable(SecretAddress.parameter("Demo", "X-Api-Key", "Check API key"))
 needs_curl = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 

@@ -29,7 +29,7 @@ from workbench.commands.common import (
 )
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
-from workbench.core.interop import CurlError, export_curl, export_httpie, import_curl
+from workbench.core.interop import CurlError, export_command, import_curl
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import save_workspace
@@ -97,8 +97,8 @@ def _export_command(args: argparse.Namespace) -> int:
         secrets = SecretResolver(
             workspace.id, SecretStore(), workspace_path=shlex.quote(args.workspace)
         )
-        export = export_curl if args.tool == "curl" else export_httpie
-        command = export(
+        command = export_command(
+            args.tool,
             workspace,
             provider,
             call,

@@ -28,7 +28,7 @@ from workbench.core.desk.sending import SendFlow
 from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.desk.workspace_edits import WorkspaceEdits
 from workbench.core.errors import WorkbenchError
-from workbench.core.interop import export_curl, export_httpie
+from workbench.core.interop import export_command
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.workspace.model import Call, Defaults, Provider, Workspace
@@ -264,9 +264,9 @@ class Desk:
         if selected is None:
             return None
         document, provider, call = selected
-        export = export_httpie if tool == "httpie" else export_curl
         try:
-            return export(
+            return export_command(
+                tool,
                 document.workspace,
                 provider,
                 call,

@@ -18,14 +18,13 @@ if TYPE_CHECKING:
         parse_curl as parse_curl,
     )
     from workbench.core.interop.curl_out import (
-        export_curl as export_curl,
-        export_httpie as export_httpie,
+        export_command as export_command,
     )
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
     {
         "curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl"),
-        "curl_out": ("export_curl", "export_httpie"),
+        "curl_out": ("export_command",),
     },
 )

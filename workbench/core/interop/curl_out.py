@@ -114,7 +114,8 @@ def _sent(
     return _Sent(request.method, str(request.url), headers, basic, body, fields, call, notes)
 
 
-def export_curl(
+def export_command(
+    tool: str,
     workspace: Workspace,
     provider: Provider,
     call: Call,
@@ -124,51 +125,43 @@ def export_curl(
     reveal: bool = False,
     base_url: str | None = None,
 ) -> str:
-    """`call` as a curl command, one option a line. Raises `RequestBuildError` (or, with
-    `reveal`, `SecretMissing`) as a send would."""
+    """`call` as a `tool` ("curl" or "httpie") command, one option a line. Raises
+    `RequestBuildError` (or, with `reveal`, `SecretMissing`) as a send would."""
     referencing = _Referencing()
     resolver: _Values = secrets if reveal else referencing
     sent = _sent(workspace, provider, call, environment, resolver, base_url)
+    words = (_httpie_words if tool == "httpie" else _curl_words)(sent)
+    return _written(words, sent.notes, referencing.variables)
+
+
+def _curl_words(sent: _Sent) -> list[list[str]]:
     implied = "POST" if sent.body is not None or sent.fields else "GET"
     words = [["curl", *(["-X", sent.method] if sent.method != implied else []), sent.url]]
     words += [["-u", sent.basic]] if sent.basic is not None else []
     words += [["-H", f"{name}: {value}"] for name, value in sent.headers]
     words += [["-F", f"{n}=@{v}" if file else f"{n}={v}"] for n, v, file in sent.fields]
     words += [["--data-raw", sent.body]] if sent.body is not None else []
-    options = call.options
+    options = sent.call.options
     words += [["-k"]] if not options.verify_tls else []
     words += [["-L"]] if options.follow_redirects else []
     if options.timeout is not None:
         words.append(["--max-time", f"{options.timeout:g}"])
-    return _written(words, sent.notes, referencing.variables)
+    return words
 
 
-def export_httpie(
-    workspace: Workspace,
-    provider: Provider,
-    call: Call,
-    *,
-    environment: str,
-    secrets: SecretResolver,
-    reveal: bool = False,
-    base_url: str | None = None,
-) -> str:
-    """`call` as an HTTPie command (`http`), like `export_curl`."""
-    referencing = _Referencing()
-    resolver: _Values = secrets if reveal else referencing
-    sent = _sent(workspace, provider, call, environment, resolver, base_url)
+def _httpie_words(sent: _Sent) -> list[list[str]]:
     words = [["http", "--ignore-stdin", *(["--multipart"] if sent.fields else [])]]
     words[0] += [sent.method, sent.url]
     words += [["--auth", sent.basic]] if sent.basic is not None else []
     words += [[f"{name}:{value}"] for name, value in sent.headers]
     words += [[f"{n}@{v}" if file else f"{n}={v}"] for n, v, file in sent.fields]
     words += [["--raw", sent.body]] if sent.body is not None else []
-    options = call.options
+    options = sent.call.options
     words += [["--verify=no"]] if not options.verify_tls else []
     words += [["--follow"]] if options.follow_redirects else []
     if options.timeout is not None:
         words.append([f"--timeout={options.timeout:g}"])
-    return _written(words, sent.notes, referencing.variables)
+    return words
 
 
 def _written(words: list[list[str]], notes: list[str], variables: list[str]) -> str:
