@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
+from typing import TypeVar
 
 from workbench.core.shape.fields import Shape
 
@@ -221,7 +223,24 @@ class Provider:
 
     def call(self, name: str) -> Call | None:
         """The call named `name`, or None."""
-        return next((c for c in self.calls if c.name == name), None)
+        return self._calls_by_name.get(name)
+
+    @cached_property
+    def _calls_by_name(self) -> dict[str, Call]:
+        # Made once per provider (models are immutable): the tree looks each call up by name
+        # for every line, 10,000 of them in a big workspace. The first of a name wins.
+        return _first_by_name(self.calls)
+
+
+Named = TypeVar("Named", Call, Provider)
+
+
+def _first_by_name(items: tuple[Named, ...]) -> dict[str, Named]:
+    """`items` by name, the first of each name."""
+    found: dict[str, Named] = {}
+    for item in items:
+        found.setdefault(item.name, item)
+    return found
 
 
 @dataclass(frozen=True)
@@ -275,7 +294,11 @@ class Workspace:
 
     def provider(self, name: str) -> Provider | None:
         """The provider named `name`, or None."""
-        return next((p for p in self.providers if p.name == name), None)
+        return self._providers_by_name.get(name)
+
+    @cached_property
+    def _providers_by_name(self) -> dict[str, Provider]:
+        return _first_by_name(self.providers)
 
     @property
     def default_environment(self) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -235,6 +236,14 @@ class WorkspaceTree(Tree[TreeItem]):
     def _plain(item: TreeItem) -> Text:
         # Text, not str, which the tree would read as markup: a name may hold "[".
         return Text("".join(text for text, _ in label_parts(item)))
+
+    def get_label_width(self, node: TreeNode[TreeItem]) -> int:
+        # Called for every line at each rebuild; the base class renders each label to measure
+        # it (most of a 10,000-call start). The plain label has the same cells, unstyled.
+        if node.data is None:
+            return super().get_label_width(node)
+        icon = len(self.ICON_NODE) if node.allow_expand else 0
+        return icon + sum(cell_len(text) for text, _ in label_parts(node.data))
 
     def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:
         if node.data is None:
