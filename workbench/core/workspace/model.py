@@ -223,10 +223,11 @@ class Provider:
 
     def call(self, name: str) -> Call | None:
         """The call named `name`, or None."""
-        return self._calls_by_name.get(name)
+        return self.calls_by_name.get(name)
 
     @cached_property
-    def _calls_by_name(self) -> dict[str, Call]:
+    def calls_by_name(self) -> dict[str, Call]:
+        """The calls by name, in order."""
         # Made once per provider (models are immutable): the tree looks each call up by name
         # for every line, 10,000 of them in a big workspace. The first of a name wins.
         return _first_by_name(self.calls)
