@@ -7,6 +7,9 @@ origin); credentials go to the secret store, never into the file, and the
 provider's values may go to the command's origin (as after `secret set`).
 What was added and what was left out goes to stderr.
 
+`import openapi FILE --into WORKSPACE` adds a provider with one call per operation of an
+OpenAPI 3.0 or 3.1 document (JSON or YAML); what could not be mapped goes to stderr.
+
 `export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
 curl command that sends what the call sends, private values as references to the
 environment variables that carry them (`--reveal`: the values themselves).
@@ -29,7 +32,13 @@ from workbench.commands.common import (
 )
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
-from workbench.core.interop import CurlError, export_curl, import_curl
+from workbench.core.interop import (
+    CurlError,
+    OpenApiError,
+    export_curl,
+    import_curl,
+    import_openapi,
+)
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import save_workspace
@@ -38,7 +47,7 @@ from workbench.core.workspace import save_workspace
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "import",
-        help="add calls from another tool's format (a curl command)",
+        help="add calls from another tool's format (a curl command, an OpenAPI document)",
         description="Adds calls to a workspace from another tool's format.",
     )
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
@@ -59,6 +68,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     curl.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     curl.add_argument("--provider", metavar="NAME", help="the provider the call joins")
     curl.set_defaults(handler=_curl)
+    openapi = formats.add_parser(
+        "openapi",
+        help="an OpenAPI 3.0 or 3.1 document (JSON or YAML)",
+        description=(
+            "Adds a provider named after the document's title, with its first server's URL "
+            "as base URL (two servers or more: one environment per server) and one call per "
+            "operation: parameters, request body, the 2xx JSON response schema as the "
+            "call's shape, the security scheme as the provider's authentication (no private "
+            "value is written). What could not be mapped is listed on stderr."
+        ),
+    )
+    openapi.add_argument("source", metavar="FILE", help="the OpenAPI document")
+    openapi.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
+    openapi.set_defaults(handler=_openapi)
 
     exporting = commands.add_parser(
         "export",
@@ -143,6 +166,23 @@ def _curl(args: argparse.Namespace) -> int:
         print(f"Stored {visible(str(address))} privately (not in the file).", file=sys.stderr)
     for note in imported.notes:
         print(f"Note: {visible(note)}", file=sys.stderr)
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    try:
+        text = _read(args.source)
+        workspace, path = load(args.into)
+        imported = import_openapi(workspace, text, args.source)
+        save_workspace(imported.workspace, path)
+    except CommandFailed as error:
+        return report(error)
+    except OpenApiError as error:
+        return report(CommandFailed(str(error), ExitCode.USAGE))
+    except (WorkspaceError, OSError) as error:
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
+    for line in imported.summary(args.into):
+        print(visible(line), file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Interop: other tools' formats in and out (curl commands, for now).
+"""Interop: other tools' formats in and out (curl commands; OpenAPI documents in).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -18,11 +18,18 @@ if TYPE_CHECKING:
         parse_curl as parse_curl,
     )
     from workbench.core.interop.curl_out import export_curl as export_curl
+    from workbench.core.interop.openapi import (
+        OpenApiImport as OpenApiImport,
+        import_openapi as import_openapi,
+    )
+    from workbench.core.interop.openapi_document import OpenApiError as OpenApiError
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
     {
         "curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl"),
         "curl_out": ("export_curl",),
+        "openapi": ("OpenApiImport", "import_openapi"),
+        "openapi_document": ("OpenApiError",),
     },
 )

@@ -1,0 +1,231 @@
+"""OpenAPI in: a 3.0 YAML or 3.1 JSON document becomes a provider whose calls run at once and
+carry the document's response shapes, which the first real initialize compares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_process import workbench_here
+
+from workbench.core.interop import OpenApiError, import_openapi
+from workbench.core.shape import Field, FieldType
+from workbench.core.workspace import (
+    BodyType,
+    Location,
+    Method,
+    Parameter,
+    PerEnvironment,
+    ResponseType,
+    UseAs,
+    Workspace,
+)
+from workbench.core.workspace.io import load_workspace
+from workbench.demo.server import DemoServer
+
+DATA = Path(__file__).parent / "data"
+YAML_3_0 = DATA / "openapi_users.yaml"
+JSON_3_1 = DATA / "openapi_users.json"
+
+
+def _imported(workspace: Path, document: Path) -> str:
+    result = workbench_here("import", "openapi", str(document), "--into", str(workspace))
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def _shape_texts(workspace: Path, provider: str, call: str) -> dict[str, str]:
+    found = load_workspace(workspace).provider(provider)
+    shape = found.call(call).shape if found and found.call(call) else None
+    assert shape is not None
+    return {f.path: f.type_text for f in shape}
+
+
+def test_a_3_0_yaml_document_becomes_a_provider_with_its_calls(demo_workspace: Path) -> None:
+    summary = _imported(demo_workspace, YAML_3_0)
+    workspace = load_workspace(demo_workspace)
+    provider = workspace.provider("Demo users")
+    assert provider is not None
+    # Two servers: one environment each ("development" is the workspace's own).
+    assert workspace.environments == ("development", "live", "staging")
+    assert provider.base_url == PerEnvironment(
+        {
+            "development": "http://127.0.0.1:8400",
+            "live": "http://127.0.0.1:8400",
+            "staging": "https://users.example.com/v1",
+        }
+    )
+    assert [(c.name, c.method, c.url, c.use_as) for c in provider.calls] == [
+        ("List users", Method.GET, "/users", UseAs.DATA),
+        ("createUser", Method.POST, "/users", UseAs.ACTION),
+        ("Get user", Method.GET, "/users/[id]", UseAs.DATA),
+        ("DELETE /users/{id}", Method.DELETE, "/users/[id]", UseAs.ACTION),
+    ]
+    listing, create, get, delete = provider.calls
+    assert listing.parameters == (
+        Parameter("page", "1", optional=True, location=Location.QUERY),  # schema default
+        Parameter("per_page", "10", optional=True, location=Location.QUERY),  # $ref, example
+    )
+    assert listing.notes == "One page of users."
+    assert get.parameters == delete.parameters == (Parameter("id", "1", location=Location.PATH),)
+    assert create.body_type is BodyType.JSON
+    assert json.loads(create.body.replace("<tags>", '["demo"]')) == {
+        "name": "<name>",
+        "email": "<email>",
+        "tags": ["demo"],
+    }
+    assert [(p.name, p.value, p.location) for p in create.parameters] == [
+        ("name", "Ada Lovelace", Location.BODY),
+        ("email", "ada@example.com", Location.BODY),
+        ("tags", '["demo"]', Location.BODY),
+    ]
+    assert delete.shape is None and delete.response_type is ResponseType.JSON
+    assert "Added the provider Demo users to" in summary and "with 4 calls, 3 of them" in summary
+    assert "Added the environments staging" in summary
+    assert (
+        "#/paths/~1users/get/parameters/2: 'session' is a cookie parameter: workbench sends "
+        "none." in summary
+    )
+
+
+def test_the_response_schemas_are_the_calls_shapes(demo_workspace: Path) -> None:
+    _imported(demo_workspace, YAML_3_0)
+    shape = _shape_texts(demo_workspace, "Demo users", "List users")
+    assert shape["data"] == "list" and shape["data[]"] == "object"
+    assert shape["data[].created_at"] == "date-time"
+    assert shape["data[].birthday"] == "date|null"  # nullable: true
+    assert shape["data[].manager_id"] == "integer|null"
+    assert shape["data[].phone"] == "text?"  # not required
+    assert shape["data[].address.geo.lat"] == "number"
+    assert shape["data[].tags[]"] == "text" and shape["total_pages"] == "integer"
+    assert "" not in shape  # an object answer has no field of its own, as a learned shape
+
+
+def test_a_3_1_json_document_reads_type_lists_any_of_and_2xx(demo_workspace: Path) -> None:
+    _imported(demo_workspace, JSON_3_1)
+    provider = load_workspace(demo_workspace).provider("Demo users (3.1)")
+    assert provider is not None and provider.base_url == "http://127.0.0.1:8400"
+    assert [c.name for c in provider.calls] == ["listUsers", "GET /users/{id}", "Replace user"]
+    listing, get, put = provider.calls
+    assert listing.parameters == (
+        Parameter("page", "2", optional=True, location=Location.QUERY),  # schema examples
+        Parameter("per_page", "", location=Location.QUERY),  # required, no example: to fill
+    )
+    shape = _shape_texts(demo_workspace, "Demo users (3.1)", "GET /users/{id}")
+    assert shape["birthday"] == "date|null" and shape["manager_id"] == "integer|null"
+    assert _shape_texts(demo_workspace, "Demo users (3.1)", "Replace user") == shape
+    # Built from the properties: examples and defaults, required ones left to fill in.
+    assert put.body == (
+        '{\n  "name": "<name>",\n  "email": "<email>",\n  "active": <active>,\n'
+        '  "tags": <tags>\n}\n'
+    )
+    assert [(p.name, p.value) for p in put.parameters] == [
+        ("id", ""),
+        ("name", "Grace Hopper"),
+        ("email", ""),
+        ("active", ""),
+        ("tags", '["vip"]'),
+    ]
+
+
+def test_imported_calls_run_and_the_first_check_compares_the_document(
+    demo_workspace: Path, fresh_demo: DemoServer
+) -> None:
+    _imported(demo_workspace, YAML_3_0)
+    url = fresh_demo.base_url
+    ran = workbench_here("run", str(demo_workspace), "Demo users/List users", "--base-url", url)
+    assert ran.returncode == 0, ran.stderr
+    assert len(json.loads(ran.stdout)["data"]) == 10
+
+    names = ("Demo users/List users", "Demo users/Get user")
+    check = workbench_here("initialize", "--check", str(demo_workspace), *names, "--base-url", url)
+    # A page of users is as documented; user 1 has a birthday and a phone, which the
+    # document says may be null and may be missing: the first initialize says so.
+    assert check.returncode == 8, check.stderr
+    assert check.stdout.splitlines() == [
+        "Demo users/List users: no drift",
+        "Demo users/Get user: drifted",
+        "  ? phone: no longer optional",
+        "  ? birthday: no longer nullable",
+    ]
+
+
+RECURSIVE = """
+openapi: 3.1.0
+info: {title: Tree}
+servers: [{url: /api}]
+paths:
+  /nodes/{id}:
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Node'}
+    trace: {}
+  /remote:
+    get:
+      parameters: [{$ref: 'other.yaml#/parameters/Id'}]
+      requestBody:
+        content:
+          application/xml: {}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        kind: {oneOf: [{type: string}, {type: integer}]}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+        parent: {$ref: '#/components/schemas/Loop'}
+    Loop: {$ref: '#/components/schemas/Loop'}
+"""
+
+
+def test_a_schema_that_holds_itself_is_listed_once_and_the_rest_is_noted() -> None:
+    imported = import_openapi(Workspace("w", "W"), RECURSIVE, "tree.yaml")
+    call, remote = imported.workspace.providers[0].calls
+    assert (remote.name, remote.parameters, remote.body_type) == ("GET /remote", (), BodyType.NONE)
+    assert call.url == "/nodes/[id]" and call.shape is not None
+    assert list(call.shape) == [
+        Field("name", FieldType.TEXT),
+        Field("kind", FieldType.ANY, optional=True),
+        Field("children", FieldType.LIST, optional=True),
+        Field("children[]", FieldType.OBJECT),  # Node again: not followed further
+        Field("parent", FieldType.ANY, optional=True),
+    ]
+    assert imported.notes == (
+        "#/servers/0: the URL is relative: put the API's origin in front of it.",
+        "#/components/schemas/Loop: the $ref '#/components/schemas/Loop' refers to itself: "
+        "not followed.",
+        "#/paths/~1nodes~1{id}/trace: workbench sends no TRACE: left out.",
+        "#/paths/~1remote/get/parameters/0: the $ref 'other.yaml#/parameters/Id' is not in "
+        "this document: not followed.",
+        "#/paths/~1remote/get/requestBody: the body is application/xml: not mapped, write "
+        "the call's body yourself.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"swagger": "2.0"}', "is Swagger 2.0: workbench reads OpenAPI 3.0 and 3.1"),
+        ("openapi: 2.5\n", "(openapi: 2.5); one starts with `openapi: 3.0.3`"),
+        ("a: [b\n", "cannot be read (line 2)"),
+        ("- a list\n", "is not an OpenAPI document (it is not a mapping)"),
+    ],
+)
+def test_what_is_not_an_openapi_3_document_says_why(
+    text: str, message: str, tmp_path: Path, demo_workspace: Path
+) -> None:
+    with pytest.raises(OpenApiError, match="x.yaml"):
+        import_openapi(Workspace("w", "W"), text, "x.yaml")
+    (tmp_path / "x.yaml").write_text(text)
+    before = demo_workspace.read_bytes()
+    result = workbench_here(
+        "import", "openapi", str(tmp_path / "x.yaml"), "--into", str(demo_workspace)
+    )
+    assert result.returncode == 2 and message in result.stderr
+    assert demo_workspace.read_bytes() == before
