@@ -12,6 +12,7 @@ from cli_process import workbench_here
 from workbench.core.interop import OpenApiError, import_openapi
 from workbench.core.shape import Field, FieldType
 from workbench.core.workspace import (
+    Auth,
     BodyType,
     Location,
     Method,
@@ -83,6 +84,12 @@ def test_a_3_0_yaml_document_becomes_a_provider_with_its_calls(demo_workspace: P
     assert delete.shape is None and delete.response_type is ResponseType.JSON
     assert "Added the provider Demo users to" in summary and "with 4 calls, 3 of them" in summary
     assert "Added the environments staging" in summary
+    # The security scheme: the provider's authentication, its key for the user to give.
+    assert provider.auth == Auth("header", {"header": "X-Api-Key"})
+    assert (
+        f"  Give its value (kept privately): workbench secret set {demo_workspace} "
+        "'Demo users/auth.value'" in summary.splitlines()
+    )
     assert (
         "#/paths/~1users/get/parameters/2: 'session' is a cookie parameter: workbench sends "
         "none." in summary
@@ -108,6 +115,9 @@ def test_a_3_1_json_document_reads_type_lists_any_of_and_2xx(demo_workspace: Pat
     assert provider is not None and provider.base_url == "http://127.0.0.1:8400"
     assert [c.name for c in provider.calls] == ["listUsers", "GET /users/{id}", "Replace user"]
     listing, get, put = provider.calls
+    assert provider.auth == Auth(
+        "oauth2_password", {"token_url": "/oauth/token", "scope": "users:read"}
+    )
     assert listing.parameters == (
         Parameter("page", "2", optional=True, location=Location.QUERY),  # schema examples
         Parameter("per_page", "", location=Location.QUERY),  # required, no example: to fill
@@ -134,9 +144,15 @@ def test_imported_calls_run_and_the_first_check_compares_the_document(
 ) -> None:
     _imported(demo_workspace, YAML_3_0)
     url = fresh_demo.base_url
+    key = workbench_here(
+        "secret", "set", str(demo_workspace), "Demo users/auth.value", stdin="demo-key-123\n"
+    )
+    assert key.returncode == 0, key.stderr
     ran = workbench_here("run", str(demo_workspace), "Demo users/List users", "--base-url", url)
     assert ran.returncode == 0, ran.stderr
     assert len(json.loads(ran.stdout)["data"]) == 10
+    curl = workbench_here("export", "curl", str(demo_workspace), "Demo users/List users")
+    assert "X-Api-Key: ${WORKBENCH_SECRET__" in curl.stdout  # the key goes with each call
 
     names = ("Demo users/List users", "Demo users/Get user")
     check = workbench_here("initialize", "--check", str(demo_workspace), *names, "--base-url", url)
@@ -229,3 +245,32 @@ def test_what_is_not_an_openapi_3_document_says_why(
     )
     assert result.returncode == 2 and message in result.stderr
     assert demo_workspace.read_bytes() == before
+
+
+SCHEMES = """
+openapi: 3.0.0
+info: {title: Keys}
+servers: [{url: 'https://api.example.com'}]
+security: [{cookie: []}, {bearer: []}, {client: []}]
+paths: {}
+components:
+  securitySchemes:
+    cookie: {type: apiKey, in: cookie, name: sid}
+    bearer: {type: http, scheme: bearer, bearerFormat: JWT}
+    client: {type: oauth2, flows: {clientCredentials: {tokenUrl: /t, scopes: {}}}}
+    unused: {type: openIdConnect, openIdConnectUrl: 'https://id.example.com'}
+"""
+
+
+def test_the_first_security_scheme_that_maps_is_the_authentication() -> None:
+    imported = import_openapi(Workspace("w", "W"), SCHEMES)
+    assert imported.workspace.providers[0].auth == Auth("header", {"header": "Authorization"})
+    schemes = "#/components/securitySchemes"
+    assert imported.notes == (
+        "#/paths: no operations.",
+        f"{schemes}/cookie: an API key in a cookie: workbench sends none.",
+        f"{schemes}/client: left out: a provider has one authentication, {schemes}/bearer.",
+    )
+    summary = imported.summary("w.toml")
+    assert f"Authentication: Private key in header, from {schemes}/bearer." in summary
+    assert "  Its value is the whole header, e.g. Bearer TOKEN." in summary

@@ -7,17 +7,20 @@ with its server's URL); each operation becomes a call named after its
 path written `[param]`; path, query and header parameters become the call's
 parameters, a JSON or form request body its body (see `openapi_body`), the
 2xx JSON response schema its shape (`openapi_shape`), the security scheme the
-provider's authentication (`openapi_auth`). What could not be mapped is said in
-`notes`, each with its place in the document.
+provider's authentication (`openapi_auth`; no private value is written). What
+could not be mapped is said in `notes`, each with its place in the document.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from workbench.core.auth import method
+from workbench.core.interop.openapi_auth import provider_auth, to_set
 from workbench.core.interop.openapi_body import example_text, first_example, request_body
 from workbench.core.interop.openapi_document import (
     Document,
@@ -59,6 +62,7 @@ class OpenApiImport:
     provider: str
     calls: tuple[str, ...]
     environments: tuple[str, ...] = ()  # added, one per server
+    auth_from: str = ""  # the place of the security scheme the authentication comes from
     notes: tuple[str, ...] = ()  # what could not be mapped, each with its place
 
     def summary(self, into: str) -> list[str]:
@@ -81,9 +85,28 @@ class OpenApiImport:
                 f"Added the environments {', '.join(self.environments)}, one per server "
                 "(the others send to the first server)."
             )
+        if self.auth_from and provider is not None:
+            lines += self._auth_lines(provider, into)
         if self.notes:
             lines.append("Not mapped:")
             lines += [f"  {note}" for note in self.notes]
+        return lines
+
+    def _auth_lines(self, provider: Provider, into: str) -> list[str]:
+        found = method(provider.auth.method)
+        label = found.label if found is not None else provider.auth.method
+        lines = [f"Authentication: {label}, from {self.auth_from}."]
+        private, plain = to_set(provider.auth)
+        for setting in private:
+            address = shlex.quote(f"{provider.name}/auth.{setting}")
+            lines.append(
+                f"  Give its {setting} (kept privately): workbench secret set {shlex.quote(into)} "
+                + address
+            )
+        if provider.auth.settings.get("header") == "Authorization":
+            lines.append("  Its value is the whole header, e.g. Bearer TOKEN.")
+        if plain:
+            lines.append(f"  Set its {', '.join(plain)} in the file (or F3 on it in the TUI).")
         return lines
 
 
@@ -99,13 +122,15 @@ def import_openapi(workspace: Workspace, text: str, source: str = "the document"
     workspace, base_url, environments = _servers(workspace, document)
     calls = _calls(document)
     workspace = add_provider(workspace, name)
-    provider = Provider(name=name, base_url=base_url, calls=calls)
+    auth, auth_from = provider_auth(document)
+    provider = Provider(name=name, base_url=base_url, auth=auth, calls=calls)
     providers = tuple(provider if p.name == name else p for p in workspace.providers)
     return OpenApiImport(
         replace(workspace, providers=providers),
         name,
         tuple(c.name for c in calls),
         environments,
+        auth_from,
         tuple(document.notes),
     )
 
