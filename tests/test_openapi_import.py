@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cli_process import workbench_here
 
-from workbench.core.interop import OpenApiError, import_openapi
+from workbench.core.interop import OpenApiError, import_openapi, openapi_document, openapi_shape
 from workbench.core.shape import Field, FieldType
 from workbench.core.workspace import (
     Auth,
@@ -172,6 +172,7 @@ openapi: 3.1.0
 info: {title: Tree}
 servers: [{url: /api}]
 paths:
+  x-internal: {get: {summary: hidden}}
   /nodes/{id}:
     get:
       responses:
@@ -274,3 +275,44 @@ def test_the_first_security_scheme_that_maps_is_the_authentication() -> None:
     summary = imported.summary("w.toml")
     assert f"Authentication: Private key in header, from {schemes}/bearer." in summary
     assert "  Its value is the whole header, e.g. Bearer TOKEN." in summary
+
+
+LAUGHS = "openapi: 3.0.0\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{before}'] * 10)}]\n"
+    for before, name in zip("abcdef", "bcdefg", strict=True)
+)
+
+
+def test_a_document_too_big_to_read_and_a_shape_too_big_to_list_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chain = {
+        f"S{n}": {"properties": {"x": {"$ref": f"#/components/schemas/S{n + 1}"}}}
+        for n in range(3000)
+    }
+    schema = {"$ref": "#/components/schemas/S0"}
+    media = {"application/json": {"schema": schema}}
+    document = {
+        "openapi": "3.1.0",
+        "paths": {"/": {"get": {"responses": {"200": {"content": media}}}}},
+        "components": {"schemas": chain},
+    }
+    deep = import_openapi(Workspace("w", "W"), json.dumps(document))
+    shape = deep.workspace.providers[0].calls[0].shape
+    assert shape is not None and len(shape) == 40  # x, x.x, ... 40 levels
+    assert "the shape is cut (at most 1000 fields, 40 levels deep)" in deep.notes[-1]
+    monkeypatch.setattr(openapi_document, "MAX_VALUES", 10_000)  # 10 million with the aliases
+    with pytest.raises(OpenApiError, match="laughs.yaml holds more than 10,000 values"):
+        import_openapi(Workspace("w", "W"), LAUGHS, "laughs.yaml")
+    for nested in ("[" * 5000 + "]" * 5000, "a: " + "[" * 5000 + "]" * 5000):
+        with pytest.raises(OpenApiError, match="is nested too deeply"):
+            import_openapi(Workspace("w", "W"), nested, "deep")
+
+    monkeypatch.setattr(openapi_shape, "MAX_FIELDS", 3)
+    imported = import_openapi(Workspace("w", "W"), YAML_3_0.read_text())
+    listing = imported.workspace.providers[0].calls[0]
+    assert listing.shape is not None and len(listing.shape) == 3
+    assert (
+        "#/paths/~1users/get/responses/200/content/application~1json/schema: the shape is cut "
+        "(at most 3 fields, 40 levels deep)." in imported.notes
+    )

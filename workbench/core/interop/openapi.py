@@ -197,6 +197,8 @@ def _environment_name(server: Node, url: str) -> str:
 def _calls(document: Document) -> tuple[Call, ...]:
     calls: list[Call] = []
     for path, item in document.get("paths").items():
+        if path.startswith("x-"):  # an extension, not a path
+            continue
         where = pointer("paths", path)
         resolved = document.resolve(item, where)
         if resolved is None:

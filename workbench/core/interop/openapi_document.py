@@ -21,6 +21,8 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.terminal_text import plain_line_breaks, visible
 
 Node = Mapping[str, Any]
+# The most values a document may hold: large public APIs' documents hold a few hundred thousand.
+MAX_VALUES = 5_000_000
 
 
 class OpenApiError(WorkbenchError):
@@ -31,11 +33,11 @@ def read_document(text: str, source: str = "the document") -> Document:
     """The document in `text` (JSON or YAML). `OpenApiError` when it is neither, or not
     OpenAPI 3.0 or 3.1 (Swagger 2.0 is named as such)."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        data = _yaml(text, source)
-    try:
-        plain = _plain(data)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = _yaml(text, source)
+        plain = _Plain(source)(data)
     except RecursionError:
         raise OpenApiError(f"{source} is nested too deeply to read.") from None
     if not isinstance(plain, dict):
@@ -67,17 +69,31 @@ def _yaml(text: str, source: str) -> object:
         raise OpenApiError(f"{source} cannot be read{line}: {problem}.") from None
 
 
-def _plain(value: object) -> object:
-    """`value` as JSON would hold it (text keys, ISO dates), control characters escaped."""
-    if isinstance(value, str):  # a workspace file holds no control characters: made visible
-        return visible(plain_line_breaks(value), keep_newlines=True)
-    if isinstance(value, dict):
-        return {_plain(str(key)): _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.date):  # datetime too: both have isoformat
-        return value.isoformat()
-    return value
+class _Plain:
+    """Makes parsed data plain: as JSON would hold it (text keys, ISO dates), control
+    characters escaped, and no bigger than `MAX_VALUES` values. YAML aliases make a few
+    lines stand for a huge tree (a "billion laughs"): that stops here, not in the walks."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.count = 0
+
+    def __call__(self, value: object) -> object:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise OpenApiError(
+                f"{self.source} holds more than {MAX_VALUES:,} values (with its YAML aliases "
+                "expanded): too big to read."
+            )
+        if isinstance(value, str):  # a workspace file holds no control characters: made visible
+            return visible(plain_line_breaks(value), keep_newlines=True)
+        if isinstance(value, dict):
+            return {self(str(key)): self(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self(item) for item in value]
+        if isinstance(value, dt.date):  # datetime too: both have isoformat
+            return value.isoformat()
+        return value
 
 
 def pointer(*steps: str | int) -> str:

@@ -6,7 +6,8 @@ schema: objects, lists (their items under `x[]`), text (`format: date` and
 not `required` is optional; one that may be null (3.0 `nullable: true`, 3.1
 `type: [x, "null"]`, or a `oneOf`/`anyOf` with a null choice) is nullable.
 `allOf` parts are merged; a choice of several kinds is `any`. A schema that
-refers back to itself is followed once: below that, its fields are not listed.
+refers back to itself is followed once: below that, its fields are not listed;
+a shape stops at `MAX_FIELDS` fields, `MAX_DEPTH` levels deep.
 The first real initialize then reports where the server's answers differ
 from the document (drift).
 """
@@ -31,12 +32,20 @@ _TYPES = {
 }
 _FORMATS = {"date": FieldType.DATE, "date-time": FieldType.DATE_TIME}
 _TEXTS = frozenset((FieldType.TEXT, FieldType.DATE, FieldType.DATE_TIME))
+# The most fields of one shape: schemas that refer to each other (an order with its customer
+# with their orders...) expand without end; a shape is for people to read.
+MAX_FIELDS = 1000
+MAX_DEPTH = 40  # levels of objects and lists
 
 
 def schema_shape(document: Document, where: str, schema: object) -> Shape:
     """The shape of answers that follow `schema` (at `where` in the document)."""
     walker = _Walker(document)
-    walker.walk(schema, where, "", optional=False, active=frozenset())
+    walker.walk(schema, where, "", optional=False, active=frozenset(), depth=0)
+    if walker.cut:
+        document.note(
+            where, f"the shape is cut (at most {MAX_FIELDS} fields, {MAX_DEPTH} levels deep)"
+        )
     return Shape(tuple(walker.fields.values()))
 
 
@@ -46,10 +55,21 @@ class _Walker:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.fields: dict[str, Field] = {}
+        self.cut = False
 
     def walk(
-        self, given: object, where: str, path: str, *, optional: bool, active: frozenset[str]
+        self,
+        given: object,
+        where: str,
+        path: str,
+        *,
+        optional: bool,
+        active: frozenset[str],
+        depth: int,
     ) -> None:
+        if len(self.fields) >= MAX_FIELDS or depth > MAX_DEPTH:
+            self.cut = True
+            return
         ref = given.get("$ref") if isinstance(given, Mapping) else None
         if isinstance(ref, str):
             if ref in active:  # the schema holds itself: its fields are listed once, above
@@ -73,11 +93,21 @@ class _Walker:
             for name, child in properties.items():
                 at = within(where, "properties", name)
                 self.walk(
-                    child, at, key_path(path, name), optional=name not in required, active=active
+                    child,
+                    at,
+                    key_path(path, name),
+                    optional=name not in required,
+                    active=active,
+                    depth=depth + 1,
                 )
         elif kind is FieldType.LIST and schema.get("items") is not None:
             self.walk(
-                schema["items"], within(where, "items"), path + "[]", optional=False, active=active
+                schema["items"],
+                within(where, "items"),
+                path + "[]",
+                optional=False,
+                active=active,
+                depth=depth + 1,
             )
 
     def _chosen(self, schema: Node, where: str) -> tuple[Node | None, bool, str]:
