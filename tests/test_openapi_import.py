@@ -4,6 +4,12 @@ carry the document's response shapes, which the first real initialize compares."
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,7 +36,7 @@ YAML_3_0 = DATA / "openapi_users.yaml"
 JSON_3_1 = DATA / "openapi_users.json"
 
 
-def _imported(workspace: Path, document: Path) -> str:
+def _imported(workspace: Path, document: Path | str) -> str:
     result = workbench_here("import", "openapi", str(document), "--into", str(workspace))
     assert result.returncode == 0, result.stderr
     return result.stderr
@@ -316,3 +322,52 @@ def test_a_document_too_big_to_read_and_a_shape_too_big_to_list_stop(
         "#/paths/~1users/get/responses/200/content/application~1json/schema: the shape is cut "
         "(at most 3 fields, 40 levels deep)." in imported.notes
     )
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """No request log on the test's stderr."""
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder served over loopback HTTP, and its URL."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def test_a_document_at_a_url_is_fetched_and_its_relative_server_read_against_it(
+    served: tuple[Path, str], demo_workspace: Path
+) -> None:
+    folder, url = served
+    shutil.copy(YAML_3_0, folder / "users.yaml")
+    document = json.loads(JSON_3_1.read_text())
+    document["servers"] = [{"url": "/api/v2"}]
+    (folder / "docs").mkdir()
+    (folder / "docs" / "relative.json").write_text(json.dumps(document))
+
+    _imported(demo_workspace, f"{url}/users.yaml")
+    _imported(demo_workspace, f"{url}/docs/relative.json")
+    workspace = load_workspace(demo_workspace)
+    assert [p.name for p in workspace.providers[-2:]] == ["Demo users", "Demo users (3.1)"]
+    assert workspace.providers[-1].base_url == f"{url}/api/v2"
+
+    before = demo_workspace.read_bytes()
+    missing = workbench_here(
+        "import", "openapi", f"{url}/nothing.yaml", "--into", str(demo_workspace)
+    )
+    assert missing.returncode == 4
+    assert f"{url}/nothing.yaml answered 404 File not found: no document there." in missing.stderr
+    with socket.socket() as unused:  # a port nothing listens on once closed
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}/openapi.json"
+    refused = workbench_here("import", "openapi", closed, "--into", str(demo_workspace))
+    assert refused.returncode == 6 and f"{closed} could not be fetched" in refused.stderr
+    assert demo_workspace.read_bytes() == before

@@ -7,8 +7,9 @@ origin); credentials go to the secret store, never into the file, and the
 provider's values may go to the command's origin (as after `secret set`).
 What was added and what was left out goes to stderr.
 
-`import openapi FILE --into WORKSPACE` adds a provider with one call per operation of an
-OpenAPI 3.0 or 3.1 document (JSON or YAML); what could not be mapped goes to stderr.
+`import openapi FILE|URL --into WORKSPACE` adds a provider with one call per operation of an
+OpenAPI 3.0 or 3.1 document (JSON or YAML, a file or fetched); what could not be mapped goes
+to stderr.
 
 `export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
 curl command that sends what the call sends, private values as references to the
@@ -34,10 +35,13 @@ from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
 from workbench.core.interop import (
     CurlError,
+    FetchError,
     OpenApiError,
     export_curl,
+    fetch_document,
     import_curl,
     import_openapi,
+    is_url,
 )
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
@@ -79,7 +83,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "value is written). What could not be mapped is listed on stderr."
         ),
     )
-    openapi.add_argument("source", metavar="FILE", help="the OpenAPI document")
+    openapi.add_argument(
+        "source", metavar="FILE|URL", help="the OpenAPI document: a file, or an http(s) URL"
+    )
     openapi.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     openapi.set_defaults(handler=_openapi)
 
@@ -171,12 +177,18 @@ def _curl(args: argparse.Namespace) -> int:
 
 def _openapi(args: argparse.Namespace) -> int:
     try:
-        text = _read(args.source)
         workspace, path = load(args.into)
-        imported = import_openapi(workspace, text, args.source)
+        url = args.source if is_url(args.source) else None
+        text = _read(args.source) if url is None else fetch_document(url)
+        imported = import_openapi(workspace, text, args.source, url=url)
         save_workspace(imported.workspace, path)
     except CommandFailed as error:
         return report(error)
+    except FetchError as error:
+        code = {4: ExitCode.CLIENT_ERROR, 5: ExitCode.SERVER_ERROR}.get(
+            (error.status or 0) // 100, ExitCode.NO_ANSWER
+        )
+        return report(CommandFailed(str(error), code))
     except OpenApiError as error:
         return report(CommandFailed(str(error), ExitCode.USAGE))
     except (WorkspaceError, OSError) as error:

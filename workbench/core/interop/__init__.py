@@ -23,6 +23,11 @@ if TYPE_CHECKING:
         import_openapi as import_openapi,
     )
     from workbench.core.interop.openapi_document import OpenApiError as OpenApiError
+    from workbench.core.interop.openapi_fetch import (
+        FetchError as FetchError,
+        fetch_document as fetch_document,
+        is_url as is_url,
+    )
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
@@ -31,5 +36,6 @@ __getattr__, __dir__, __all__ = lazy_face(
         "curl_out": ("export_curl",),
         "openapi": ("OpenApiImport", "import_openapi"),
         "openapi_document": ("OpenApiError",),
+        "openapi_fetch": ("FetchError", "fetch_document", "is_url"),
     },
 )

@@ -17,7 +17,7 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from workbench.core.auth import method
 from workbench.core.interop.openapi_auth import provider_auth, to_set
@@ -110,8 +110,11 @@ class OpenApiImport:
         return lines
 
 
-def import_openapi(workspace: Workspace, text: str, source: str = "the document") -> OpenApiImport:
-    """`workspace` with a new provider holding the document's operations as calls.
+def import_openapi(
+    workspace: Workspace, text: str, source: str = "the document", *, url: str | None = None
+) -> OpenApiImport:
+    """`workspace` with a new provider holding the document's operations as calls; `url` is
+    where the document was fetched from, which relative server URLs are read against.
     `OpenApiError` when `text` is not an OpenAPI 3.0 or 3.1 document."""
     document = read_document(text, source)
     info = document.get("info")
@@ -119,7 +122,7 @@ def import_openapi(workspace: Workspace, text: str, source: str = "the document"
     # A provider's name has no "/": "Provider/Call" names split at the first one.
     name = " ".join(title.replace("/", "-").split()) if isinstance(title, str) else ""
     name = unique_name(name or "API", [p.name for p in workspace.providers])
-    workspace, base_url, environments = _servers(workspace, document)
+    workspace, base_url, environments = _servers(workspace, document, url)
     calls = _calls(document)
     workspace = add_provider(workspace, name)
     auth, auth_from = provider_auth(document)
@@ -138,12 +141,16 @@ def import_openapi(workspace: Workspace, text: str, source: str = "the document"
 # --- servers -----------------------------------------------------------------------------------
 
 
-def _servers(workspace: Workspace, document: Document) -> tuple[Workspace, Value, tuple[str, ...]]:
+def _servers(
+    workspace: Workspace, document: Document, location: str | None
+) -> tuple[Workspace, Value, tuple[str, ...]]:
     """The workspace with one environment per server (when there are two or more), the base
     URL, and the environments added."""
     given = document.data.get("servers")
     servers = [s for s in given if isinstance(s, Mapping)] if isinstance(given, list) else []
-    urls = [_server_url(s) for s in servers]
+    if not servers and location:  # OpenAPI: no servers is one server, "/"
+        servers = [{"url": "/"}]
+    urls = [_server_url(s, location) for s in servers]
     urls = [url for url in urls if url]
     if not urls:
         document.note(pointer("servers"), "no server URL: set the provider's base URL")
@@ -168,8 +175,9 @@ def _servers(workspace: Workspace, document: Document) -> tuple[Workspace, Value
     return replace(workspace, environments=environments), PerEnvironment(values), tuple(added)
 
 
-def _server_url(server: Node) -> str:
-    """The server's URL, its `{variables}` given their defaults."""
+def _server_url(server: Node, location: str | None) -> str:
+    """The server's URL, its `{variables}` given their defaults, read against the document's
+    `location` when it is relative."""
     url = server.get("url")
     if not isinstance(url, str):
         return ""
@@ -181,7 +189,8 @@ def _server_url(server: Node) -> str:
         value = variable.get("default") if isinstance(variable, Mapping) else None
         return str(value) if value is not None else match.group(0)
 
-    return _PATH_PARAMETER.sub(default, url.strip()).rstrip("/")
+    url = _PATH_PARAMETER.sub(default, url.strip())
+    return (urljoin(location, url) if location else url).rstrip("/")
 
 
 def _environment_name(server: Node, url: str) -> str:
