@@ -7,6 +7,10 @@ origin); credentials go to the secret store, never into the file, and the
 provider's values may go to the command's origin (as after `secret set`).
 What was added and what was left out goes to stderr.
 
+`import openapi FILE|URL --into WORKSPACE` adds a provider with one call per operation of an
+OpenAPI 3.0 or 3.1 document (JSON or YAML, a file or fetched); what could not be mapped goes
+to stderr.
+
 `export curl|httpie WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints
 the curl (or HTTPie) command that sends what the call sends, private values as references to the
 environment variables that carry them (`--reveal`: the values themselves).
@@ -29,7 +33,16 @@ from workbench.commands.common import (
 )
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
-from workbench.core.interop import CurlError, export_command, import_curl
+from workbench.core.interop import (
+    CurlError,
+    FetchError,
+    OpenApiError,
+    export_command,
+    fetch_document,
+    import_curl,
+    import_openapi,
+    is_url,
+)
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import save_workspace
@@ -38,7 +51,7 @@ from workbench.core.workspace import save_workspace
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "import",
-        help="add calls from another tool's format (a curl command)",
+        help="add calls from another tool's format (a curl command, an OpenAPI document)",
         description="Adds calls to a workspace from another tool's format.",
     )
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
@@ -59,6 +72,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     curl.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     curl.add_argument("--provider", metavar="NAME", help="the provider the call joins")
     curl.set_defaults(handler=_curl)
+    openapi = formats.add_parser(
+        "openapi",
+        help="an OpenAPI 3.0 or 3.1 document (JSON or YAML)",
+        description=(
+            "Adds a provider named after the document's title, with its first server's URL "
+            "as base URL (two servers or more: one environment per server) and one call per "
+            "operation: parameters, request body, the 2xx JSON response schema as the "
+            "call's shape, the security scheme as the provider's authentication (no private "
+            "value is written). What could not be mapped is listed on stderr."
+        ),
+    )
+    openapi.add_argument(
+        "source", metavar="FILE|URL", help="the OpenAPI document: a file, or an http(s) URL"
+    )
+    openapi.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
+    openapi.set_defaults(handler=_openapi)
 
     exporting = commands.add_parser(
         "export",
@@ -146,6 +175,29 @@ def _curl(args: argparse.Namespace) -> int:
         print(f"Stored {visible(str(address))} privately (not in the file).", file=sys.stderr)
     for note in imported.notes:
         print(f"Note: {visible(note)}", file=sys.stderr)
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    try:
+        workspace, path = load(args.into)
+        url = args.source if is_url(args.source) else None
+        text = _read(args.source) if url is None else fetch_document(url)
+        imported = import_openapi(workspace, text, args.source, url=url)
+        save_workspace(imported.workspace, path)
+    except CommandFailed as error:
+        return report(error)
+    except FetchError as error:
+        code = {4: ExitCode.CLIENT_ERROR, 5: ExitCode.SERVER_ERROR}.get(
+            (error.status or 0) // 100, ExitCode.NO_ANSWER
+        )
+        return report(CommandFailed(str(error), code))
+    except OpenApiError as error:
+        return report(CommandFailed(str(error), ExitCode.USAGE))
+    except (WorkspaceError, OSError) as error:
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
+    for line in imported.summary(args.into):
+        print(visible(line), file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Interop: other tools' formats in and out (curl commands, for now).
+"""Interop: other tools' formats in and out (curl commands; OpenAPI documents in).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -17,8 +17,16 @@ if TYPE_CHECKING:
         import_curl as import_curl,
         parse_curl as parse_curl,
     )
-    from workbench.core.interop.curl_out import (
-        export_command as export_command,
+    from workbench.core.interop.curl_out import export_command as export_command
+    from workbench.core.interop.openapi import (
+        OpenApiImport as OpenApiImport,
+        import_openapi as import_openapi,
+    )
+    from workbench.core.interop.openapi_document import OpenApiError as OpenApiError
+    from workbench.core.interop.openapi_fetch import (
+        FetchError as FetchError,
+        fetch_document as fetch_document,
+        is_url as is_url,
     )
 
 __getattr__, __dir__, __all__ = lazy_face(
@@ -26,5 +34,8 @@ __getattr__, __dir__, __all__ = lazy_face(
     {
         "curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl"),
         "curl_out": ("export_command",),
+        "openapi": ("OpenApiImport", "import_openapi"),
+        "openapi_document": ("OpenApiError",),
+        "openapi_fetch": ("FetchError", "fetch_document", "is_url"),
     },
 )
