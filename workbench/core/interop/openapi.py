@@ -196,7 +196,7 @@ def _server_url(server: Node, location: str | None) -> str:
 def _environment_name(server: Node, url: str) -> str:
     description = server.get("description")
     if isinstance(description, str) and description.strip():
-        return description.strip()
+        return " ".join(description.split())  # one line
     return urlsplit(url).netloc or url
 
 
@@ -306,7 +306,7 @@ def _parameters(
                 document.note(at, "a parameter without a name: left out")
             elif place == "header" and name.lower() in _IGNORED_HEADERS:
                 continue
-            elif place not in _LOCATIONS:
+            elif not isinstance(place, str) or place not in _LOCATIONS:
                 document.note(at, f"{name!r} is a {place} parameter: workbench sends none")
             else:
                 found[(name, str(place))] = _parameter(document, at, name, place, parameter)

@@ -64,7 +64,8 @@ def _requirements(document: Document) -> dict[str, tuple[str, ...]]:
     for requirements in lists:
         for requirement in requirements if isinstance(requirements, list) else ():
             for name, scopes in requirement.items() if isinstance(requirement, Mapping) else ():
-                given = tuple(s for s in scopes if isinstance(s, str)) if scopes else ()
+                listed = scopes if isinstance(scopes, list) else []
+                given = tuple(s for s in listed if isinstance(s, str))
                 found.setdefault(name, given)
     return found
 

@@ -83,7 +83,8 @@ def object_schema(document: Document, where: str, schema: Node) -> tuple[Node, f
     properties: dict[str, object] = {}
     required: set[str] = set()
     parts = [schema]
-    for index, part in enumerate(schema.get("allOf") or []):
+    given = schema.get("allOf")
+    for index, part in enumerate(given if isinstance(given, list) else []):
         resolved = document.resolve(part, within(where, "allOf", index))
         if resolved is not None:
             parts.append(resolved)
