@@ -1,4 +1,4 @@
-"""`workbench import curl` and `workbench export curl`: curl commands in and out.
+"""`workbench import curl|postman` and `workbench export curl`: other tools' formats.
 
 `import curl [FILE|-] --into WORKSPACE [--provider NAME]` reads the command from FILE or
 standard input. The call joins the provider
@@ -6,6 +6,10 @@ whose base URL its URL starts with (or `--provider`, or a new provider for its
 origin); credentials go to the secret store, never into the file, and the
 provider's values may go to the command's origin (as after `secret set`).
 What was added and what was left out goes to stderr.
+
+`import postman FILE --into WORKSPACE [--environment FILE ...]` adds a Postman collection
+(v2.1) as a provider, each environment file as an environment; its private values go to
+the secret store as curl's do.
 
 `export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
 curl command that sends what the call sends, private values as references to the
@@ -15,8 +19,10 @@ environment variables that carry them (`--reveal`: the values themselves).
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.commands.common import (
@@ -29,10 +35,18 @@ from workbench.commands.common import (
 )
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
-from workbench.core.interop import CurlError, export_curl, import_curl
+from workbench.core.interop import (
+    CollectionError,
+    CollectionImport,
+    CurlError,
+    PrivateValue,
+    export_curl,
+    import_curl,
+    import_postman,
+)
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import save_workspace
+from workbench.core.workspace import Workspace, save_workspace
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +73,29 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     curl.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     curl.add_argument("--provider", metavar="NAME", help="the provider the call joins")
     curl.set_defaults(handler=_curl)
+    postman = formats.add_parser(
+        "postman",
+        help="a Postman collection (v2.1 JSON) and its environments",
+        description=(
+            "Adds a Postman collection (v2.1 JSON) as a provider: each request a call (a "
+            'folder\'s requests named "Folder / Request"), its method, URL, query, headers and '
+            "body (raw, JSON, urlencoded, form-data with files); the collection's basic, bearer "
+            "or API-key authentication the provider's. {{variables}} are filled in from the "
+            "collection's variables and each --environment file, which becomes an environment "
+            "of the workspace. Secret variables, passwords, tokens and keys are stored "
+            "privately, never in the file."
+        ),
+    )
+    postman.add_argument("source", metavar="FILE", help="the collection's JSON file")
+    postman.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
+    postman.add_argument(
+        "--environment",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a Postman environment file (may be given more than once)",
+    )
+    postman.set_defaults(handler=_postman)
 
     exporting = commands.add_parser(
         "export",
@@ -119,18 +156,8 @@ def _curl(args: argparse.Namespace) -> int:
         if args.provider is not None and workspace.provider(args.provider) is None:
             raise CommandFailed(f"{args.into} has no provider {args.provider!r}.", ExitCode.USAGE)
         imported = import_curl(workspace, command, args.provider)
-        store = SecretStore()
-        if imported.secrets:
-            store.values(workspace.id)  # an unreadable store stops before anything changes
-            give_id_saying_so(workspace, path, args.into)
-        save_workspace(imported.workspace, path)
-        for address, value in imported.secrets:
-            store.set(workspace.id, address, value)
-        if imported.secrets:
-            provider = imported.workspace.provider(imported.provider)
-            trust = Trust(workspace.id, path.parent, TrustBook(store.home), args.into)
-            if provider is not None:
-                trust.record_first(provider, imported.workspace.environments)
+        secrets = [PrivateValue(address, value) for address, value in imported.secrets]
+        _save(args.into, workspace, path, imported.workspace, imported.provider, secrets)
     except CommandFailed as error:
         return report(error)
     except CurlError as error:
@@ -139,11 +166,72 @@ def _curl(args: argparse.Namespace) -> int:
         return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     name = visible(f"{imported.provider}/{imported.call}")
     print(f"Added {name} to {visible(args.into)}.", file=sys.stderr)
-    for address, _ in imported.secrets:
-        print(f"Stored {visible(str(address))} privately (not in the file).", file=sys.stderr)
-    for note in imported.notes:
-        print(f"Note: {visible(note)}", file=sys.stderr)
+    _tell(secrets, imported.notes)
     return 0
+
+
+def _postman(args: argparse.Namespace) -> int:
+    try:
+        collection = _read_json(args.source)
+        environments = [(Path(f).stem, _read_json(f)) for f in args.environment]
+        workspace, path = load(args.into)
+        imported = import_postman(workspace, collection, environments)
+        _saved(args, workspace, path, imported)
+    except CommandFailed as error:
+        return report(error)
+    except CollectionError as error:
+        return report(CommandFailed(str(error), ExitCode.USAGE))
+    except (SecretStoreError, WorkspaceError, OSError) as error:
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
+    return 0
+
+
+def _saved(
+    args: argparse.Namespace, workspace: Workspace, path: Path, imported: CollectionImport
+) -> None:
+    """Save an imported collection, store its private values, and say what was added."""
+    _save(args.into, workspace, path, imported.workspace, imported.provider, imported.secrets)
+    calls = len(imported.calls)
+    print(
+        f"Added {visible(imported.provider)} ({calls} call{'s' * (calls != 1)}) to "
+        f"{visible(args.into)}.",
+        file=sys.stderr,
+    )
+    _tell(imported.secrets, imported.notes)
+
+
+def _save(
+    shown: str,
+    workspace: Workspace,
+    path: Path,
+    changed: Workspace,
+    provider_name: str,
+    secrets: Sequence[PrivateValue],
+) -> None:
+    """Write `changed` over the workspace file and its private values into the store; the
+    provider's values may then go to its origins (as after `secret set`)."""
+    store = SecretStore()
+    if secrets:
+        store.values(workspace.id)  # an unreadable store stops before anything changes
+        give_id_saying_so(workspace, path, shown)
+    save_workspace(changed, path)
+    for secret in secrets:
+        store.set(workspace.id, secret.address, secret.value, secret.environment)
+    provider = changed.provider(provider_name)
+    if secrets and provider is not None:
+        trust = Trust(workspace.id, path.parent, TrustBook(store.home), shown)
+        trust.record_first(provider, changed.environments)
+
+
+def _tell(secrets: Sequence[PrivateValue], notes: Sequence[str]) -> None:
+    for secret in secrets:
+        where = f" for {secret.environment}" if secret.environment else ""
+        print(
+            f"Stored {visible(str(secret.address))}{visible(where)} privately (not in the file).",
+            file=sys.stderr,
+        )
+    for note in notes:
+        print(f"Note: {visible(note)}", file=sys.stderr)
 
 
 def _read(source: str) -> str:
@@ -153,3 +241,11 @@ def _read(source: str) -> str:
         return Path(source).read_text()
     except (OSError, UnicodeDecodeError) as error:
         raise CommandFailed(f"cannot read {source}: {error}", ExitCode.USAGE) from None
+
+
+def _read_json(source: str) -> object:
+    text = _read(source)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise CommandFailed(f"{source} is not JSON: {error}.", ExitCode.USAGE) from None

@@ -1,4 +1,4 @@
-"""Interop: other tools' formats in and out (curl commands, for now).
+"""Interop: other tools' formats in and out (curl commands, Postman collections).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -10,6 +10,11 @@ from typing import TYPE_CHECKING
 from workbench.core.lazy import lazy_face
 
 if TYPE_CHECKING:
+    from workbench.core.interop.collection import (
+        CollectionError as CollectionError,
+        CollectionImport as CollectionImport,
+        PrivateValue as PrivateValue,
+    )
     from workbench.core.interop.curl import (
         CurlError as CurlError,
         CurlImport as CurlImport,
@@ -18,11 +23,14 @@ if TYPE_CHECKING:
         parse_curl as parse_curl,
     )
     from workbench.core.interop.curl_out import export_curl as export_curl
+    from workbench.core.interop.postman import import_postman as import_postman
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
     {
         "curl": ("CurlError", "CurlImport", "ParsedCurl", "import_curl", "parse_curl"),
         "curl_out": ("export_curl",),
+        "collection": ("CollectionError", "CollectionImport", "PrivateValue"),
+        "postman": ("import_postman",),
     },
 )
