@@ -9,7 +9,8 @@ What was added and what was left out goes to stderr.
 
 `import postman FILE --into WORKSPACE [--environment FILE ...]` adds a Postman collection
 (v2.1) as a provider, each environment file as an environment; its private values go to
-the secret store as curl's do.
+the secret store as curl's do. `import posting FOLDER --into WORKSPACE` does the same for a
+Posting collection (a folder of `*.posting.yaml` files and its `.env` files).
 
 `export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
 curl command that sends what the call sends, private values as references to the
@@ -22,7 +23,7 @@ import argparse
 import json
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.commands.common import (
@@ -42,6 +43,7 @@ from workbench.core.interop import (
     PrivateValue,
     export_curl,
     import_curl,
+    import_posting,
     import_postman,
 )
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
@@ -52,7 +54,7 @@ from workbench.core.workspace import Workspace, save_workspace
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "import",
-        help="add calls from another tool's format (a curl command)",
+        help="add calls from another tool's format (curl, Postman, Posting)",
         description="Adds calls to a workspace from another tool's format.",
     )
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
@@ -73,10 +75,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     curl.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     curl.add_argument("--provider", metavar="NAME", help="the provider the call joins")
     curl.set_defaults(handler=_curl)
-    postman = formats.add_parser(
+    postman = _collection_parser(
+        formats,
         "postman",
-        help="a Postman collection (v2.1 JSON) and its environments",
-        description=(
+        "a Postman collection (v2.1 JSON) and its environments",
+        (
             "Adds a Postman collection (v2.1 JSON) as a provider: each request a call (a "
             'folder\'s requests named "Folder / Request"), its method, URL, query, headers and '
             "body (raw, JSON, urlencoded, form-data with files); the collection's basic, bearer "
@@ -85,9 +88,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "of the workspace. Secret variables, passwords, tokens and keys are stored "
             "privately, never in the file."
         ),
+        source=("FILE", "the collection's JSON file"),
     )
-    postman.add_argument("source", metavar="FILE", help="the collection's JSON file")
-    postman.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     postman.add_argument(
         "--environment",
         metavar="FILE",
@@ -96,6 +98,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a Postman environment file (may be given more than once)",
     )
     postman.set_defaults(handler=_postman)
+    posting = _collection_parser(
+        formats,
+        "posting",
+        "a Posting collection (a folder of .posting.yaml files)",
+        (
+            "Adds a Posting collection (a folder of *.posting.yaml request files, subfolders "
+            'named into the calls: "users / Get user") as a provider named after the folder: '
+            "method, URL, params, headers, body (content or form data) and basic or bearer "
+            "authentication. ${VARIABLES} are filled in from the folder's .env files: NAME.env "
+            "is the environment NAME, .env sets values for every environment. Passwords, "
+            "tokens and credential headers are stored privately, never in the file."
+        ),
+        source=("FOLDER", "the collection's folder"),
+    )
+    posting.set_defaults(handler=_posting)
 
     exporting = commands.add_parser(
         "export",
@@ -122,6 +139,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--reveal", action="store_true", help="write private values themselves, not references"
     )
     curl_out.set_defaults(handler=_export_curl)
+
+
+def _collection_parser(
+    formats: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    *,
+    source: tuple[str, str],
+) -> argparse.ArgumentParser:
+    """The parser of `import NAME SOURCE --into WORKSPACE`, a collection of another tool."""
+    parser = formats.add_parser(name, help=summary, description=description)
+    parser.add_argument("source", metavar=source[0], help=source[1])
+    parser.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
+    return parser
 
 
 def _export_curl(args: argparse.Namespace) -> int:
@@ -171,26 +203,30 @@ def _curl(args: argparse.Namespace) -> int:
 
 
 def _postman(args: argparse.Namespace) -> int:
-    try:
+    def read(workspace: Workspace) -> CollectionImport:
         collection = _read_json(args.source)
         environments = [(Path(f).stem, _read_json(f)) for f in args.environment]
+        return import_postman(workspace, collection, environments)
+
+    return _collection(args, read)
+
+
+def _posting(args: argparse.Namespace) -> int:
+    return _collection(args, lambda workspace: import_posting(workspace, Path(args.source)))
+
+
+def _collection(args: argparse.Namespace, read: Callable[[Workspace], CollectionImport]) -> int:
+    """Import what `read` makes of the workspace `--into`, and say what was added."""
+    try:
         workspace, path = load(args.into)
-        imported = import_postman(workspace, collection, environments)
-        _saved(args, workspace, path, imported)
+        imported = read(workspace)
+        _save(args.into, workspace, path, imported.workspace, imported.provider, imported.secrets)
     except CommandFailed as error:
         return report(error)
     except CollectionError as error:
         return report(CommandFailed(str(error), ExitCode.USAGE))
     except (SecretStoreError, WorkspaceError, OSError) as error:
         return report(CommandFailed(str(error), ExitCode.NOT_SENT))
-    return 0
-
-
-def _saved(
-    args: argparse.Namespace, workspace: Workspace, path: Path, imported: CollectionImport
-) -> None:
-    """Save an imported collection, store its private values, and say what was added."""
-    _save(args.into, workspace, path, imported.workspace, imported.provider, imported.secrets)
     calls = len(imported.calls)
     print(
         f"Added {visible(imported.provider)} ({calls} call{'s' * (calls != 1)}) to "
@@ -198,6 +234,7 @@ def _saved(
         file=sys.stderr,
     )
     _tell(imported.secrets, imported.notes)
+    return 0
 
 
 def _save(

@@ -1,4 +1,5 @@
-"""Interop: other tools' formats in and out (curl commands, Postman collections).
+"""Interop: other tools' formats in and out (curl commands, Postman and Posting
+collections).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         parse_curl as parse_curl,
     )
     from workbench.core.interop.curl_out import export_curl as export_curl
+    from workbench.core.interop.posting import import_posting as import_posting
     from workbench.core.interop.postman import import_postman as import_postman
 
 __getattr__, __dir__, __all__ = lazy_face(
@@ -32,5 +34,6 @@ __getattr__, __dir__, __all__ = lazy_face(
         "curl_out": ("export_curl",),
         "collection": ("CollectionError", "CollectionImport", "PrivateValue"),
         "postman": ("import_postman",),
+        "posting": ("import_posting",),
     },
 )

@@ -61,11 +61,14 @@ class Variables:
     def __init__(
         self,
         pattern: str,
+        written: str,
         environments: tuple[str, ...],
         values: Mapping[str, Mapping[str, str]],
         secret: frozenset[str] = frozenset(),
     ) -> None:
-        self._pattern = re.compile(pattern)  # group 1 is the name
+        self.pattern = pattern  # its first group that matched is the name
+        self._pattern = re.compile(pattern)
+        self._written = written  # how the tool writes a variable: "{{%s}}", "${%s}"
         self.environments = environments
         self._values = values  # environment -> name -> value
         self.secret = secret
@@ -73,7 +76,11 @@ class Variables:
 
     def names(self, text: str) -> list[str]:
         """The variables `text` uses, in order."""
-        return [match.group(1).strip() for match in self._pattern.finditer(text)]
+        return [_name(match) for match in self._pattern.finditer(text)]
+
+    def written(self, name: str) -> str:
+        """The variable `name` as the tool writes it."""
+        return self._written % name
 
     def per_environment(self, text: str) -> dict[str, str]:
         """`text` with its variables filled in, for each environment that sets them all (for
@@ -107,7 +114,7 @@ class Variables:
         names: list[str] = []
 
         def placeholder(match: re.Match[str]) -> str:
-            name = match.group(1).strip()
+            name = _name(match)
             if name not in names:
                 names.append(name)
             return f"{left}{name}{right}"
@@ -129,4 +136,8 @@ class Variables:
         values = self._values.get(environment, {})
         if any(name not in values for name in self.names(text)):
             return None
-        return self._pattern.sub(lambda match: values[match.group(1).strip()], text)
+        return self._pattern.sub(lambda match: values[_name(match)], text)
+
+
+def _name(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None).strip()

@@ -2,8 +2,8 @@
 
 Folders are flattened: a request in folder "Users" becomes the call "Users / List".
 The provider's base URL is the start of the first request's URL (a leading `{{variable}}`
-or the origin); the collection's authentication (else the first request's) becomes the
-provider's, and a request with other authentication gets it as a private header or
+or the origin); the collection's authentication (else the one every request uses) becomes
+the provider's, and a request with other authentication gets it as a private header or
 parameter of its own. `{{variables}}` are filled in from the collection's variables and
 the environment files, each file an environment of the workspace; a value that differs
 between environments becomes a per-environment value. Path variables (`:id`) and
@@ -30,7 +30,7 @@ from workbench.core.interop.collection import (
     Variables,
     use_of,
 )
-from workbench.core.interop.curl import is_json
+from workbench.core.interop.curl import KEY_HEADERS, is_json
 from workbench.core.secrets.store import SecretAddress
 from workbench.core.workspace.editing import EditError, unique_name
 from workbench.core.workspace.environments import add_environment
@@ -48,14 +48,15 @@ from workbench.core.workspace.model import (
 )
 
 VARIABLE = r"\{\{([^{}]+)\}\}"
-_LEADING_VARIABLE = re.compile(r"^(\{\{[^{}]+\}\})(/.*)?$")
-_ORIGIN = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/]+)(/.*)?$")
+CREDENTIAL_HEADERS = KEY_HEADERS | {"authorization"}
+_ORIGIN = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9+.-]*://[^/]+)(?P<path>/.*)?$")
 _PATH_VARIABLE = re.compile(r"(?<=/):([A-Za-z_][\w-]*)")
 
 
 @dataclass(frozen=True)
-class _Request:
-    """One request of the collection, with its folder path and the authentication it uses."""
+class Request:
+    """One request of a collection in Postman's shape (another tool's are put in it), with
+    its folder path and the authentication it uses."""
 
     name: str
     request: Mapping[str, Any]
@@ -73,14 +74,29 @@ def import_postman(
     if not isinstance(collection, dict) or not isinstance(collection.get("item"), list):
         raise CollectionError("This is not a Postman collection (v2.1): it has no `item` list.")
     workspace, values, secret = _environments(workspace, collection, environments)
-    variables = Variables(VARIABLE, workspace.environments, values, secret)
+    variables = Variables(VARIABLE, "{{%s}}", workspace.environments, values, secret)
     info = _mapping(collection.get("info"))
-    name = unique_name(str(info.get("name") or "Postman"), [p.name for p in workspace.providers])
-    requests = list(_requests(collection["item"], "", _auth_of(collection.get("auth"))))
+    auth = _auth_of(collection.get("auth"))
+    requests = list(_requests(collection["item"], "", auth))
+    name, notes = str(info.get("name") or "Postman"), _description(info.get("description"))
+    return add_collection(workspace, variables, name, requests, auth, notes)
+
+
+def add_collection(
+    workspace: Workspace,
+    variables: Variables,
+    name: str,
+    requests: list[Request],
+    auth: Mapping[str, Any] | None,
+    notes: str = "",
+) -> CollectionImport:
+    """`workspace` with the requests as a new provider named after `name`, whose
+    authentication is `auth` (else the one every request uses)."""
     if not requests:
         raise CollectionError("The collection has no requests.")
+    name = unique_name(name, [p.name for p in workspace.providers])
     reader = _Reader(variables, name)
-    provider = reader.provider(requests, _auth_of(collection.get("auth")), info)
+    provider = replace(reader.provider(requests, auth), notes=notes)
     reader.note_unknown()
     return CollectionImport(
         replace(workspace, providers=(*workspace.providers, provider)),
@@ -145,7 +161,7 @@ def _auth_of(auth: Any) -> Mapping[str, Any] | None:
     return auth if isinstance(auth, dict) and auth.get("type") else None
 
 
-def _requests(items: list[Any], folder: str, auth: Mapping[str, Any] | None) -> Iterator[_Request]:
+def _requests(items: list[Any], folder: str, auth: Mapping[str, Any] | None) -> Iterator[Request]:
     """Every request under `items`, folders flattened into their names, depth first."""
     for item in items:
         if not isinstance(item, dict):
@@ -159,7 +175,7 @@ def _requests(items: list[Any], folder: str, auth: Mapping[str, Any] | None) -> 
             request = item["request"]
             request = {"url": request} if isinstance(request, str) else request
             own_auth = _auth_of(request.get("auth")) or own_auth
-            yield _Request(full, request, own_auth, _description(request.get("description")))
+            yield Request(full, request, own_auth, _description(request.get("description")))
 
 
 def _description(value: Any) -> str:
@@ -184,12 +200,14 @@ class _Reader:
 
     def provider(
         self,
-        requests: list[_Request],
+        requests: list[Request],
         auth: Mapping[str, Any] | None,
-        info: Mapping[str, Any],
     ) -> Provider:
-        shared = auth or next((r.auth for r in requests if r.auth is not None), None)
-        base = _split_url(_raw_url(requests[0].request.get("url")))[0]
+        # Without the collection's own, the provider's authentication is the one every
+        # request uses: a request without any must not get one.
+        every = {json.dumps(r.auth, sort_keys=True) for r in requests}
+        shared = auth or (requests[0].auth if len(every) == 1 else None)
+        base = self._split_url(_raw_url(requests[0].request.get("url")))[0]
         provider_auth = Auth()
         if shared is not None and shared.get("type") != "noauth":
             provider_auth = self._provider_auth(shared)
@@ -206,7 +224,6 @@ class _Reader:
             base_url=self.variables.value(base),
             auth=provider_auth,
             calls=tuple(calls),
-            notes=_description(info.get("description")),
         )
 
     # -- authentication ---------------------------------------------------------------------
@@ -263,7 +280,7 @@ class _Reader:
 
     # -- one request ------------------------------------------------------------------------
 
-    def _call(self, request: _Request, base: str, taken: list[str]) -> Call | None:
+    def _call(self, request: Request, base: str, taken: list[str]) -> Call | None:
         data = request.request
         try:
             method = Method(str(data.get("method") or "GET").upper())
@@ -272,10 +289,10 @@ class _Reader:
             return None
         name = unique_name(request.name, taken)
         url_data = data.get("url")
-        own_base, path, query = _split_url(_raw_url(url_data))
+        own_base, path, query = self._split_url(_raw_url(url_data))
         parameters: list[Parameter] = []
         path = self._path(name, path, _mapping(url_data).get("variable"), parameters)
-        if own_base != base:
+        if self.variables.value(own_base) != self.variables.value(base):
             if len(set(self.variables.per_environment(own_base).values())) > 1:
                 self.notes.append(f"{name}: its URL's start differs by environment.")
             path = self.variables.first(own_base) + path
@@ -314,7 +331,9 @@ class _Reader:
         path = _PATH_VARIABLE.sub(r"[\1]", path)
         path, names = self.variables.placeholders(path, "[", "]")
         for name in names:
-            parameters.append(self._parameter(call, name, "{{%s}}" % name, Location.PATH))
+            parameters.append(
+                self._parameter(call, name, self.variables.written(name), Location.PATH)
+            )
         return path
 
     def _body(
@@ -349,7 +368,7 @@ class _Reader:
             language = _mapping(_mapping(body.get("options")).get("raw")).get("language")
             text, names = self.variables.placeholders(text, "<", ">")
             for name in names:
-                parameters.append(self._parameter(call, name, "{{%s}}" % name, None))
+                parameters.append(self._parameter(call, name, self.variables.written(name), None))
             if language == "json" or "json" in content_type.lower() or is_json(text):
                 return BodyType.JSON, text
             return BodyType.RAW, text
@@ -366,16 +385,31 @@ class _Reader:
         return Parameter(name, self.variables.value(text), location=location)
 
     def _header(self, call: str, name: str, text: str) -> Header:
-        if self.variables.is_private(text):
+        # A credential header is private whatever fills it, as in a curl command.
+        if self.variables.is_private(text) or name.lower() in CREDENTIAL_HEADERS:
             address = SecretAddress.header(self.provider_name, name, call)
             self.secrets += self.variables.private_values(address, text)
             return Header(name, private=True)
         value: Value = self.variables.value(text)
         return Header(name, value)
 
+    def _split_url(self, raw: str) -> tuple[str, str, str]:
+        """A raw URL as (base, path, query): the base a leading variable or the origin."""
+        raw = raw.split("#", 1)[0]
+        whole, _, query = raw.partition("?")
+        leading = re.match(rf"^(?P<base>{self.variables.pattern})(?P<path>/.*)?$", whole)
+        match = leading or _ORIGIN.match(whole)
+        if match is None:
+            match = _ORIGIN.match(f"http://{whole}")  # as Postman does, a URL without a scheme
+        if match is None:
+            return "", whole, query
+        return match.group("base"), match.group("path") or "", query
+
     def note_unknown(self) -> None:
         for name in sorted(self.variables.unknown):
-            self.notes.append(f"{{{{{name}}}}} is set in no environment: left as it is.")
+            self.notes.append(
+                f"{self.variables.written(name)} is set in no environment: left as it is."
+            )
 
 
 def _basic(pair: str) -> str:
@@ -386,18 +420,6 @@ def _raw_url(url: Any) -> str:
     if isinstance(url, dict):
         url = url.get("raw")
     return url.strip() if isinstance(url, str) else ""
-
-
-def _split_url(raw: str) -> tuple[str, str, str]:
-    """A raw URL as (base, path, query): the base a leading variable or the origin."""
-    raw = raw.split("#", 1)[0]
-    whole, _, query = raw.partition("?")
-    match = _LEADING_VARIABLE.match(whole) or _ORIGIN.match(whole)
-    if match is None:
-        match = _ORIGIN.match(f"http://{whole}")  # as Postman does, a URL without a scheme
-    if match is None:
-        return "", whole, query
-    return match.group(1), match.group(2) or "", query
 
 
 def _url_query(url: Any, query: str) -> list[tuple[str, str]]:
