@@ -154,3 +154,21 @@ def test_a_variable_set_nowhere_is_left_as_it_is_with_a_note() -> None:
     assert imported.notes == ("{{x}} is set in no environment: left as it is.",)
     with pytest.raises(CollectionError, match="no requests"):
         import_postman(workspace, {"item": []})
+
+
+def test_without_collection_auth_a_request_without_any_gets_none() -> None:
+    workspace = load_workspace(Path(__file__).parents[1] / "workspaces" / "demo.toml")
+    bearer = {"type": "bearer", "bearer": [{"key": "token", "value": "tok-1"}]}
+    collection = {
+        "item": [
+            {"name": "Open", "request": {"url": "https://h/open"}},
+            {"name": "Closed", "request": {"url": "https://h/closed", "auth": bearer}},
+        ]
+    }
+    imported = import_postman(workspace, collection)
+    provider = imported.workspace.providers[-1]
+    assert provider.auth == Auth()
+    assert [c.headers for c in provider.calls] == [(), (Header("Authorization", private=True),)]
+    assert [(str(s.address), s.value) for s in imported.secrets] == [
+        ("Postman/Closed/header.Authorization", "Bearer tok-1")
+    ]
