@@ -12,6 +12,8 @@ What was added and what was left out goes to stderr.
 the secret store as curl's do. `import posting FOLDER --into WORKSPACE` does the same for a
 Posting collection (a folder of `*.posting.yaml` files and its `.env` files).
 
+`export openapi WORKSPACE` prints the workspace as an OpenAPI 3.1 document (JSON).
+
 `export curl WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints the
 curl command that sends what the call sends, private values as references to the
 environment variables that carry them (`--reveal`: the values themselves).
@@ -42,6 +44,7 @@ from workbench.core.interop import (
     CurlError,
     PrivateValue,
     export_curl,
+    export_openapi,
     import_curl,
     import_posting,
     import_postman,
@@ -116,8 +119,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     exporting = commands.add_parser(
         "export",
-        help="a call in another tool's format (a curl command)",
-        description="Prints a call in another tool's format.",
+        help="a call or workspace in another tool's format (curl, OpenAPI)",
+        description="Prints a call or a workspace in another tool's format.",
     )
     out = exporting.add_subparsers(dest="format", metavar="FORMAT", required=True)
     curl_out = out.add_parser(
@@ -139,6 +142,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--reveal", action="store_true", help="write private values themselves, not references"
     )
     curl_out.set_defaults(handler=_export_curl)
+    openapi = out.add_parser(
+        "openapi",
+        help="the workspace as an OpenAPI 3.1 document (JSON)",
+        description=(
+            "Prints the workspace as an OpenAPI 3.1 document (JSON) on stdout: each provider "
+            "a tag, its base URLs the servers, its authentication a security scheme (no "
+            "values); each call an operation at its path ([id] as {id}) with its parameters, "
+            "its request body's schema, and its learned shape as the 200 response's schema. "
+            "A call at the method and path of an earlier one is left out, said on stderr."
+        ),
+    )
+    openapi.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
+    openapi.set_defaults(handler=_export_openapi)
 
 
 def _collection_parser(
@@ -154,6 +170,18 @@ def _collection_parser(
     parser.add_argument("source", metavar=source[0], help=source[1])
     parser.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     return parser
+
+
+def _export_openapi(args: argparse.Namespace) -> int:
+    try:
+        workspace, _ = load(args.workspace)
+    except CommandFailed as error:
+        return report(error)
+    exported = export_openapi(workspace)
+    sys.stdout.write(exported.text())
+    for note in exported.notes:
+        print(f"Note: {visible(note)}", file=sys.stderr)
+    return 0
 
 
 def _export_curl(args: argparse.Namespace) -> int:

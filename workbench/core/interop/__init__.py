@@ -1,5 +1,5 @@
 """Interop: other tools' formats in and out (curl commands, Postman and Posting
-collections).
+collections in, an OpenAPI document out).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
         parse_curl as parse_curl,
     )
     from workbench.core.interop.curl_out import export_curl as export_curl
+    from workbench.core.interop.openapi_out import (
+        OpenApiExport as OpenApiExport,
+        export_openapi as export_openapi,
+    )
     from workbench.core.interop.posting import import_posting as import_posting
     from workbench.core.interop.postman import import_postman as import_postman
 
@@ -35,5 +39,6 @@ __getattr__, __dir__, __all__ = lazy_face(
         "collection": ("CollectionError", "CollectionImport", "PrivateValue"),
         "postman": ("import_postman",),
         "posting": ("import_posting",),
+        "openapi_out": ("OpenApiExport", "export_openapi"),
     },
 )
