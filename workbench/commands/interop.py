@@ -1,4 +1,4 @@
-"""`workbench import curl` and `workbench export curl`: curl commands in and out.
+"""`workbench import curl|openapi|postman|posting` and `workbench export curl|httpie|openapi`.
 
 `import curl [FILE|-] --into WORKSPACE [--provider NAME]` reads the command from FILE or
 standard input. The call joins the provider
@@ -11,6 +11,13 @@ What was added and what was left out goes to stderr.
 OpenAPI 3.0 or 3.1 document (JSON or YAML, a file or fetched); what could not be mapped goes
 to stderr.
 
+`import postman FILE --into WORKSPACE [--environment FILE ...]` adds a Postman collection
+(v2.1) as a provider, each environment file as an environment; its private values go to
+the secret store as curl's do. `import posting FOLDER --into WORKSPACE` does the same for a
+Posting collection (a folder of `*.posting.yaml` files and its `.env` files).
+
+`export openapi WORKSPACE` prints the workspace as an OpenAPI 3.1 document (JSON).
+
 `export curl|httpie WORKSPACE PROVIDER/CALL [--env NAME] [--base-url URL] [--reveal]` prints
 the curl (or HTTPie) command that sends what the call sends, private values as references to the
 environment variables that carry them (`--reveal`: the values themselves).
@@ -19,8 +26,10 @@ environment variables that carry them (`--reveal`: the values themselves).
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.commands.common import (
@@ -34,24 +43,30 @@ from workbench.commands.common import (
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import RequestBuildError, SecretMissing, SecretStoreError, WorkspaceError
 from workbench.core.interop import (
+    CollectionError,
+    CollectionImport,
     CurlError,
     FetchError,
     OpenApiError,
+    PrivateValue,
     export_command,
+    export_openapi,
     fetch_document,
     import_curl,
     import_openapi,
+    import_posting,
+    import_postman,
     is_url,
 )
 from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import save_workspace
+from workbench.core.workspace import Workspace, save_workspace
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "import",
-        help="add calls from another tool's format (a curl command, an OpenAPI document)",
+        help="add calls from another tool's format (curl, OpenAPI, Postman, Posting)",
         description="Adds calls to a workspace from another tool's format.",
     )
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
@@ -88,11 +103,49 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     openapi.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
     openapi.set_defaults(handler=_openapi)
+    postman = _collection_parser(
+        formats,
+        "postman",
+        "a Postman collection (v2.1 JSON) and its environments",
+        (
+            "Adds a Postman collection (v2.1 JSON) as a provider: each request a call (a "
+            'folder\'s requests named "Folder / Request"), its method, URL, query, headers and '
+            "body (raw, JSON, urlencoded, form-data with files); the collection's basic, bearer "
+            "or API-key authentication the provider's. {{variables}} are filled in from the "
+            "collection's variables and each --environment file, which becomes an environment "
+            "of the workspace. Secret variables, passwords, tokens and keys are stored "
+            "privately, never in the file."
+        ),
+        source=("FILE", "the collection's JSON file"),
+    )
+    postman.add_argument(
+        "--environment",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a Postman environment file (may be given more than once)",
+    )
+    postman.set_defaults(handler=_postman)
+    posting = _collection_parser(
+        formats,
+        "posting",
+        "a Posting collection (a folder of .posting.yaml files)",
+        (
+            "Adds a Posting collection (a folder of *.posting.yaml request files, subfolders "
+            'named into the calls: "users / Get user") as a provider named after the folder: '
+            "method, URL, params, headers, body (content or form data) and basic or bearer "
+            "authentication. ${VARIABLES} are filled in from the folder's .env files: NAME.env "
+            "is the environment NAME, .env sets values for every environment. Passwords, "
+            "tokens and credential headers are stored privately, never in the file."
+        ),
+        source=("FOLDER", "the collection's folder"),
+    )
+    posting.set_defaults(handler=_posting)
 
     exporting = commands.add_parser(
         "export",
-        help="a call in another tool's format (a curl command)",
-        description="Prints a call in another tool's format.",
+        help="a call or workspace in another tool's format (curl, OpenAPI)",
+        description="Prints a call or a workspace in another tool's format.",
     )
     out = exporting.add_subparsers(dest="format", metavar="FORMAT", required=True)
     for tool, program in (("curl", "curl"), ("httpie", "HTTPie's http")):
@@ -116,6 +169,46 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "--reveal", action="store_true", help="write private values themselves, not references"
         )
         command.set_defaults(handler=_export_command, tool=tool)
+    openapi = out.add_parser(
+        "openapi",
+        help="the workspace as an OpenAPI 3.1 document (JSON)",
+        description=(
+            "Prints the workspace as an OpenAPI 3.1 document (JSON) on stdout: each provider "
+            "a tag, its base URLs the servers, its authentication a security scheme (no "
+            "values); each call an operation at its path ([id] as {id}) with its parameters, "
+            "its request body's schema, and its learned shape as the 200 response's schema. "
+            "A call at the method and path of an earlier one is left out, said on stderr."
+        ),
+    )
+    openapi.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
+    openapi.set_defaults(handler=_export_openapi)
+
+
+def _collection_parser(
+    formats: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    *,
+    source: tuple[str, str],
+) -> argparse.ArgumentParser:
+    """The parser of `import NAME SOURCE --into WORKSPACE`, a collection of another tool."""
+    parser = formats.add_parser(name, help=summary, description=description)
+    parser.add_argument("source", metavar=source[0], help=source[1])
+    parser.add_argument("--into", metavar="WORKSPACE", required=True, help="the workspace file")
+    return parser
+
+
+def _export_openapi(args: argparse.Namespace) -> int:
+    try:
+        workspace, _ = load(args.workspace)
+    except CommandFailed as error:
+        return report(error)
+    exported = export_openapi(workspace)
+    sys.stdout.write(exported.text())
+    for note in exported.notes:
+        print(f"Note: {visible(note)}", file=sys.stderr)
+    return 0
 
 
 def _export_command(args: argparse.Namespace) -> int:
@@ -151,18 +244,8 @@ def _curl(args: argparse.Namespace) -> int:
         if args.provider is not None and workspace.provider(args.provider) is None:
             raise CommandFailed(f"{args.into} has no provider {args.provider!r}.", ExitCode.USAGE)
         imported = import_curl(workspace, command, args.provider)
-        store = SecretStore()
-        if imported.secrets:
-            store.values(workspace.id)  # an unreadable store stops before anything changes
-            give_id_saying_so(workspace, path, args.into)
-        save_workspace(imported.workspace, path)
-        for address, value in imported.secrets:
-            store.set(workspace.id, address, value)
-        if imported.secrets:
-            provider = imported.workspace.provider(imported.provider)
-            trust = Trust(workspace.id, path.parent, TrustBook(store.home), args.into)
-            if provider is not None:
-                trust.record_first(provider, imported.workspace.environments)
+        secrets = [PrivateValue(address, value) for address, value in imported.secrets]
+        _save(args.into, workspace, path, imported.workspace, imported.provider, secrets)
     except CommandFailed as error:
         return report(error)
     except CurlError as error:
@@ -171,10 +254,7 @@ def _curl(args: argparse.Namespace) -> int:
         return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     name = visible(f"{imported.provider}/{imported.call}")
     print(f"Added {name} to {visible(args.into)}.", file=sys.stderr)
-    for address, _ in imported.secrets:
-        print(f"Stored {visible(str(address))} privately (not in the file).", file=sys.stderr)
-    for note in imported.notes:
-        print(f"Note: {visible(note)}", file=sys.stderr)
+    _tell(secrets, imported.notes)
     return 0
 
 
@@ -201,6 +281,75 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _postman(args: argparse.Namespace) -> int:
+    def read(workspace: Workspace) -> CollectionImport:
+        collection = _read_json(args.source)
+        environments = [(Path(f).stem, _read_json(f)) for f in args.environment]
+        return import_postman(workspace, collection, environments)
+
+    return _collection(args, read)
+
+
+def _posting(args: argparse.Namespace) -> int:
+    return _collection(args, lambda workspace: import_posting(workspace, Path(args.source)))
+
+
+def _collection(args: argparse.Namespace, read: Callable[[Workspace], CollectionImport]) -> int:
+    """Import what `read` makes of the workspace `--into`, and say what was added."""
+    try:
+        workspace, path = load(args.into)
+        imported = read(workspace)
+        _save(args.into, workspace, path, imported.workspace, imported.provider, imported.secrets)
+    except CommandFailed as error:
+        return report(error)
+    except CollectionError as error:
+        return report(CommandFailed(str(error), ExitCode.USAGE))
+    except (SecretStoreError, WorkspaceError, OSError) as error:
+        return report(CommandFailed(str(error), ExitCode.NOT_SENT))
+    calls = len(imported.calls)
+    print(
+        f"Added {visible(imported.provider)} ({calls} call{'s' * (calls != 1)}) to "
+        f"{visible(args.into)}.",
+        file=sys.stderr,
+    )
+    _tell(imported.secrets, imported.notes)
+    return 0
+
+
+def _save(
+    shown: str,
+    workspace: Workspace,
+    path: Path,
+    changed: Workspace,
+    provider_name: str,
+    secrets: Sequence[PrivateValue],
+) -> None:
+    """Write `changed` over the workspace file and its private values into the store; the
+    provider's values may then go to its origins (as after `secret set`)."""
+    store = SecretStore()
+    if secrets:
+        store.values(workspace.id)  # an unreadable store stops before anything changes
+        give_id_saying_so(workspace, path, shown)
+    save_workspace(changed, path)
+    for secret in secrets:
+        store.set(workspace.id, secret.address, secret.value, secret.environment)
+    provider = changed.provider(provider_name)
+    if secrets and provider is not None:
+        trust = Trust(workspace.id, path.parent, TrustBook(store.home), shown)
+        trust.record_first(provider, changed.environments)
+
+
+def _tell(secrets: Sequence[PrivateValue], notes: Sequence[str]) -> None:
+    for secret in secrets:
+        where = f" for {secret.environment}" if secret.environment else ""
+        print(
+            f"Stored {visible(str(secret.address))}{visible(where)} privately (not in the file).",
+            file=sys.stderr,
+        )
+    for note in notes:
+        print(f"Note: {visible(note)}", file=sys.stderr)
+
+
 def _read(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
@@ -208,3 +357,11 @@ def _read(source: str) -> str:
         return Path(source).read_text()
     except (OSError, UnicodeDecodeError) as error:
         raise CommandFailed(f"cannot read {source}: {error}", ExitCode.USAGE) from None
+
+
+def _read_json(source: str) -> object:
+    text = _read(source)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise CommandFailed(f"{source} is not JSON: {error}.", ExitCode.USAGE) from None

@@ -1,4 +1,5 @@
-"""Interop: other tools' formats in and out (curl commands; OpenAPI documents in).
+"""Interop: other tools' formats in and out (curl commands, OpenAPI documents, Postman
+and Posting collections in; curl and HTTPie commands, an OpenAPI document out).
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -10,6 +11,11 @@ from typing import TYPE_CHECKING
 from workbench.core.lazy import lazy_face
 
 if TYPE_CHECKING:
+    from workbench.core.interop.collection import (
+        CollectionError as CollectionError,
+        CollectionImport as CollectionImport,
+        PrivateValue as PrivateValue,
+    )
     from workbench.core.interop.curl import (
         CurlError as CurlError,
         CurlImport as CurlImport,
@@ -28,6 +34,12 @@ if TYPE_CHECKING:
         fetch_document as fetch_document,
         is_url as is_url,
     )
+    from workbench.core.interop.openapi_out import (
+        OpenApiExport as OpenApiExport,
+        export_openapi as export_openapi,
+    )
+    from workbench.core.interop.posting import import_posting as import_posting
+    from workbench.core.interop.postman import import_postman as import_postman
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
@@ -37,5 +49,9 @@ __getattr__, __dir__, __all__ = lazy_face(
         "openapi": ("OpenApiImport", "import_openapi"),
         "openapi_document": ("OpenApiError",),
         "openapi_fetch": ("FetchError", "fetch_document", "is_url"),
+        "collection": ("CollectionError", "CollectionImport", "PrivateValue"),
+        "postman": ("import_postman",),
+        "posting": ("import_posting",),
+        "openapi_out": ("OpenApiExport", "export_openapi"),
     },
 )

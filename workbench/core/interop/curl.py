@@ -272,7 +272,7 @@ class _Reader:
         if not data:
             return [], BodyType.NONE, ""
         parts: list[str] = []
-        is_json = any(kind == "--json" for kind, _ in data)
+        json_option = any(kind == "--json" for kind, _ in data)
         pairs: list[Parameter] = []
         for kind, text in data:
             if text.startswith("@") and kind != "--data-raw":
@@ -295,8 +295,8 @@ class _Reader:
             ]
             return query, BodyType.NONE, ""
         content_type = self._content_type.lower()
-        if is_json or "json" in content_type or _is_json(body):
-            if not is_json and not content_type:
+        if json_option or "json" in content_type or is_json(body):
+            if not json_option and not content_type:
                 self.notes.append("The body is JSON: sent as JSON (curl would say form).")
             _drop(headers, "content-type")
             return pairs, BodyType.JSON, body
@@ -323,7 +323,8 @@ class _Reader:
         return parameters
 
 
-def _is_json(text: str) -> bool:
+def is_json(text: str) -> bool:
+    """Whether `text` is a JSON object or list."""
     if not text.lstrip().startswith(("{", "[")):
         return False
     try:
