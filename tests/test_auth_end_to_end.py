@@ -55,12 +55,19 @@ WHO = {
     "Key in header": ("header-key", "ada"),
     "Basic": ("basic", "ada"),
     "OAuth2 password": ("password", "ada"),
+    "OAuth2 client credentials": ("client_credentials", "workbench-demo"),
     "OAuth2 custom token": ("custom", "ada"),
     "JWT": ("jwt-bearer", "workbench-demo@demo.iam.example"),
     "JWT bearer": ("jwt", "workbench-demo@demo.iam.example"),
     "Client certificate": ("certificate", "workbench-demo-client"),
 }
-TOKEN_PROVIDERS = ["OAuth2 password", "OAuth2 custom token", "JWT", "JWT bearer"]
+TOKEN_PROVIDERS = [
+    "OAuth2 password",
+    "OAuth2 client credentials",
+    "OAuth2 custom token",
+    "JWT",
+    "JWT bearer",
+]
 
 
 @pytest.fixture
@@ -180,6 +187,13 @@ WRONG = "wrong-secret-Zq81"
             "(401 invalid_client: wrong client_secret for client 'workbench-demo')",
         ),
         (
+            "OAuth2 client credentials",
+            "auth.client_secret",
+            7,
+            "OAuth2 client credentials: the token endpoint {url}/oauth/token refused the "
+            "credentials (401 invalid_client: wrong client_secret for client 'workbench-demo')",
+        ),
+        (
             "OAuth2 custom token",
             "auth.client_secret",
             7,
@@ -265,6 +279,35 @@ def test_a_custom_token_is_obtained_again_after_expiry(demo: DemoServer, clock: 
     clock.advance(LIFETIME)
     assert who_am_i("OAuth2 custom token", demo.base_url).returncode == 0
     assert demo.state.request_count(*custom) == 2  # no refresh token: obtained once more
+
+
+@pytest.mark.parametrize("client_auth", ["basic", "body"])
+def test_client_credentials_are_sent_either_way_and_the_token_obtained_again_after_expiry(
+    demo: DemoServer, clock: MovedClock, tmp_path: Path, client_auth: str
+) -> None:
+    workspace = load_workspace(AUTH)
+    provider, _ = find_call(workspace, "OAuth2 client credentials/Who am I")
+    settings = {**provider.auth.settings, "client_auth": client_auth}
+    provider = replace(provider, auth=replace(provider.auth, settings=settings))
+    path = tmp_path / "client.toml"  # the same workspace id: the same private values
+    save_workspace(replace(workspace, providers=(provider,)), path)
+
+    def run() -> dict[str, str]:
+        result = workbench_here(
+            "run", str(path), "OAuth2 client credentials/Who am I", "--base-url", demo.base_url
+        )
+        assert result.returncode == 0, result.stderr
+        return dict(json.loads(result.stdout))
+
+    assert run()["user"] == "workbench-demo"
+    (first,) = stored_tokens()  # cached, with no refresh token (RFC 6749 4.4.3)
+    assert run()["method"] == "client_credentials"
+    assert demo.state.request_count(*TOKEN_ROUTE) == 1  # the cached token was reused
+    clock.advance(LIFETIME)
+    assert run()["user"] == "workbench-demo"
+    assert demo.state.request_count(*TOKEN_ROUTE) == 2  # obtained once more
+    assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # and no 401 on the way
+    assert stored_tokens() != [first]
 
 
 def test_a_bearer_jwt_is_signed_again_only_after_it_expires(

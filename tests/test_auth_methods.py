@@ -90,6 +90,7 @@ def test_every_method_is_registered_with_consistent_settings() -> None:
         "header",
         "basic",
         "oauth2_password",
+        "oauth2_client",
         "oauth2_custom",
         "jwt",
         "certificate",
@@ -119,6 +120,7 @@ def test_pem_and_template_settings_are_multiline_and_keys_are_private() -> None:
         ("basic", "password"),
         ("oauth2_password", "password"),
         ("oauth2_password", "client_secret"),
+        ("oauth2_client", "client_secret"),
         ("jwt", "private_key"),
         ("certificate", "certificate"),
     ]:
@@ -163,15 +165,16 @@ def test_basic_sends_the_encoded_pair_and_masks_the_whole_header() -> None:
     assert dict(request.sent().headers)["Authorization"] == MASK
 
 
-@pytest.mark.parametrize("method", ["oauth2_password", "oauth2_custom", "jwt"])
+@pytest.mark.parametrize("method", ["oauth2_password", "oauth2_client", "oauth2_custom", "jwt"])
 def test_token_methods_send_a_masked_bearer_token(method: str) -> None:
     token = Token(Secret("tok-123"), expires_in=60, obtained_at=time.time())
     settings = {
         "oauth2_password": {"token_url": "/t", "username": "u"},
+        "oauth2_client": {"token_url": "/t", "client_id": "c"},
         "oauth2_custom": {"token_url": "/t"},
         "jwt": {},
     }[method]
-    secrets = {"password": "p", "private_key": "k"}
+    secrets = {"password": "p", "private_key": "k", "client_secret": "s"}
     request = built(method, settings, secrets, token)
     assert request.request.headers["authorization"] == "Bearer tok-123"
     assert dict(request.sent().headers)["Authorization"] == MASK
@@ -290,6 +293,49 @@ async def test_password_flow_with_basic_client_authentication() -> None:
     (request,) = seen
     assert request.headers["authorization"] == "Basic " + base64.b64encode(b"cid:cs").decode()
     assert "client_secret" not in form(request)
+
+
+async def test_client_credentials_authenticate_by_basic_by_default() -> None:
+    seen: list[httpx.Request] = []
+    settings: ResolvedSettings = {
+        "token_url": "/oauth/token",
+        "client_id": "cid",
+        "client_secret": Secret("cs-1"),
+        "scope": "read write",
+        "audience": "https://api.example",
+    }
+    token = await obtain(
+        context("oauth2_client", settings, token_answer(seen), "http://auth.test"),
+        "oauth2_client",
+    )
+    assert token.access_token == Secret("new")
+    (request,) = seen
+    assert str(request.url) == "http://auth.test/oauth/token"
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert form(request) == {
+        "grant_type": "client_credentials",
+        "scope": "read write",
+        "audience": "https://api.example",
+    }
+    assert request.headers["authorization"] == "Basic " + base64.b64encode(b"cid:cs-1").decode()
+
+
+async def test_client_credentials_in_the_body_and_without_optional_settings() -> None:
+    seen: list[httpx.Request] = []
+    settings: ResolvedSettings = {
+        "token_url": TOKEN_URL,
+        "client_id": "cid",
+        "client_secret": Secret(SECRET),
+        "client_auth": "body",
+    }
+    await obtain(context("oauth2_client", settings, token_answer(seen)), "oauth2_client")
+    (request,) = seen
+    assert form(request) == {
+        "grant_type": "client_credentials",
+        "client_id": "cid",
+        "client_secret": SECRET,
+    }
+    assert "authorization" not in request.headers
 
 
 async def test_a_wrong_choice_is_refused_before_sending() -> None:

@@ -706,6 +706,7 @@ def test_store_demo_credentials(isolated_home: Path, demo_credentials: DemoCrede
         ("Basic", "auth.password"): demo_credentials.basic_password,
         ("OAuth2 password", "auth.password"): demo_credentials.oauth_password,
         ("OAuth2 password", "auth.client_secret"): demo_credentials.client_secret,
+        ("OAuth2 client credentials", "auth.client_secret"): demo_credentials.client_secret,
         ("OAuth2 user-agent", "auth.client_secret"): demo_credentials.client_secret,
         ("OAuth2 custom token", "auth.client_secret"): demo_credentials.client_secret,
         ("JWT", "auth.private_key"): demo_credentials.jwt_private_key_pem,

@@ -31,7 +31,15 @@ AUTH = ROOT / "workspaces" / "auth.toml"
 AUTH_BASE = 'base_url = "http://127.0.0.1:8400"'
 # The methods whose values go out without a person in the loop (the user-agent flow needs a
 # browser, the certificate method sends no secret).
-SENDERS = ["Key in URL", "Key in header", "Basic", "OAuth2 password", "OAuth2 custom token", "JWT"]
+SENDERS = [
+    "Key in URL",
+    "Key in header",
+    "Basic",
+    "OAuth2 password",
+    "OAuth2 client credentials",
+    "OAuth2 custom token",
+    "JWT",
+]
 
 
 @pytest.fixture

@@ -198,6 +198,8 @@ def exchange_as_json(exchange: Exchange) -> dict[str, Any]:
         "failure": None
         if exchange.failure is None
         else {"kind": str(exchange.failure.kind), "message": exchange.failure.message},
+        # The cookies kept for the provider after this exchange, without their values.
+        "cookies": list(exchange.cookies),
     }
 
 

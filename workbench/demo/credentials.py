@@ -117,6 +117,7 @@ class DemoCredentials:
             ("Basic", "auth.password", self.basic_password),
             ("OAuth2 password", "auth.password", self.oauth_password),
             ("OAuth2 password", "auth.client_secret", self.client_secret),
+            ("OAuth2 client credentials", "auth.client_secret", self.client_secret),
             ("OAuth2 user-agent", "auth.client_secret", self.client_secret),
             ("OAuth2 custom token", "auth.client_secret", self.client_secret),
             ("JWT", "auth.private_key", self.jwt_private_key_pem),

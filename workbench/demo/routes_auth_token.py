@@ -1,8 +1,8 @@
 """The token endpoints: /oauth/token (RFC 6749 and RFC 7523) and a non-standard /oauth/custom-token.
 
-/oauth/token speaks the grants password, authorization_code (PKCE S256),
-refresh_token and urn:ietf:params:oauth:grant-type:jwt-bearer, with client
-authentication in the form body or by HTTP Basic. Refresh tokens are rotated,
+/oauth/token speaks the grants password, client_credentials, authorization_code
+(PKCE S256), refresh_token and urn:ietf:params:oauth:grant-type:jwt-bearer, with
+client authentication in the form body or by HTTP Basic. Refresh tokens are rotated,
 as Auth0 and Okta do when rotation is on: each is good for one refresh, whose
 answer carries the next one (of the same scope, RFC 6749 section 6).
 /oauth/custom-token is the kind of home-made token
@@ -66,6 +66,14 @@ def _password(request: Request, form: Form) -> Response:
     return _token_response(request, grant, refresh_grant=grant)
 
 
+def _client_credentials(request: Request, form: Form) -> Response:
+    # The client acts for itself (RFC 6749 section 4.4): it is the caller, and gets no
+    # refresh token. `audience`, which Auth0 wants, is accepted and not checked.
+    client_id = _authenticate_client(request, form)
+    grant = Grant("client_credentials", client_id, scope_text(form.get("scope")))
+    return _token_response(request, grant, refresh_grant=None)
+
+
 def _authorization_code(request: Request, form: Form) -> Response:
     _authenticate_client(request, form)
     code = _required(form, "code")
@@ -120,6 +128,7 @@ def _jwt_bearer(request: Request, form: Form) -> Response:
 
 _GRANTS: dict[str, Callable[[Request, Form], Response]] = {
     "password": _password,
+    "client_credentials": _client_credentials,
     "authorization_code": _authorization_code,
     "refresh_token": _refresh_token,
     JWT_BEARER_GRANT: _jwt_bearer,
@@ -153,8 +162,9 @@ def client_problem(credentials: DemoCredentials, client_id: str, secret: str) ->
     return None
 
 
-def _authenticate_client(request: Request, form: Form, *, required: bool = True) -> None:
-    """Check client credentials sent by HTTP Basic or in the body (RFC 6749 section 2.3.1)."""
+def _authenticate_client(request: Request, form: Form, *, required: bool = True) -> str:
+    """Check client credentials sent by HTTP Basic or in the body (RFC 6749 section 2.3.1);
+    the client's ID ("" when none was sent and none is `required`)."""
     basic = basic_credentials(request)
     if basic is not None and "client_secret" in form:
         raise OAuthError(
@@ -168,10 +178,11 @@ def _authenticate_client(request: Request, form: Form, *, required: bool = True)
     elif required:
         raise _invalid_client("no client authentication: send client_id and client_secret")
     else:
-        return
+        return ""
     problem = client_problem(request.state.credentials, client_id, secret)
     if problem is not None:
         raise _invalid_client(problem)
+    return client_id
 
 
 def _token_response(request: Request, grant: Grant, *, refresh_grant: Grant | None) -> Response:

@@ -75,6 +75,7 @@ class DemoState:
         self._access_tokens: dict[str, tuple[Grant, float]] = {}
         self._refresh_tokens: dict[str, Grant] = {}
         self._codes: dict[str, AuthorizationCode] = {}
+        self._sessions: set[str] = set()  # of /cookies/login
         self._initial_api_version = api_version
         self.api_version = api_version
         """The shape /versioned/users/{id} answers with: 1 or 2 (a plain assignment is atomic)."""
@@ -88,6 +89,7 @@ class DemoState:
             self._access_tokens.clear()
             self._refresh_tokens.clear()
             self._codes.clear()
+            self._sessions.clear()
             self.token_lifetime = self._initial_token_lifetime
             self.api_version = self._initial_api_version
 
@@ -137,6 +139,21 @@ class DemoState:
         """The grant of a refresh token, which is spent (rotation); None if unknown or used."""
         with self._lock:
             return self._refresh_tokens.pop(token, None)
+
+    def open_session(self) -> str:
+        """A new cookie session's random value."""
+        session = secrets.token_urlsafe(24)
+        with self._lock:
+            self._sessions.add(session)
+        return session
+
+    def has_session(self, session: str) -> bool:
+        with self._lock:
+            return session in self._sessions
+
+    def close_session(self, session: str) -> None:
+        with self._lock:
+            self._sessions.discard(session)
 
     def revoke_tokens(self) -> None:
         """Forget every access token, so the next call with one gets 401 (refresh tokens stay)."""

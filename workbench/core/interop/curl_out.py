@@ -30,7 +30,7 @@ from workbench.core.workspace.model import (
 )
 
 # Methods whose credential is made at send time, not stored: the command cannot carry it.
-_MADE_AT_SEND = {"oauth2_password", "oauth2_code", "oauth2_custom", "jwt"}
+_MADE_AT_SEND = {"oauth2_password", "oauth2_client", "oauth2_code", "oauth2_custom", "jwt"}
 _SKIPPED_HEADERS = {"host", "content-length"}
 _MARKER = re.compile(r"WBPRIVATE(\d+)X")
 

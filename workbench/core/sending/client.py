@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import httpx
 
 from workbench.core.secrets.masking import Masker
 from workbench.core.secrets.trust import origin_of
-from workbench.core.sending.exchange import Exchange, Failure, FailureKind, format_size
+from workbench.core.sending.cookies import ProviderCookies, masked_cookie_header, refusing_jar
+from workbench.core.sending.exchange import (
+    Exchange,
+    Failure,
+    FailureKind,
+    SentRequest,
+    format_size,
+)
 from workbench.core.sending.failures import TRANSPORT_ERRORS, describe_transport_error
 from workbench.core.sending.request import BuiltRequest
 from workbench.core.sending.transport import TransportConfig
@@ -37,7 +45,10 @@ class ClientPool:
         client = self._clients.get(config)
         if client is None:
             # Timeouts are per request (in the request's extensions); no default here.
-            client = httpx.AsyncClient(verify=config.ssl_context(), timeout=None)
+            # Cookies are kept per provider (`send`'s `cookies`), never client-wide.
+            client = httpx.AsyncClient(
+                verify=config.ssl_context(), timeout=None, cookies=refusing_jar()
+            )
             self._clients[config] = client
         return client
 
@@ -62,8 +73,12 @@ async def send(
     *,
     max_bytes: int = DEFAULT_SIZE_CAP,
     transport: TransportConfig | None = None,
+    cookies: ProviderCookies | None = None,
 ) -> Exchange:
     """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`.
+
+    With `cookies` (the provider's jar for the environment), the request carries the
+    cookies its origin set before, and the answers' cookies are kept there.
 
     The call's `timeout` is a deadline for the whole exchange, redirects and body included
     (httpx's own timeouts are per read: a server dripping a byte a second never trips them).
@@ -72,7 +87,7 @@ async def send(
     """
     options = built.options
     config = transport or TransportConfig(verify=options.verify_tls)
-    reading = _Reading(built, pool.client_for(config), max_bytes)
+    reading = _Reading(built, pool.client_for(config), max_bytes, cookies)
     try:
         async with asyncio.timeout(built.timeout):
             await reading.run()
@@ -93,12 +108,21 @@ MAX_REDIRECTS = 20
 class _Reading:
     """One exchange in progress: what has come back so far, kept when the deadline cuts it."""
 
-    def __init__(self, built: BuiltRequest, client: httpx.AsyncClient, max_bytes: int) -> None:
+    def __init__(
+        self,
+        built: BuiltRequest,
+        client: httpx.AsyncClient,
+        max_bytes: int,
+        cookies: ProviderCookies | None,
+    ) -> None:
         self.built = built
         self.client = client
         self.max_bytes = max_bytes
         self.masker = Masker(built.private_values)
+        self.cookies = cookies
         self.sent = built.sent()
+        if cookies is not None and cookies.add_header(built.request):
+            self.sent = _with_cookie_header(self.sent, built.request.headers["cookie"])
         self.started = time.perf_counter()
         self.current_url = str(built.request.url)
         self.response: httpx.Response | None = None
@@ -121,6 +145,8 @@ class _Reading:
                 return
             self.response = response
             self.time_to_headers = time.perf_counter() - self.started
+            if self.cookies is not None:
+                self.cookies.take(response)
             hop = response.next_request if self.built.options.follow_redirects else None
             if hop is None:
                 await self._read_body(response)
@@ -128,6 +154,9 @@ class _Reading:
             await response.aclose()
             self.redirects.append((response.status_code, self.masker.text(self.current_url)))
             request, refusal = _next_hop(self.built, hop, origin)
+            if self.cookies is not None and origin_of(str(request.url)) == origin:
+                # What the redirect answer set too (a login's 302 to the start page).
+                self.cookies.add_header(request)
             if refusal is not None:
                 # Show the redirect itself, and say why it was not followed.
                 self.failure = Failure(FailureKind.REDIRECT_REFUSED, refusal)
@@ -178,7 +207,15 @@ class _Reading:
             failure=self.failure,
             redirects=tuple(self.redirects),
             url=self.masker.text(str(response.url)),
+            cookies=tuple(c.describe() for c in self.cookies.kept()) if self.cookies else (),
         )
+
+
+def _with_cookie_header(sent: SentRequest, value: str) -> SentRequest:
+    """`sent` with the `Cookie` header the jar added, its values masked (they are credentials,
+    but not private values the masker knows)."""
+    headers = tuple((n, v) for n, v in sent.headers if n.lower() != "cookie")
+    return replace(sent, headers=(*headers, ("Cookie", masked_cookie_header(value))))
 
 
 def _next_hop(

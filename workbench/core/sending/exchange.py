@@ -59,6 +59,9 @@ class Exchange:
     # masked). `url` is where the answer came from (masked); "" when no answer came.
     redirects: tuple[tuple[int, str], ...] = ()
     url: str = ""
+    # The cookies the provider holds for this environment after the exchange, as
+    # `name (domain/path, ...)`: never their values (see `sending.cookies`).
+    cookies: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:

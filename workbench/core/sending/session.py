@@ -22,6 +22,7 @@ from workbench.core.errors import ChainError
 from workbench.core.secrets.store import Secret, SecretResolver, SecretStore
 from workbench.core.secrets.trust import Trust, TrustBook
 from workbench.core.sending.client import ClientPool, send
+from workbench.core.sending.cookies import CookieJars
 from workbench.core.sending.exchange import Exchange
 from workbench.core.sending.large_bodies import LARGE_BODY, long_lived_data
 from workbench.core.sending.request import build_request
@@ -90,7 +91,9 @@ class Session:
     """A workspace, where it was loaded from, its secret resolver and the client pool.
 
     It also keeps, in memory only, the latest result with data of every call
-    per environment (`latest`): chained parameters take their values from it.
+    per environment (`latest`): chained parameters take their values from it;
+    and the cookies servers set, per provider and environment (`cookies`), which
+    go back with that provider's next calls in that environment.
     """
 
     workspace: Workspace
@@ -99,6 +102,7 @@ class Session:
     pool: ClientPool = field(default_factory=ClientPool)
     base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
     defaults: Defaults = field(default_factory=Defaults)  # what the workspace leaves unset
+    cookies: CookieJars = field(default_factory=CookieJars)
     tokens: TokenManager = field(init=False)
     trust: Trust = field(init=False)
     _latest: dict[tuple[str, str, str], CallResult] = field(init=False, default_factory=dict)
@@ -316,7 +320,8 @@ class Session:
                     self.trust.check_origin(
                         provider.name, str(built.request.url), _what_is_sent(provider, method)
                     )
-                return await send(built, self.pool, max_bytes=cap, transport=transport)
+                jar = self.cookies.of(provider.name, environment)
+                return await send(built, self.pool, max_bytes=cap, transport=transport, cookies=jar)
             finally:
                 built.close()
 
