@@ -103,6 +103,47 @@ url = "/redirect/2"
         assert lines[-1] == f"Answered by {demo_url}/echo"
 
 
+async def test_cookies_kept_are_listed_and_sent_back_masked(tmp_path: Path, demo_url: str) -> None:
+    path = tmp_path / "cookies.toml"
+    path.write_text(
+        f"""format = 1
+id = "7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e"
+name = "Cookies"
+
+[[providers]]
+name = "Demo"
+base_url = "{demo_url}"
+
+[[providers.calls]]
+name = "Log in"
+use_as = "data"
+method = "POST"
+url = "/cookies/login"
+""",
+        encoding="utf-8",
+    )
+    opened = WorkspaceDocument.load(path)
+    app = WorkbenchApp([opened], selected=TreeItem(opened, "Demo", "Log in"))
+    async with app.run_test(size=SIZE) as pilot:
+        view = main_screen(app).response_view
+
+        def request_lines() -> list[str]:
+            document = app.screen.query_one("#response-request", BodyView).document
+            if document is None:
+                return []
+            return [document.line(i) for i in range(document.line_count)]
+
+        for _ in range(2):  # the second login sends the first one's cookie back
+            await pilot.press("ctrl+j")
+            await wait_for(pilot, lambda: "200 OK" in screen_text(app))
+            await workers_done(app)
+        view.action_show_tab("request")
+        await wait_for(pilot, lambda: "Cookies kept" in "\n".join(request_lines()), timeout=5)
+        lines = request_lines()
+        assert "Cookie: demo_session=••••••" in lines
+        assert lines[-1].startswith("  demo_session (127.0.0.1/cookies, ")
+
+
 async def test_a_file_outside_the_workspace_folder_is_asked_about_before_upload(
     tmp_path: Path, demo_url: str
 ) -> None:

@@ -418,6 +418,7 @@ class ResponseView(Widget):
 
         try:
             sent = request_text(exchange.request) + redirects_text(exchange)
+            sent += cookies_text(exchange)
             deliver(self._show_request, TextDocument.from_text(sent))
             if shows_data:
                 deliver(self._show_json, wrapped)
@@ -589,6 +590,15 @@ def redirects_text(exchange: Exchange) -> str:
     lines += [f"  {status} from {url}" for status, url in exchange.redirects]
     lines.append(f"Answered by {exchange.url}" if exchange.url else "No answer after them.")
     return "\n".join(lines)
+
+
+def cookies_text(exchange: Exchange) -> str:
+    """The cookies the provider holds for the environment after the exchange, which go back
+    with its next calls ("" when none): names and where they go, never values."""
+    if not exchange.cookies:
+        return ""
+    lines = ["", "", "Cookies kept for this provider and environment:"]
+    return "\n".join(lines + [f"  {cookie}" for cookie in exchange.cookies])
 
 
 def request_text(request: SentRequest) -> str:
