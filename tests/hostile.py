@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -79,17 +80,21 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def recording_server() -> Iterator[tuple[str, Recorder]]:
-    """(base URL, recorder) of a server on a free loopback port, for the with-block."""
+def recording_server(tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Recorder]]:
+    """(base URL, recorder) of a server on a free loopback port, for the with-block; with
+    `tls` (a server-side context) it speaks HTTPS."""
     recorder = Recorder()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     # A short poll: `shutdown()` waits for the loop's next look (0.5 s by default).
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
     )
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", recorder
+        scheme = "http" if tls is None else "https"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", recorder
     finally:
         server.shutdown()
         server.server_close()

@@ -6,6 +6,7 @@
     ├── SecretMissing       a private value is needed but not set
     ├── SecretStoreError    the secret store file cannot be read or written
     ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
+    ├── ConnectionSetupError  the trusted CAs or the proxy cannot be used (nothing was sent)
     ├── AuthError           authentication failed (issue "Authentication")
     │   └── LoginNeeded     a provider's token needs a person to log in (OAuth2 user-agent)
     ├── ChainError          a chained parameter cannot get its value from its source call
@@ -87,6 +88,11 @@ class SecretStoreError(WorkbenchError):
 
 class RequestBuildError(WorkbenchError):
     """A call cannot be turned into a request: a missing parameter, an invalid body, a bad URL."""
+
+
+class ConnectionSetupError(WorkbenchError):
+    """A connection cannot be set up: the CAs to trust (a provider's CA bundle, SSL_CERT_FILE)
+    or the proxy (a provider's, the environment's) cannot be used. Nothing was sent."""
 
 
 class AuthError(WorkbenchError):

@@ -177,7 +177,9 @@ class SendFlow:
         remembered in the user's data directory."""
         # "No" comes first, so Enter pressed out of habit does not send.
         choices = (NO, Choice("y", "Yes, send it", "yes", "warning"))
-        title = "Send to a new place?" if isinstance(refusal, OriginNotApproved) else "Upload?"
+        title = (
+            "Send to a new place?" if isinstance(refusal, OriginNotApproved) else refusal.role.title
+        )
         if await self.desk.ask.choose(title, refusal.question, choices) != "yes":
             return False
         trust = sending.document.session().trust

@@ -123,24 +123,38 @@ def stored_for(approved: frozenset[str]) -> str:
     return f"They were stored for {listed}."
 
 
-class FileNotApproved(WorkbenchError):
-    """A workspace names a file to upload that lies outside its folder (or is hidden inside it)
-    and the user has not approved it."""
+@dataclass(frozen=True)
+class FileRole:
+    """What a file named by a workspace is for, as the messages about it say it."""
 
-    def __init__(self, path: Path, parameter: str, *, workspace_path: str, reason: str) -> None:
+    of: str  # "parameter 'doc'", "the ca_bundle of provider 'Demo'"
+    use: str  # "upload", "trust as CA bundle"
+    instead: str  # how to give the file yourself: "`--param doc=PATH`"
+    title: str = "Upload?"  # of the TUI's question
+
+    @classmethod
+    def upload(cls, parameter: str) -> FileRole:
+        return cls(f"the parameter '{parameter}'", "upload", f"`--param {parameter}=PATH`")
+
+
+class FileNotApproved(WorkbenchError):
+    """A workspace names a file (to upload, to trust as CA bundle) that lies outside its folder
+    (or is hidden inside it) and the user has not approved it."""
+
+    def __init__(self, path: Path, role: FileRole, *, workspace_path: str, reason: str) -> None:
         self.path = path
-        self.parameter = parameter
+        self.role = role
         self.command = f"workbench trust {workspace_path} --file {_quoted(str(path))}"
         self.reason = reason
         super().__init__(
-            f"Not sent: the parameter '{parameter}' would upload {path}, which {reason}. "
-            f"If you mean to send that file, approve it with `{self.command}`, or give it "
-            f"yourself with `--param {parameter}=PATH`."
+            f"Not sent: {role.of} would {role.use} {path}, which {reason}. "
+            f"If you mean to {role.use} that file, approve it with `{self.command}`, or give "
+            f"it yourself with {role.instead}."
         )
 
     @property
     def question(self) -> str:
-        return f"Upload {self.path} (parameter '{self.parameter}')? It {self.reason}."
+        return f"{self.role.use.capitalize()} {self.path} ({self.role.of})? It {self.reason}."
 
 
 def _quoted(text: str) -> str:
@@ -271,9 +285,13 @@ class Trust:
     # -- files ------------------------------------------------------------------------------
 
     def upload_path(self, text: str, parameter: str, *, given_by_user: bool) -> Path:
-        """The file a parameter uploads, resolved from the workspace's folder and checked.
+        """The file a parameter uploads (see `workspace_file`)."""
+        return self.workspace_file(text, FileRole.upload(parameter), given_by_user=given_by_user)
 
-        Raises `RequestBuildError` for what can never be uploaded (a device, a FIFO, a folder,
+    def workspace_file(self, text: str, role: FileRole, *, given_by_user: bool) -> Path:
+        """A file the workspace names, resolved from the workspace's folder and checked.
+
+        Raises `RequestBuildError` for what can never be read (a device, a FIFO, a folder,
         a missing file) and `FileNotApproved` for a file outside the folder that the user has
         not approved (a path given with `--param` is the user's own choice).
         """
@@ -285,19 +303,19 @@ class Trust:
             info = os.stat(real)
         except FileNotFoundError:
             raise RequestBuildError(
-                f"The file {path} for parameter '{parameter}' does not exist. "
-                f"Give an existing file with `--param {parameter}=PATH` (a relative path "
-                f"in the workspace is read from its folder, {self.folder})."
+                f"The file {path} for {role.of} does not exist. Give an existing file with "
+                f"{role.instead} (a relative path in the workspace is read from its folder, "
+                f"{self.folder})."
             ) from None
         except OSError as error:
             raise RequestBuildError(
-                f"Cannot read the file {path} for parameter '{parameter}': {error.strerror}."
+                f"Cannot read the file {path} for {role.of}: {error.strerror}."
             ) from None
         if not stat.S_ISREG(info.st_mode):
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
             raise RequestBuildError(
-                f"The file {path} for parameter '{parameter}' is {kind}, not a regular file; "
-                "workbench uploads regular files only."
+                f"The file {path} for {role.of} is {kind}, not a regular file; "
+                "workbench reads regular files only."
             )
         if given_by_user:
             return real
@@ -307,7 +325,7 @@ class Trust:
         approved = self.book.files(self.workspace_id) if self.book else frozenset()
         if str(real) in approved or str(real) in self._session_files:
             return real
-        raise FileNotApproved(real, parameter, workspace_path=self.workspace_path, reason=reason)
+        raise FileNotApproved(real, role, workspace_path=self.workspace_path, reason=reason)
 
     def approve_file(self, path: Path) -> None:
         if self.book is not None:

@@ -115,8 +115,8 @@ def _describe_tls_error(where: str, tls_error: ssl.SSLError | None, error: BaseE
         return (
             f"TLS failed with {where}: the server's certificate is not trusted "
             f"({tls_error.verify_message or detail}). For a server with a private CA give that "
-            "CA's bundle (ca_bundle of the 'Client-side SSL certificate' authentication), or "
-            "turn off the call's verify_tls option."
+            "CA's PEM file as the provider's ca_bundle (or in SSL_CERT_FILE), or turn off the "
+            "call's verify_tls option."
         )
     if "WRONG_VERSION_NUMBER" in reason:
         return (

@@ -22,6 +22,7 @@ from workbench.core.errors import ChainError
 from workbench.core.secrets.store import Secret, SecretResolver, SecretStore
 from workbench.core.secrets.trust import Trust, TrustBook
 from workbench.core.sending.client import ClientPool, send
+from workbench.core.sending.connection import provider_transport
 from workbench.core.sending.cookies import CookieJars
 from workbench.core.sending.exchange import Exchange
 from workbench.core.sending.large_bodies import LARGE_BODY, long_lived_data
@@ -297,7 +298,7 @@ class Session:
         """
         method = method_of(provider)
         settings = resolve_settings(provider, environment, self.secrets)
-        transport = self.transport_for(call, method, settings)
+        transport = self.transport_for(provider, call, environment, method, settings)
         cap = max_bytes if max_bytes is not None else self.defaults.size_cap_of(self.workspace)
         self.trust.approve_run_base_url(self.base_url)
 
@@ -351,7 +352,7 @@ class Session:
     ) -> TokenContext:
         """What a token flow of `provider` needs, over the pooled client of its TLS setup."""
         if transport is None:
-            transport = method.transport(settings) if method.transport else TransportConfig()
+            transport = provider_transport(provider, environment, method, settings, self.trust)
         stored = _any_bound(settings) or self.tokens.cached(provider.name, environment) is not None
         what = f"the {method.label} credentials"
 
@@ -373,10 +374,15 @@ class Session:
         )
 
     def transport_for(
-        self, call: Call, method: AuthMethod, settings: ResolvedSettings
+        self,
+        provider: Provider,
+        call: Call,
+        environment: str,
+        method: AuthMethod,
+        settings: ResolvedSettings,
     ) -> TransportConfig:
-        """The TLS configuration of a call: its verify option plus any client certificate."""
-        base = method.transport(settings) if method.transport else TransportConfig()
+        """The connection setup of a call: its provider's, with the call's verify option."""
+        base = provider_transport(provider, environment, method, settings, self.trust)
         return replace(base, verify=base.verify and call.options.verify_tls)
 
     async def aclose(self) -> None:

@@ -1,5 +1,10 @@
 """TLS settings of a connection: server verification and an optional client certificate.
 
+Servers are checked against the OS trust store (through truststore, so a company CA the
+system trusts is trusted here too) plus certifi's bundle; `SSL_CERT_FILE` / `SSL_CERT_DIR`,
+when set, name the CAs to trust instead, as for curl and OpenSSL; a provider's CA bundle (or
+the one of its client certificate) replaces both for that provider.
+
 Certificates and keys are PEM text (keys as `Secret`), as kept in the secret
 store. The ssl module loads a client certificate chain only from files, so
 the PEM text is written to a private temporary directory just long enough
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from workbench.core.errors import AuthError
+from workbench.core.errors import AuthError, ConnectionSetupError
 from workbench.core.secrets.store import Secret
 
 
@@ -48,7 +53,7 @@ class TransportConfig:
         elif self.client_cert_pem is None:
             return default_context()
         else:
-            context = _certifi_context()
+            context = _system_context(*_environment_trust())
         if self.client_cert_pem:
             self._load_client_certificate(context)
         return context
@@ -75,17 +80,42 @@ class TransportConfig:
                 ) from None
 
 
-@cache
 def default_context() -> ssl.SSLContext:
     """The TLS context of every client that verifies servers against the usual CAs.
 
-    Made once and shared (clients do not change it): loading the CA bundle
-    takes tens of milliseconds, which `warm_up` can spend ahead in a thread.
+    Made once per `SSL_CERT_FILE` / `SSL_CERT_DIR` and shared (clients do not change it):
+    loading the CA bundle takes tens of milliseconds, which `warm_up` can spend ahead in a
+    thread.
     """
-    return _certifi_context()
+    return _shared_context(*_environment_trust())
 
 
-def _certifi_context() -> ssl.SSLContext:
+def _environment_trust() -> tuple[str, str]:
+    return os.environ.get("SSL_CERT_FILE", ""), os.environ.get("SSL_CERT_DIR", "")
+
+
+@cache
+def _shared_context(cert_file: str, cert_dir: str) -> ssl.SSLContext:
+    return _system_context(cert_file, cert_dir)
+
+
+def _system_context(cert_file: str, cert_dir: str) -> ssl.SSLContext:
+    """A new context trusting the CAs of the environment variables, or else the OS's."""
+    if cert_file or cert_dir:
+        try:
+            return ssl.create_default_context(cafile=cert_file or None, capath=cert_dir or None)
+        except (OSError, ssl.SSLError) as error:
+            raise ConnectionSetupError(
+                f"The CAs named by SSL_CERT_FILE ({cert_file or 'not set'}) / SSL_CERT_DIR "
+                f"({cert_dir or 'not set'}) cannot be loaded: "
+                f"{getattr(error, 'strerror', None) or getattr(error, 'reason', None) or error}. "
+                "Point them at a PEM file / a folder of certificates, or unset them to use "
+                "the system's CAs."
+            ) from None
     import certifi
+    import truststore
 
-    return ssl.create_default_context(cafile=certifi.where())
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # certifi's bundle as well: a minimal container may have no CA certificates installed.
+    context.load_verify_locations(cafile=certifi.where())
+    return context

@@ -214,6 +214,7 @@ class _Reader(TableReader):
             )
         # Read in the file's key order, so the first problem reported is the first in the file.
         base_url = self._value(table, "base_url", path)
+        ca_bundle = self._value(table, "ca_bundle", path)
         notes = self._text(table, "notes", path)
         headers = self._headers(table, path, name, None)
         parameters = self._parameters(table, path, name, None)
@@ -226,6 +227,7 @@ class _Reader(TableReader):
             parameters=parameters,
             calls=self._calls(table, path, name),
             notes=notes,
+            ca_bundle=ca_bundle,
         )
 
     def _calls(self, table: Mapping[str, Any], path: KeyPath, provider: str) -> tuple[Call, ...]:

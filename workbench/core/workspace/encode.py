@@ -29,7 +29,7 @@ from workbench.core.workspace.model import (
 
 WORKSPACE_KEYS = ("format", "id", "name", "environments", "settings", "providers")
 SETTINGS_KEYS = ("confirm_actions", "max_response_bytes")
-PROVIDER_KEYS = ("name", "base_url", "notes", "headers", "parameters", "auth", "calls")
+PROVIDER_KEYS = ("name", "base_url", "ca_bundle", "notes", "headers", "parameters", "auth", "calls")
 CALL_KEYS = (
     "name",
     "use_as",
@@ -83,6 +83,8 @@ def _provider(provider: Provider, environments: tuple[str, ...]) -> dict[str, An
     data: dict[str, Any] = {"name": provider.name}
     if provider.base_url != "":
         data["base_url"] = _value(provider.base_url, environments)
+    if provider.ca_bundle != "":
+        data["ca_bundle"] = _value(provider.ca_bundle, environments)
     if provider.notes:
         data["notes"] = provider.notes
     if provider.headers:

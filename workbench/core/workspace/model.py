@@ -220,6 +220,9 @@ class Provider:
     parameters: tuple[Parameter, ...] = ()
     calls: tuple[Call, ...] = ()
     notes: str = ""
+    # A PEM file (relative paths from the workspace's folder) whose CAs this provider's
+    # servers are checked against instead of the usual ones; "" for the usual ones.
+    ca_bundle: Value = ""
 
     def call(self, name: str) -> Call | None:
         """The call named `name`, or None."""
