@@ -394,7 +394,7 @@ def test_example_workspaces_round_trip(tmp_path: Path) -> None:
         assert copy.read_bytes() == original, f"{example} is not in canonical form"
 
 
-def _documented_examples() -> list[tuple[bool, str]]:
+def documented_examples() -> list[tuple[bool, str]]:
     """The TOML blocks of the format document, each with whether it is marked canonical."""
     blocks: list[tuple[bool, str]] = []
     lines = FORMAT_DOC.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -407,7 +407,7 @@ def _documented_examples() -> list[tuple[bool, str]]:
 
 
 def test_documented_examples_load_and_cover_every_key() -> None:
-    examples = _documented_examples()
+    examples = documented_examples()
     assert [canonical for canonical, _ in examples] == [False, True]
     for canonical, text in examples:
         workspace = loads_workspace(text, "doc.toml")
@@ -487,7 +487,7 @@ def test_model_value_for_unknown_environment_is_not_written() -> None:
 # --- errors ----------------------------------------------------------------------------------
 
 
-def _samples() -> list[Path]:
+def malformed_samples() -> list[Path]:
     return sorted(MALFORMED.glob("*.toml"))
 
 
@@ -505,10 +505,10 @@ def _expectations(sample: Path) -> tuple[list[str], int | None]:
 
 
 def test_there_are_enough_malformed_samples() -> None:
-    assert len(_samples()) >= 8
+    assert len(malformed_samples()) >= 8
 
 
-@pytest.mark.parametrize("sample", _samples(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", malformed_samples(), ids=lambda p: p.stem)
 def test_malformed_sample_gives_a_clear_error(sample: Path) -> None:
     expected, line = _expectations(sample)
     assert expected, f"{sample.name} has no '# expect:' line"
@@ -560,7 +560,7 @@ def test_deep_nesting_is_a_workspace_error() -> None:
         loads_workspace("x = " + "[" * 100_000, "deep.toml")
 
 
-def _mutations(data: Any) -> Iterator[Any]:
+def mutations(data: Any) -> Iterator[Any]:
     """Copies of `data` with one value replaced by a value of every other TOML type."""
     replacements: list[Any] = [
         3,
@@ -579,19 +579,19 @@ def _mutations(data: Any) -> Iterator[Any]:
         for key, value in data.items():
             for replacement in replacements:
                 yield {**data, key: replacement}
-            for mutated in _mutations(value):
+            for mutated in mutations(value):
                 yield {**data, key: mutated}
             yield {k: v for k, v in data.items() if k != key}
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            for mutated in _mutations(value):
+            for mutated in mutations(value):
                 yield [*data[:index], mutated, *data[index + 1 :]]
 
 
 def test_no_other_exception_escapes_for_mutated_files() -> None:
     text = (DATA / "rich.toml").read_text(encoding="utf-8")
     count = 0
-    for mutated in _mutations(tomllib.loads(text)):
+    for mutated in mutations(tomllib.loads(text)):
         count += 1
         try:
             loads_workspace(tomli_w.dumps(mutated), "m.toml")

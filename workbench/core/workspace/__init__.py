@@ -72,6 +72,10 @@ if TYPE_CHECKING:
         new_workspace_id as new_workspace_id,
         value_for as value_for,
     )
+    from workbench.core.workspace.schema import (
+        SCHEMA_FILE as SCHEMA_FILE,
+        workspace_schema as workspace_schema,
+    )
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
@@ -102,6 +106,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "save_workspace",
         ),
         "ids": ("give_id",),
+        "schema": ("SCHEMA_FILE", "workspace_schema"),
         "editing": (
             "EditError",
             "EnvironmentRename",

@@ -64,7 +64,7 @@ from workbench.core.workspace.values import (
 )
 
 # RFC 9110 token characters: what an HTTP header name may contain.
-_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _DEFAULT_SETTINGS = WorkspaceSettings()
 _DEFAULT_OPTIONS = CallOptions()
 _ROOT = KeyPath()
@@ -366,7 +366,7 @@ class _Reader(TableReader):
             item_path = path.item("headers", index, peek_name(item))
             self._check_keys(item, HEADER_KEYS, item_path)
             name = self._name(item, item_path, "name", "every header needs a name")
-            if not _HEADER_NAME.match(name):
+            if not _HEADER_NAME.fullmatch(name):
                 raise self.error(
                     item_path.key("name"),
                     f'"{name}" is not an HTTP header name: use letters, digits and '
