@@ -1,25 +1,23 @@
 """Workspace files: read and validate them, write them in canonical form, save them atomically.
 
 The format is documented in docs/workspace-format.md. Reading uses tomllib
-and writing tomli-w, so no TOML is written by hand; `workspace_encode` fixes
-the key order and `workspace_decode` checks everything read. Any problem
-with a file's content, or reading or writing it, is a `WorkspaceError`.
+and writing tomli-w (its texts respelled by `spelling`); `encode` fixes the
+key order and `decode` checks everything read. Any problem with a file's
+content, or reading or writing it, is a `WorkspaceError`.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
-
-import tomli_w
 
 from workbench.core.errors import WorkspaceError
 from workbench.core.files import atomic_write
 from workbench.core.workspace.decode import decode_workspace
 from workbench.core.workspace.encode import encode_workspace
 from workbench.core.workspace.model import Workspace
+from workbench.core.workspace.spelling import dumps_readable
 
 __all__ = ["dumps_workspace", "load_workspace", "loads_workspace", "save_workspace"]
 
@@ -84,13 +82,13 @@ def save_workspace(workspace: Workspace, path: Path) -> None:
 
 def _render(workspace: Workspace, source: str) -> str:
     data = encode_workspace(workspace)
-    # tomli-w's multi-line strings turn "\r\n" into "\n"; a text with a carriage
-    # return (say a raw body that needs CRLF) is kept exact by escaping instead.
-    text = tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
-    # Read the text back with the same checks as a file from disk.
+    text = dumps_readable(data)
+    # Read the text back with the same checks as a file from disk, and to the same data.
     try:
         text.encode("utf-8")
         loads_workspace(text, source)
+        if tomllib.loads(text) != data:
+            raise WorkspaceError(source, "a text would not read back the same; please report it")
     except UnicodeEncodeError:
         raise WorkspaceError(
             source, "cannot be written: it contains text that is not valid Unicode"
@@ -98,16 +96,6 @@ def _render(workspace: Workspace, source: str) -> str:
     except WorkspaceError as error:
         raise WorkspaceError(source, f"cannot be written: {error.detail}", key=error.key) from None
     return text
-
-
-def _has_carriage_return(data: object) -> bool:
-    if isinstance(data, str):
-        return "\r" in data
-    if isinstance(data, Mapping):
-        return any(_has_carriage_return(v) for v in data.values())
-    if isinstance(data, list):
-        return any(_has_carriage_return(v) for v in data)
-    return False
 
 
 def _toml_error(message: str, text: str, source: str) -> WorkspaceError:
