@@ -216,6 +216,49 @@ def test_drift_after_the_api_changes_check_and_accept(versioned: DemoServer, bar
     assert again.returncode == 0 and "no drift" in again.stdout
 
 
+def hand_ordered(text: str) -> str:
+    """`text` with the shape lines of the versioned call reversed, as a person might order them."""
+    call = text.index('name = "Get user (versioned)"')
+    start = text.index("[providers.calls.shape]\n", call) + len("[providers.calls.shape]\n")
+    end = text.index("\n\n", start) + 1  # the next table follows a blank line
+    lines = text[start:end].splitlines(keepends=True)
+    return text[:start] + "".join(reversed(lines)) + text[end:]
+
+
+def test_initializing_again_moves_no_line_of_the_shape(versioned: DemoServer, bare: Path) -> None:
+    """Without drift the file stays byte for byte as it was, whatever order its shape lines
+    are in; with drift only the lines that changed change, new ones where the response has
+    them."""
+    url = versioned.base_url
+    assert workbench_here("initialize", str(bare), VERSIONED, "--base-url", url).returncode == 0
+    learned = bare.read_text(encoding="utf-8")
+    hand = hand_ordered(learned)
+    assert hand != learned
+    bare.write_text(hand, encoding="utf-8")
+
+    again = workbench_here("initialize", str(bare), VERSIONED, "--base-url", url)
+    assert again.returncode == 0, again.stderr
+    assert "matches the saved shape (no drift)" in again.stderr
+    assert bare.read_bytes() == hand.encode("utf-8")
+
+    versioned.state.api_version = 2
+    accepted = workbench_here("initialize", str(bare), VERSIONED, "--base-url", url, "--accept")
+    assert accepted.returncode == 0, accepted.stderr
+    after = bare.read_text(encoding="utf-8")
+    changed = [
+        line
+        for line in difflib.unified_diff(hand.splitlines(), after.splitlines(), lineterm="", n=0)
+        if not line.startswith(("---", "+++", "@@"))
+    ]
+    assert changed == [
+        '-created_at = "date-time"',
+        '+created_at = "integer"',
+        '+status = "text"',
+        '-name = "text"',
+        '+display_name = "text"',
+    ]
+
+
 def test_a_pinned_type_still_shows_the_server_changing_it(
     versioned: DemoServer, bare: Path
 ) -> None:

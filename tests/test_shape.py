@@ -388,6 +388,24 @@ def test_reconcile_keeps_exclusions_and_pinned_types_and_takes_the_rest_fresh() 
     }
 
 
+def test_reconcile_keeps_the_saved_order_and_puts_new_fields_where_the_response_has_them() -> None:
+    """Whatever order the file lists the fields in (a hand-written one here), initializing
+    again moves no line: new fields go after the field before them in the response."""
+    fresh = infer_shape({"id": 1, "name": "n", "address": {"city": "c", "zip": "z"}, "tags": []})
+    saved = Shape(tuple(reversed([f for f in fresh if f.path not in ("address.zip", "id")])))
+    assert [f.path for f in saved] == ["tags", "address.city", "address", "name"]
+    assert [f.path for f in reconcile(saved, saved)] == [f.path for f in saved]
+    assert [f.path for f in reconcile(saved, fresh)] == [
+        "id",  # first in the response: first
+        "tags",
+        "address.city",
+        "address.zip",  # after address.city, as in the response
+        "address",
+        "name",
+    ]
+    assert diff_shapes(saved, fresh) == Drift(added=(fresh.get("id"), fresh.get("address.zip")))
+
+
 def test_reconcile_keeps_what_only_nulls_and_empty_lists_cannot_tell() -> None:
     saved = infer_shape(
         {"birthday": "1990-01-01", "address": {"city": "Oslo"}, "tags": [{"name": "a"}]}

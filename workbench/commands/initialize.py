@@ -216,7 +216,7 @@ def _keep(provider: Provider, call: Call, data: object, path: Path, accept: bool
         )
         return ExitCode.OK
     if not learned.drifted:
-        if learned.changes_saved:  # the same fields in another order: follow the response
+        if learned.changes_saved:  # only fields within excluded ones changed
             _save(learned, provider, call, path)
         print(f"{name}: the response matches the saved shape (no drift).", file=sys.stderr)
         return ExitCode.OK

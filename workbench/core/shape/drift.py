@@ -4,8 +4,10 @@ Initializing again learns a fresh shape and `reconcile(saved, fresh)` keeps
 the user's choices (exclusions, pinned types that still hold what the server
 sends) for every field still there; a fresh answer that shows a field only as
 null, or a list only empty, tells nothing about its type or items, so what the
-saved shape knew about them is kept. `diff_shapes` reports the drift between
-two shapes on the same terms, `format_drift` puts it in lines for people.
+saved shape knew about them is kept. The saved fields keep their order (the
+file's lines do not move), new ones go where the response shows them.
+`diff_shapes` reports the drift between two shapes on the same terms,
+`format_drift` puts it in lines for people.
 """
 
 from __future__ import annotations
@@ -54,7 +56,30 @@ def reconcile(saved: Shape, fresh: Shape) -> Shape:
             fields.extend(f for f in saved if is_within(f.path, learned.path))
         elif learned.type is FieldType.LIST and items not in fresh:
             fields.extend(f for f in saved if f.path == items or is_within(f.path, items))
-    return Shape(tuple(fields))
+    return Shape(_in_saved_order(saved, fields))
+
+
+def _in_saved_order(saved: Shape, fields: list[Field]) -> tuple[Field, ...]:
+    """`fields` (in the order the response showed them) in the order of `saved`, each new
+    field right after the one before it in the response, so that initializing again never
+    moves a line of the file (whatever order it was written in), it only adds and removes.
+    """
+    followers: dict[str | None, list[Field]] = {}  # a new field after its predecessor's path
+    previous: str | None = None
+    for f in fields:
+        if f.path not in saved:
+            followers.setdefault(previous, []).append(f)
+        previous = f.path
+    kept = {f.path: f for f in fields if f.path in saved}
+    ordered: list[Field] = []
+    # Depth first: a new field's own followers come right after it.
+    pending = [*reversed([kept[f.path] for f in saved if f.path in kept])]
+    pending.extend(reversed(followers.get(None, [])))
+    while pending:
+        f = pending.pop()
+        ordered.append(f)
+        pending.extend(reversed(followers.get(f.path, [])))
+    return tuple(ordered)
 
 
 # Types sent as JSON strings, which a user may read as one another (a date the inference

@@ -57,7 +57,8 @@ class Learned:
 
     @property
     def changes_saved(self) -> bool:
-        """Keeping `shape` changes the workspace (a first shape, drift, or only field order)."""
+        """Keeping `shape` changes the workspace: a first shape, drift, or fields within
+        excluded ones (which are not drift)."""
         return self.shape != self.saved
 
 
