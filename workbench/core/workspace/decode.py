@@ -32,6 +32,7 @@ from workbench.core.workspace.encode import (
     SETTINGS_KEYS,
     WORKSPACE_KEYS,
 )
+from workbench.core.workspace.migrate import FormatError, upgraded
 from workbench.core.workspace.model import (
     DEFAULT_ENVIRONMENTS,
     FORMAT_VERSION,
@@ -79,8 +80,9 @@ class _Reader(TableReader):
     """Reads one workspace's data, table by table."""
 
     def workspace(self, data: Mapping[str, Any]) -> Workspace:
-        # The format first: a newer file may well have keys this version does not know.
-        self._format(data)
+        # The format first: a newer file may well have keys this version does not know, and
+        # an older one is brought up to this version's before anything else is read.
+        data = self._format(data)
         self._check_keys(data, WORKSPACE_KEYS, _ROOT)
         self._no_control_characters(data, _ROOT)
         workspace_id = new_workspace_id()  # a file without an id gets one; saving writes it
@@ -140,7 +142,8 @@ class _Reader(TableReader):
                         path = call_path.item("parameters", index, parameter.name)
                         raise self.error(path.key("from"), str(error)) from None
 
-    def _format(self, data: Mapping[str, Any]) -> None:
+    def _format(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """`data` as data of the current format (an older file is migrated)."""
         path = _ROOT.key("format")
         if "format" not in data:
             raise self.error(
@@ -149,14 +152,10 @@ class _Reader(TableReader):
         value = data["format"]
         if not is_integer(value):
             raise self.error(path, f"expected the integer {FORMAT_VERSION}; got {describe(value)}")
-        if value > FORMAT_VERSION:
-            raise self.error(
-                path,
-                f"format {value} was written by a newer workbench (this one reads format "
-                f"{FORMAT_VERSION}); upgrade workbench to open this file",
-            )
-        if value < 1:
-            raise self.error(path, f"expected {FORMAT_VERSION}; got {value}")
+        try:
+            return upgraded(data, value)
+        except FormatError as error:
+            raise self.error(path, str(error)) from None
 
     def _environments(self, data: Mapping[str, Any]) -> tuple[str, ...]:
         if "environments" not in data:
