@@ -5,21 +5,21 @@ are relayed both ways. A target that refuses the connection gets the "connection
 reply. `http_proxy()`: a plain HTTP proxy for http:// targets, which clients address in
 absolute form (`GET http://host:port/path HTTP/1.1`); it forwards each request in origin
 form with `Connection: close` and relays the answer. Each runs on its own event loop in a
-thread, so a call from the test's loop or from a `workbench` process can go through it.
+thread (`loopback_serving`), so a call from the test's loop or from a `workbench` process can
+go through it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import struct
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+from loopback_serving import serving
 
 
 class LoopbackProxy:
@@ -74,7 +74,8 @@ def socks5_proxy() -> Iterator[LoopbackProxy]:
         writer.write(b"\x05\x00\x00\x01" + bytes(6))
         await _relay(reader, writer, target_reader, target_writer)
 
-    with _serving(handle, proxy):
+    with serving(handle) as port:
+        proxy.port = port
         yield proxy
 
 
@@ -114,7 +115,8 @@ def http_proxy() -> Iterator[LoopbackProxy]:
             await writer.drain()
         target_writer.close()
 
-    with _serving(handle, proxy):
+    with serving(handle) as port:
+        proxy.port = port
         yield proxy
 
 
@@ -135,47 +137,3 @@ async def _relay(
             sink.close()
 
     await asyncio.gather(pipe(reader, target_writer), pipe(target_reader, writer))
-
-
-@contextmanager
-def _serving(handle: Handler, proxy: LoopbackProxy) -> Iterator[None]:
-    """Serve `handle` on a free loopback port from a thread of its own until the block ends."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    writers: set[asyncio.StreamWriter] = set()
-
-    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writers.add(writer)
-        try:
-            await handle(reader, writer)
-            await writer.drain()
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            pass  # the client went away mid-way, or sent something this proxy does not speak
-        finally:
-            writer.close()
-            writers.discard(writer)
-
-    async def start() -> asyncio.Server:
-        return await asyncio.start_server(connection, "127.0.0.1", 0)
-
-    server = asyncio.run_coroutine_threadsafe(start(), loop).result()
-    proxy.port = server.sockets[0].getsockname()[1]
-    try:
-        yield
-    finally:
-
-        async def stop() -> None:
-            server.close()
-            for writer in list(writers):
-                writer.close()
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*tasks, return_exceptions=True)
-
-        asyncio.run_coroutine_threadsafe(stop(), loop).result()
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
