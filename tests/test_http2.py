@@ -17,6 +17,7 @@ import trustme
 from cli_process import workbench
 from h2_server import H2Server, h2_server
 from hostile import recording_server
+from loopback_proxies import socks5_proxy
 from one_call import one_call_workspace, ping
 
 from tests.ui_app import SIZE, open_app, screen_text, send
@@ -93,3 +94,13 @@ async def test_the_status_line_says_http2(
         await send(pilot, app)
         assert "200 OK" in screen_text(app)
         assert " · HTTP/2" in screen_text(app)
+
+
+async def test_http2_goes_through_a_socks_proxy_too(
+    tmp_path: Path, http2: H2Server, private_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socks5_proxy() as proxy:
+        monkeypatch.setenv("ALL_PROXY", proxy.url)
+        exchange = await ping(trusting_workspace(tmp_path, http2.url, private_ca))
+        assert exchange.http_version == "HTTP/2", exchange.failure
+        assert proxy.used == 1
