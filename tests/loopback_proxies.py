@@ -2,11 +2,11 @@
 
 `socks5_proxy()`: RFC 1928 without authentication, CONNECT only; the bytes of each tunnel
 are relayed both ways. A target that refuses the connection gets the "connection refused"
-reply. `http_proxy()`: a plain HTTP proxy for http:// targets, which clients address in
-absolute form (`GET http://host:port/path HTTP/1.1`); it forwards each request in origin
-form with `Connection: close` and relays the answer. Each runs on its own event loop in a
-thread (`loopback_serving`), so a call from the test's loop or from a `workbench` process can
-go through it.
+reply. `http_proxy()`: an HTTP proxy. Clients address an http:// target in absolute form
+(`GET http://host:port/path HTTP/1.1`): it forwards each request in origin form with
+`Connection: close` and relays the answer; an https:// target through a CONNECT tunnel.
+Each runs on its own event loop in a thread (`loopback_serving`), so a call from the test's
+loop or from a `workbench` process can go through it.
 """
 
 from __future__ import annotations
@@ -87,6 +87,13 @@ def http_proxy() -> Iterator[LoopbackProxy]:
         head = await reader.readuntil(b"\r\n\r\n")
         request_line, *header_lines = head.decode("latin-1").split("\r\n")[:-2]
         method, target, version = request_line.split(" ")
+        if method == "CONNECT":  # a tunnel (to an https:// server): then bytes both ways
+            host, _, port = target.rpartition(":")
+            target_reader, target_writer = await asyncio.open_connection(host, int(port))
+            proxy.count(head)
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            await _relay(reader, writer, target_reader, target_writer)
+            return
         parts = urlsplit(target)
         if parts.scheme != "http" or parts.hostname is None:
             writer.write(b"HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n")

@@ -17,7 +17,7 @@ import trustme
 from cli_process import workbench
 from h2_server import H2Server, h2_server
 from hostile import recording_server
-from loopback_proxies import socks5_proxy
+from loopback_proxies import http_proxy, socks5_proxy
 from one_call import one_call_workspace, ping
 
 from tests.ui_app import SIZE, open_app, screen_text, send
@@ -104,3 +104,15 @@ async def test_http2_goes_through_a_socks_proxy_too(
         exchange = await ping(trusting_workspace(tmp_path, http2.url, private_ca))
         assert exchange.http_version == "HTTP/2", exchange.failure
         assert proxy.used == 1
+
+
+async def test_https_proxy_tunnels_to_an_http2_server(
+    tmp_path: Path, http2: H2Server, private_ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with http_proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # not for an https:// server
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        exchange = await ping(trusting_workspace(tmp_path, http2.url, private_ca))
+        assert exchange.http_version == "HTTP/2", exchange.failure
+        assert len(proxy.seen) == 1
+        assert proxy.seen[0].startswith(f"CONNECT 127.0.0.1:{http2.port} HTTP/1.1\r\n".encode())

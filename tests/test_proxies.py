@@ -19,10 +19,15 @@ from loopback_proxies import http_proxy, socks5_proxy
 from one_call import one_call_workspace, ping
 
 from workbench.core.errors import ConnectionSetupError, WorkspaceError
+from workbench.core.secrets.store import SecretStore
 from workbench.core.sending.exchange import FailureKind
 from workbench.core.sending.proxies import bypassed, route_of, shown_proxy
-from workbench.core.workspace.io import dumps_workspace, loads_workspace
+from workbench.core.sending.session import Session
+from workbench.core.workspace.chaining import find_call
+from workbench.core.workspace.io import dumps_workspace, load_workspace, loads_workspace
+from workbench.demo.credentials import DemoCredentials, store_demo_credentials
 
+AUTH = Path(__file__).resolve().parents[1] / "workspaces" / "auth.toml"
 PASSWORD = "pr0xy-Secret-42"
 
 
@@ -91,6 +96,33 @@ async def test_no_proxy_bypasses_the_environments_proxy(
         exchange = await ping(workspace(tmp_path, demo_url))
         assert exchange.status == 200, exchange.failure
         assert proxy.used == 0
+
+
+async def test_token_requests_go_through_the_proxy_too(
+    tmp_path: Path,
+    demo_url: str,
+    demo_credentials: DemoCredentials,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = AUTH.read_text(encoding="utf-8").replace("http://127.0.0.1:8400", demo_url)
+    path = tmp_path / "auth.toml"
+    path.write_text(text, encoding="utf-8")
+    store_demo_credentials(demo_credentials, SecretStore())
+    session = Session.open(load_workspace(path), path)
+    try:
+        provider, call = find_call(session.workspace, "OAuth2 client credentials/Who am I")
+        session.record_first_origins(provider, None)
+        with http_proxy() as proxy:
+            monkeypatch.setenv("ALL_PROXY", proxy.url)
+            result = await session.run_call(provider, call)
+    finally:
+        await session.aclose()
+    assert result.exchange.status == 200, result.exchange.failure
+    lines = [head.split(b"\r\n")[0] for head in proxy.seen]
+    assert lines == [
+        f"POST {demo_url}/oauth/token HTTP/1.1".encode(),
+        f"GET {demo_url}/auth/bearer/whoami HTTP/1.1".encode(),
+    ]
 
 
 def test_workbench_run_goes_through_all_proxy_socks5(
