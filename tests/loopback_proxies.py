@@ -115,12 +115,14 @@ def http_proxy() -> Iterator[LoopbackProxy]:
         target_reader, target_writer = await asyncio.open_connection(
             parts.hostname, parts.port or 80
         )
-        target_writer.write(forwarded.encode("latin-1") + b"\r\n\r\n" + body)
-        # The server closes after its answer: relay it all, then close the client's side.
-        while chunk := await target_reader.read(65536):
-            writer.write(chunk)
-            await writer.drain()
-        target_writer.close()
+        try:
+            target_writer.write(forwarded.encode("latin-1") + b"\r\n\r\n" + body)
+            # The server closes after its answer: relay it all, then close the client's side.
+            while chunk := await target_reader.read(65536):
+                writer.write(chunk)
+                await writer.drain()
+        finally:  # also when the proxy stops first
+            target_writer.close()
 
     with serving(handle) as port:
         proxy.port = port

@@ -54,6 +54,7 @@ def serving(handle: Handler, tls: ssl.SSLContext | None = None) -> Iterator[int]
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.sleep(0)  # the closed transports let go of their sockets
 
         asyncio.run_coroutine_threadsafe(stop(), loop).result()
         loop.call_soon_threadsafe(loop.stop)

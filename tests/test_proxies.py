@@ -255,7 +255,7 @@ proxy = "{proxy}"
     with pytest.raises(WorkspaceError) as refused:
         loads_workspace(text, "proxied.toml")
     message = str(refused.value)
-    assert "providers[0].proxy" in message or "proxy" in message
+    assert message.startswith('proxied.toml:7: providers[0] "Demo" > proxy: ')
     assert expected in message
     assert PASSWORD not in message
 
