@@ -93,7 +93,8 @@ def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the secret store and config at a temporary directory; hide CI secret variables.
+    """Point the secret store and config at a temporary directory; hide CI secret variables
+    and proxy variables.
 
     No test may read or write the real secret store or config file of the person running the
     suite. The config file (`config.toml` there) does not exist until a test writes it.
@@ -103,7 +104,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(HOME_VARIABLE, str(home))
     monkeypatch.setenv(CONFIG_VARIABLE, str(home / "config.toml"))
     for name in list(os.environ):
-        if name.startswith(ENV_PREFIX):
+        # The runner's proxies too: a test that wants one sets it.
+        if name.startswith(ENV_PREFIX) or name.lower().endswith("_proxy"):
             monkeypatch.delenv(name)
     forget_known_values()  # values of earlier tests would be masked in this one's output
     return home

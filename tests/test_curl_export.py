@@ -7,10 +7,14 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import pytest
+from loopback_proxies import LoopbackProxy, http_proxy, socks5_proxy
 
 from workbench.core.interop import export_command
 from workbench.core.secrets import SecretAddress, SecretResolver, environment_variable
@@ -21,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 export_curl = partial(export_command, "curl")
 export_httpie = partial(export_command, "httpie")
 KEY_VARIABLE = environment_variable(SecretAddress.parameter("Demo", "X-Api-Key", "Check API key"))
+ProxyMaker = Callable[[], AbstractContextManager[LoopbackProxy]]
 needs_curl = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 
@@ -184,3 +189,23 @@ async def test_shift_c_in_the_tree_copies_the_call_as_httpie(
         await pilot.press("C")
         await wait_for(pilot, lambda: app.clipboard.startswith("http "), what="copied")
         assert "--raw" in app.clipboard and "Copied the call as an HTTPie command" in notified(app)
+
+
+@pytest.mark.parametrize("make_proxy", [http_proxy, socks5_proxy])
+def test_the_providers_proxy_is_in_the_command(demo_url: str, make_proxy: ProxyMaker) -> None:
+    workspace = load_workspace(ROOT / "workspaces" / "demo.toml")
+    with make_proxy() as proxy:
+        provider = replace(workspace.providers[0], proxy=proxy.url)
+        call = provider.call("List users")
+        assert call is not None
+        resolver = SecretResolver(workspace.id, environ={})
+        arguments = (workspace, provider, call)
+        options = {"environment": "development", "secrets": resolver, "base_url": demo_url}
+        command = export_curl(*arguments, **options)
+        assert command.rstrip().endswith(f"--proxy {proxy.url}")
+        httpie = export_httpie(*arguments, **options)
+        assert f"--proxy=http:{proxy.url}" in httpie and f"--proxy=https:{proxy.url}" in httpie
+        if shutil.which("curl") is not None:
+            answered = run(command)
+            assert answered.returncode == 0, answered.stderr
+            assert proxy.used == 1

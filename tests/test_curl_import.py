@@ -192,3 +192,23 @@ async def test_a_curl_command_pasted_into_the_url_field_becomes_the_call(
         screen.workspace_tree.focus()
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: document.workspace == document.saved)
+
+
+def test_a_proxy_becomes_a_new_providers_proxy_but_never_with_its_password() -> None:
+    workspace = Workspace(id="w1", name="W", providers=(Provider("Demo", "http://127.0.0.1:8400"),))
+    imported = import_curl(workspace, "curl -x socks5h://127.0.0.1:1080 https://api.example.com/a")
+    provider = imported.workspace.provider("api.example.com")
+    assert provider is not None and provider.proxy == "socks5h://127.0.0.1:1080"
+    assert 'proxy = "socks5h://127.0.0.1:1080"' in dumps_workspace(imported.workspace)
+
+    secret = import_curl(workspace, "curl --proxy http://ada:pr0xy-pw@proxy:3128 https://b.example")
+    assert secret.workspace.provider("b.example") == Provider(
+        "b.example", "https://b.example", calls=secret.workspace.providers[-1].calls
+    )
+    assert any("http://proxy:3128 was left out" in note for note in secret.notes)
+    assert "pr0xy-pw" not in dumps_workspace(secret.workspace) + " ".join(secret.notes)
+
+    existing = import_curl(workspace, "curl -x http://proxy:3128 http://127.0.0.1:8400/users")
+    demo = existing.workspace.provider("Demo")
+    assert demo is not None and demo.proxy == ""  # its other calls go as they went
+    assert any("http://proxy:3128, which Demo does not name" in note for note in existing.notes)

@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 import trustme
 from hostile import recording_server
+from one_call import one_call_workspace, ping
 
 from workbench.core.errors import ConnectionSetupError
 from workbench.core.secrets.trust import FileNotApproved
-from workbench.core.sending.exchange import Exchange, FailureKind
-from workbench.core.sending.session import Session
-from workbench.core.workspace.chaining import find_call
+from workbench.core.sending.exchange import FailureKind
 from workbench.core.workspace.io import dumps_workspace, load_workspace, loads_workspace
 
 
@@ -45,34 +44,8 @@ def no_environment_trust(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def workspace(folder: Path, base_url: str, ca_bundle: str | None = None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "company.toml"
     bundle = f'ca_bundle = "{ca_bundle}"\n' if ca_bundle is not None else ""
-    path.write_text(
-        f"""format = 1
-id = "0d6f7f0c2b8e4d1f9a3c5e7b9d1f3a5c"
-name = "Company"
-
-[[providers]]
-name = "Intranet"
-base_url = "{base_url}"
-{bundle}
-[[providers.calls]]
-name = "Ping"
-url = "/ping"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-async def ping(path: Path) -> Exchange:
-    session = Session.open(load_workspace(path), path)
-    try:
-        provider, call = find_call(session.workspace, "Intranet/Ping")
-        return (await session.run_call(provider, call)).exchange
-    finally:
-        await session.aclose()
+    return one_call_workspace(folder, base_url, bundle)
 
 
 async def test_without_its_ca_the_server_is_not_trusted_and_the_message_says_what_to_do(

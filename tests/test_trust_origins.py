@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from cli_process import workbench_here
 from hostile import Recorder, recording_server
+from loopback_proxies import http_proxy
 
 from workbench.core.errors import RequestBuildError
 from workbench.core.secrets.store import SecretAddress, SecretStore
@@ -345,3 +346,27 @@ async def test_a_cached_token_never_approves_where_a_changed_workspace_points(
     with pytest.raises(OriginNotApproved):
         await run(path, "OAuth2 password/Who am I")
     assert recorder.requests == []
+
+
+async def test_a_proxy_added_to_the_workspace_gets_no_stored_value_until_approved(
+    trusted: Path, tmp_path: Path, demo_url: str
+) -> None:
+    """A provider's own proxy sees what goes to an http:// server: it is approved like an
+    origin, while the environment's proxies (the user's own) are not asked about."""
+    with http_proxy() as proxy:
+        copy = hostile_copy(
+            tmp_path,
+            trusted,
+            f'name = "Key in header"\nbase_url = "{demo_url}"',
+            f'name = "Key in header"\nbase_url = "{demo_url}"\nproxy = "{proxy.url}"',
+        )
+        with pytest.raises(OriginNotApproved) as refused:
+            await run(copy, "Key in header/Who am I")
+        assert proxy.used == 0
+        assert f"would go to {proxy.url}" in str(refused.value)
+
+        origin = origin_of(proxy.url)
+        assert origin is not None
+        TrustBook(SecretStore().home).approve_origins(AUTH_WORKSPACE_ID, "Key in header", [origin])
+        assert await run(copy, "Key in header/Who am I") == 200
+        assert proxy.used == 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from cli_process import workbench, workbench_here
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
 from tests.ui_keys import paste, type_text
@@ -326,6 +326,23 @@ async def test_the_provider_editor_says_the_base_url_is_overridden_for_this_run(
         assert f"This run sends to {demo_url} (--base-url)" in screen_text(app)
     assert 'base_url = "http://127.0.0.1:8400/v1"' in workspace.read_text()
     assert demo_url not in workspace.read_text()
+
+
+async def test_the_provider_editor_says_its_calls_go_through_its_proxy(
+    workspace: Path, demo_url: str
+) -> None:
+    text = workspace.read_text()
+    proxied = 'base_url = "http://127.0.0.1:8400"\nproxy = "socks5://ada@127.0.0.1:1080"'
+    workspace.write_text(text.replace('base_url = "http://127.0.0.1:8400"', proxied, 1))
+    app = open_app(workspace, demo_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "Base URL" in screen_text(app), what="the provider editor")
+        hint = str(main_screen(app).query_one("#base-url-hint", Static).render())
+        assert hint.endswith(
+            "\nThrough the proxy socks5://127.0.0.1:1080 (proxy in the workspace file)"
+        )
+        assert "socks5://127.0.0.1" in screen_text(app)
 
 
 async def test_edited_call_is_sent_before_saving(

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.secrets.store import SecretAddress
+from workbench.core.sending.proxies import proxy_problem, shown_proxy
 from workbench.core.workspace.editing import add_provider, unique_name
 from workbench.core.workspace.model import (
     Auth,
@@ -69,6 +70,7 @@ class ParsedCurl:
     auth: Auth | None = None
     credentials: tuple[Credential, ...] = ()
     notes: tuple[str, ...] = ()
+    proxy: str = ""  # -x: a provider's proxy (never with a password: see `_proxy`)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cacert")
     parser.add_argument("-E", "--cert")
     parser.add_argument("--key")
+    parser.add_argument("-x", "--proxy")
     data = ("-d", "--data-ascii", "--data-raw", "--data-binary", "--data-urlencode")
     for option in data + ("--json",):
         parser.add_argument(*_names(option), dest="data", action="append", type=_tagged(option))
@@ -191,7 +194,18 @@ class _Reader:
             content_type=self._content_type if body_type is BodyType.RAW else "",
             options=options,
         )
-        return ParsedCurl(call, self.auth, tuple(self.credentials), tuple(self.notes))
+        proxy = self._proxy()
+        return ParsedCurl(call, self.auth, tuple(self.credentials), tuple(self.notes), proxy)
+
+    def _proxy(self) -> str:
+        """`-x URL`, the provider's proxy; one with a password (a private value the file may
+        not hold) or that workbench cannot use is left out, with a note."""
+        proxy = (self.args.proxy or "").strip()
+        problem = proxy_problem(proxy) if proxy else None
+        if problem is not None:
+            self.notes.append(f"The proxy {shown_proxy(proxy)} was left out: {problem}.")
+            return ""
+        return proxy
 
     def _method(self, has_body: bool) -> Method:
         args = self.args
@@ -366,11 +380,18 @@ def import_curl(
     owner = _matching(workspace, call.url, provider)
     notes = list(parsed.notes)
     new_provider = owner is None
+    own_proxy = value_for(owner.proxy, workspace.default_environment) if owner else None
+    if owner is not None and parsed.proxy and own_proxy != parsed.proxy:
+        notes.append(
+            f"The command goes through the proxy {shown_proxy(parsed.proxy)}, which "
+            f"{owner.name} does not name: left out (`proxy` in the workspace file sends all "
+            "of its calls through one)."
+        )
     if owner is None:
         origin = urlunsplit(urlsplit(call.url)[:2] + ("", "", ""))
         name = provider or unique_name(urlsplit(call.url).hostname or "API", _names_of(workspace))
         workspace = add_provider(workspace, name)
-        owner = replace(workspace.providers[-1], base_url=origin)
+        owner = replace(workspace.providers[-1], base_url=origin, proxy=parsed.proxy)
         workspace = _with(workspace, owner)
     base = value_for(owner.base_url, workspace.default_environment) or ""
     relative = call.url[len(base.rstrip("/")) :] if base and call.url.startswith(base) else call.url

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, environment_variable
+from workbench.core.sending.proxies import with_scheme
 from workbench.core.sending.request import build_request
 from workbench.core.workspace.model import (
     Call,
@@ -66,6 +67,7 @@ class _Sent:
     fields: list[tuple[str, str, bool]]  # multipart (name, value, is a file)
     call: Call
     notes: list[str]
+    proxy: str  # the provider's own ("" for none: both tools read the environment's)
 
 
 def _sent(
@@ -111,7 +113,9 @@ def _sent(
     elif provider.auth.method == "certificate":
         notes.append(f"{provider.name} sends a client certificate: add it and its key.")
     fields = _form_fields(provider, call, environment, resolver) if built.uploads else []
-    return _Sent(request.method, str(request.url), headers, basic, body, fields, call, notes)
+    proxy = (value_for(provider.proxy, environment) or "").strip()
+    proxy = with_scheme(proxy) if proxy else ""
+    return _Sent(request.method, str(request.url), headers, basic, body, fields, call, notes, proxy)
 
 
 def export_command(
@@ -146,6 +150,7 @@ def _curl_words(sent: _Sent) -> list[list[str]]:
     words += [["-L"]] if options.follow_redirects else []
     if options.timeout is not None:
         words.append(["--max-time", f"{options.timeout:g}"])
+    words += [["--proxy", sent.proxy]] if sent.proxy else []
     return words
 
 
@@ -161,6 +166,8 @@ def _httpie_words(sent: _Sent) -> list[list[str]]:
     words += [["--follow"]] if options.follow_redirects else []
     if options.timeout is not None:
         words.append([f"--timeout={options.timeout:g}"])
+    # HTTPie takes a proxy per target scheme (a SOCKS one needs requests[socks] beside it).
+    words += [[f"--proxy={scheme}:{sent.proxy}"] for scheme in ("http", "https") if sent.proxy]
     return words
 
 

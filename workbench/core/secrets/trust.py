@@ -30,12 +30,13 @@ from urllib.parse import urlsplit
 
 from workbench.core.errors import RequestBuildError, WorkbenchError
 from workbench.core.secrets.private_files import LockedJson
+from workbench.core.sending.proxies import with_scheme
 from workbench.core.sending.url import is_absolute, join
 from workbench.core.workspace.model import Provider, base_url_of, value_for
 
 TRUST_FORMAT = 1
 TRUST_FILE = "trust.json"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DEFAULT_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}
 # Authentication settings that name where credentials are sent.
 ENDPOINT_SETTINGS = ("token_url", "authorization_url")
 
@@ -65,12 +66,14 @@ def shown_origin(origin: str) -> str:
 
 
 def provider_origins(provider: Provider, environments: Iterable[str]) -> frozenset[str]:
-    """The origins a provider's values are meant for in `environments`: its base URL and its
-    token and authorization endpoints (relative ones resolved against the base URL)."""
+    """The origins a provider's values are meant for in `environments`: its base URL, its
+    token and authorization endpoints (relative ones resolved against the base URL) and its
+    proxy (which sees what goes to an http:// server)."""
     origins: set[str] = set()
     for environment in environments:
         base = base_url_of(provider, environment)
-        urls = [base]
+        proxy = (value_for(provider.proxy, environment) or "").strip()
+        urls = [base, with_scheme(proxy) if proxy else ""]
         for name in ENDPOINT_SETTINGS:
             configured = provider.auth.settings.get(name)
             url = (value_for(configured, environment) or "") if configured is not None else ""

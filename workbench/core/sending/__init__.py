@@ -29,6 +29,9 @@ if TYPE_CHECKING:
         parse_json as parse_json,
         release_discarded as release_discarded,
     )
+    from workbench.core.sending.proxies import (
+        shown_proxy as shown_proxy,
+    )
     from workbench.core.sending.response_data import (
         ResponseDataError as ResponseDataError,
     )
@@ -63,6 +66,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "parse_json",
             "release_discarded",
         ),
+        "proxies": ("shown_proxy",),
         "response_data": ("ResponseDataError",),
         "session": (
             "CallResult",

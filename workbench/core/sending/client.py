@@ -26,6 +26,7 @@ from workbench.core.sending.exchange import (
     format_size,
 )
 from workbench.core.sending.failures import TRANSPORT_ERRORS, describe_transport_error
+from workbench.core.sending.proxy_transport import ProxyRouter
 from workbench.core.sending.request import BuiltRequest
 from workbench.core.sending.transport import TransportConfig
 from workbench.core.workspace.model import DEFAULT_SIZE_CAP
@@ -46,8 +47,11 @@ class ClientPool:
         if client is None:
             # Timeouts are per request (in the request's extensions); no default here.
             # Cookies are kept per provider (`send`'s `cookies`), never client-wide.
+            # The router picks each request's proxy (the environment's are read there).
             client = httpx.AsyncClient(
-                verify=config.ssl_context(), timeout=None, cookies=refusing_jar()
+                transport=ProxyRouter(config.ssl_context(), config.proxy),
+                timeout=None,
+                cookies=refusing_jar(),
             )
             self._clients[config] = client
         return client

@@ -1,4 +1,4 @@
-"""How a provider's connections are set up: its client certificate and the CAs it trusts.
+"""How a provider's connections are set up: its client certificate, the CAs it trusts, its proxy.
 
 The result is a `TransportConfig`, which also picks the pooled client its calls and token
 requests go through.
@@ -22,9 +22,12 @@ def provider_transport(
     settings: ResolvedSettings,
     trust: Trust,
 ) -> TransportConfig:
-    """The TLS setup of `provider`'s connections in `environment`: the client certificate
-    of its authentication, and its CA bundle (with the certificate method's own, if any)."""
+    """The setup of `provider`'s connections in `environment`: the client certificate of its
+    authentication, its CA bundle (with the certificate method's own, if any), its proxy."""
     config = method.transport(settings) if method.transport else TransportConfig()
+    proxy = (value_for(provider.proxy, environment) or "").strip()
+    if proxy:
+        config = replace(config, proxy=proxy)
     bundle = ca_bundle_pem(provider, environment, trust)
     if bundle:
         config = replace(config, ca_pem="\n".join(p for p in (bundle, config.ca_pem) if p))

@@ -1,4 +1,4 @@
-"""What a transport failure means for the user: refused, DNS, TLS (which side), timeout.
+"""What a transport failure means for the user: refused, DNS, TLS (which side), timeout, proxy.
 
 Token requests (`workbench.core.auth.oauth`) and calls (`client`) both
 describe their failures here, so they say the same thing for the same fault.
@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from workbench.core.sending.exchange import FailureKind, SentRequest
+from workbench.core.sending.proxies import PROVIDER_PROXY
+from workbench.core.sending.proxy_transport import ProxyFailure
 from workbench.core.sending.url import scheme_problem
 
 # What sending can raise when the network or the peer fails. httpcore lets an
@@ -50,6 +52,9 @@ def describe_transport_error(
     host = parts.hostname or "the server"
     where = f"{host}:{parts.port}" if parts.port else host
     causes = list(_cause_chain(error))
+    tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+    if isinstance(error, ProxyFailure) and tls_error is None:
+        return _describe_proxy_failure(where, host, error, causes)
     if isinstance(error, httpx.TimeoutException):
         phase = "connect to" if isinstance(error, httpx.ConnectTimeout) else "get an answer from"
         return FailureKind.TIMEOUT, (
@@ -61,7 +66,6 @@ def describe_transport_error(
         # Raised before connecting (a token URL; a redirect's Location, where httpx's own
         # words name the scheme): nothing was sent, no connection was closed.
         return FailureKind.PROTOCOL, f"Nothing was sent. {scheme_problem(sent.url) or error}"
-    tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
     if tls_error is not None or "SSL" in str(error):
         return FailureKind.TLS, _describe_tls_error(where, tls_error, error)
     if isinstance(error, httpx.ConnectError):
@@ -92,6 +96,35 @@ def describe_transport_error(
     return FailureKind.PROTOCOL, (
         f"The connection to {where} broke: {_deepest_message(causes)}. "
         "The server closed it or answered with something that is not HTTP."
+    )
+
+
+def _describe_proxy_failure(
+    where: str, host: str, error: ProxyFailure, causes: list[BaseException]
+) -> tuple[FailureKind, str]:
+    """The proxy could not be reached (in time), or it would not connect to the server."""
+    proxy = f"the proxy {error.route.shown} ({error.route.source})"
+    if error.route.source == PROVIDER_PROXY:
+        fix = "change or remove the provider's proxy (`proxy` in the workspace file)"
+    else:
+        fix = f"fix or unset {error.route.source}, or name {host} in NO_PROXY"
+    cause = error.__cause__
+    if isinstance(cause, httpx.ProxyError):
+        return FailureKind.REFUSED, (
+            f"{proxy[0].upper()}{proxy[1:]} did not connect to {where}: "
+            f"{_deepest_message(causes)}. Check that the proxy may reach that server, "
+            f"and the user and password it wants; or {fix}."
+        )
+    if isinstance(cause, httpx.TimeoutException):
+        return FailureKind.TIMEOUT, (
+            f"Timed out trying to connect to {proxy}, on the way to {where}. "
+            f"Check that the proxy is up and its address; or {fix}."
+        )
+    refused = any(isinstance(c, ConnectionRefusedError) for c in causes)
+    reason = "connection refused" if refused else _deepest_message(causes)
+    return FailureKind.REFUSED, (
+        f"Cannot reach {proxy}, on the way to {where}: {reason}. "
+        f"Check that the proxy is running and its address; or {fix}."
     )
 
 

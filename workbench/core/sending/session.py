@@ -26,6 +26,7 @@ from workbench.core.sending.connection import provider_transport
 from workbench.core.sending.cookies import CookieJars
 from workbench.core.sending.exchange import Exchange
 from workbench.core.sending.large_bodies import LARGE_BODY, long_lived_data
+from workbench.core.sending.proxies import with_scheme
 from workbench.core.sending.request import build_request
 from workbench.core.sending.response_data import ResponseDataError, exchange_data
 from workbench.core.sending.transport import TransportConfig, default_context
@@ -318,9 +319,9 @@ class Session:
             )
             try:
                 if built.bound:
-                    self.trust.check_origin(
-                        provider.name, str(built.request.url), _what_is_sent(provider, method)
-                    )
+                    what = _what_is_sent(provider, method)
+                    self.trust.check_origin(provider.name, str(built.request.url), what)
+                    _check_proxy(self.trust, provider.name, transport, what)
                 jar = self.cookies.of(provider.name, environment)
                 return await send(built, self.pool, max_bytes=cap, transport=transport, cookies=jar)
             finally:
@@ -361,6 +362,7 @@ class Session:
             if stored:
                 self.trust.approve_run_base_url(self.base_url)
                 self.trust.check_origin(provider.name, url, what)
+                _check_proxy(self.trust, provider.name, transport, what)
 
         return TokenContext(
             provider.name,
@@ -416,6 +418,13 @@ async def _data(call: Call, exchange: Exchange) -> tuple[object, ResponseDataErr
 def _any_bound(settings: ResolvedSettings) -> bool:
     """Whether any private setting came from the store (not given for this run)."""
     return any(isinstance(value, Secret) and value.bound for value in settings.values())
+
+
+def _check_proxy(trust: Trust, provider: str, transport: TransportConfig, what: str) -> None:
+    """The provider's own proxy sees what goes to an http:// server: stored values go through
+    it only when it is approved like an origin (the environment's proxies are the user's)."""
+    if transport.proxy:
+        trust.check_origin(provider, with_scheme(transport.proxy), what)
 
 
 def _what_is_sent(provider: Provider, method: AuthMethod) -> str:

@@ -28,11 +28,12 @@ from workbench.core.secrets.store import Secret
 class TransportConfig:
     """What makes two requests need different HTTP clients.
 
-    Proxies come from the standard environment variables (httpx's trust_env),
-    the same for every client of a process.
+    `proxy` is the provider's own; without it, each request goes through the proxy the
+    environment names for it, if any (see `proxies.route_of`).
     """
 
     verify: bool = True
+    proxy: str | None = None
     ca_pem: str | None = None  # trust these CAs instead of the system's
     client_cert_pem: str | None = None
     client_key_pem: Secret | None = None

@@ -17,6 +17,7 @@ from workbench.core.errors import ChainError
 from workbench.core.secrets.store import (
     SecretAddress,
 )
+from workbench.core.sending.proxies import proxy_problem
 from workbench.core.shape.fields import Shape, ShapeError
 from workbench.core.shape.json_path import PathError
 from workbench.core.shape.toml import shape_from_toml_data
@@ -214,6 +215,7 @@ class _Reader(TableReader):
         # Read in the file's key order, so the first problem reported is the first in the file.
         base_url = self._value(table, "base_url", path)
         ca_bundle = self._value(table, "ca_bundle", path)
+        proxy = self._proxy(table, path)
         notes = self._text(table, "notes", path)
         headers = self._headers(table, path, name, None)
         parameters = self._parameters(table, path, name, None)
@@ -227,7 +229,20 @@ class _Reader(TableReader):
             calls=self._calls(table, path, name),
             notes=notes,
             ca_bundle=ca_bundle,
+            proxy=proxy,
         )
+
+    def _proxy(self, table: Mapping[str, Any], path: KeyPath) -> Value:
+        value = self._value(table, "proxy", path)
+        if isinstance(value, PerEnvironment):
+            texts = [(path.key("proxy").key(e), text) for e, text in value.values.items()]
+        else:
+            texts = [(path.key("proxy"), value)]
+        for where, text in texts:
+            problem = proxy_problem(text) if text else None
+            if problem is not None:
+                raise self.error(where, problem)
+        return value
 
     def _calls(self, table: Mapping[str, Any], path: KeyPath, provider: str) -> tuple[Call, ...]:
         calls: list[Call] = []

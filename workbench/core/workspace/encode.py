@@ -29,7 +29,17 @@ from workbench.core.workspace.model import (
 
 WORKSPACE_KEYS = ("format", "id", "name", "environments", "settings", "providers")
 SETTINGS_KEYS = ("confirm_actions", "max_response_bytes")
-PROVIDER_KEYS = ("name", "base_url", "ca_bundle", "notes", "headers", "parameters", "auth", "calls")
+PROVIDER_KEYS = (
+    "name",
+    "base_url",
+    "ca_bundle",
+    "proxy",
+    "notes",
+    "headers",
+    "parameters",
+    "auth",
+    "calls",
+)
 CALL_KEYS = (
     "name",
     "use_as",
@@ -85,6 +95,8 @@ def _provider(provider: Provider, environments: tuple[str, ...]) -> dict[str, An
         data["base_url"] = _value(provider.base_url, environments)
     if provider.ca_bundle != "":
         data["ca_bundle"] = _value(provider.ca_bundle, environments)
+    if provider.proxy != "":
+        data["proxy"] = _value(provider.proxy, environments)
     if provider.notes:
         data["notes"] = provider.notes
     if provider.headers:

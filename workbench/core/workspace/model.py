@@ -223,6 +223,9 @@ class Provider:
     # A PEM file (relative paths from the workspace's folder) whose CAs this provider's
     # servers are checked against instead of the usual ones; "" for the usual ones.
     ca_bundle: Value = ""
+    # The proxy this provider's calls go through (http://, https://, socks5://) instead of
+    # the environment's (HTTP_PROXY...); "" for the environment's.
+    proxy: Value = ""
 
     def call(self, name: str) -> Call | None:
         """The call named `name`, or None."""

@@ -16,8 +16,9 @@ from textual.widgets import Label, Select, Static, TabbedContent, TabPane, TextA
 
 from workbench.core import auth as auth_methods
 from workbench.core.desk import PrivateValueAccess, TreeItem
+from workbench.core.sending import shown_proxy
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import PerEnvironment, Provider
+from workbench.core.workspace import PerEnvironment, Provider, value_for
 from workbench.ui.widgets.auth_form import AuthForm
 from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.model_editor import ModelEditor
@@ -152,7 +153,7 @@ class ProviderEditor(ModelEditor[Provider]):
 
     def _show_base_url_hint(self) -> None:
         """Where the calls really go when that is not simply the field: overridden for this
-        run, or one value per environment."""
+        run, one value per environment, through the provider's proxy."""
         base_url = self._provider.base_url if self._provider else ""
         lines = []
         if self._base_url_override is not None:
@@ -168,6 +169,10 @@ class ProviderEditor(ModelEditor[Provider]):
                 f"Per environment: editing the {self._environment} value"
                 + (f" ({others})" if others else "")
             )
+        proxy = value_for(self._provider.proxy, self._environment) if self._provider else ""
+        if proxy:
+            # Edited in the workspace file only; said here so that a failure is no surprise.
+            lines.append(f"Through the proxy {shown_proxy(proxy)} (proxy in the workspace file)")
         hint = self.query_one("#base-url-hint", Static)
         hint.display = bool(lines)
         hint.update("\n".join(visible(line) for line in lines))
