@@ -20,6 +20,7 @@ from workbench.core.shape import Field, FieldType
 from workbench.core.workspace import (
     Auth,
     BodyType,
+    Header,
     Location,
     Method,
     Parameter,
@@ -90,6 +91,7 @@ def test_a_3_0_yaml_document_becomes_a_provider_with_its_calls(demo_workspace: P
     assert delete.shape is None and delete.response_type is ResponseType.JSON
     assert "Added the provider Demo users to" in summary and "with 4 calls, 3 of them" in summary
     assert "Added the environments staging" in summary
+    assert provider.headers == (Header("Accept", "application/json"),)  # what it answers
     # The security scheme: the provider's authentication, its key for the user to give.
     assert provider.auth == Auth("header", {"header": "X-Api-Key"})
     assert (
@@ -281,6 +283,94 @@ def test_the_first_security_scheme_that_maps_is_the_authentication() -> None:
     summary = imported.summary("w.toml")
     assert f"Authentication: Private key in header, from {schemes}/bearer." in summary
     assert "  Its value is the whole header, e.g. Bearer TOKEN." in summary
+
+
+HIDDEN = """
+openapi: 3.1.0
+info: {title: Hidden}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /login:
+    post:
+      parameters:
+        - {name: X-Device-Key, in: header, required: true, example: dk-1,
+           schema: {type: string, format: password}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                user: {type: string}
+                password: {type: string, format: password}
+            example: {user: ada, password: hunter2}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [payload]
+                properties:
+                  payload:
+                    type: string
+                    contentMediaType: application/json
+                    contentSchema:
+                      type: object
+                      required: [token_type]
+                      properties: {token_type: {type: string}}
+  /form:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              properties:
+                name: {type: string}
+                pin: {type: string, format: password}
+            example: {name: ada, pin: '1234'}
+      responses:
+        '200': {content: {application/json: {}}}
+  /report:
+    get:
+      responses:
+        '200': {content: {text/csv: {}}}
+  /token:
+    post:
+      responses:
+        '200': {content: {application/json: {}}}
+components:
+  securitySchemes:
+    client: {type: oauth2, flows: {clientCredentials: {tokenUrl: /token, scopes: {read: ''}}}}
+"""
+
+
+def test_passwords_are_private_a_json_text_has_fields_and_calls_ask_for_their_media() -> None:
+    imported = import_openapi(Workspace("w", "W"), HIDDEN)
+    provider = imported.workspace.providers[0]
+    login, form, report, _ = provider.calls
+    # `format: password` is a private value: its example is never kept.
+    assert login.parameters == (
+        Parameter("X-Device-Key", private=True, location=Location.HEADER),
+        Parameter("user", "ada", location=Location.BODY),
+        Parameter("password", private=True, location=Location.BODY),
+    )
+    assert form.parameters == (
+        Parameter("name", "ada", optional=True, location=Location.BODY),
+        Parameter("pin", private=True, optional=True, location=Location.BODY),
+    )
+    assert "hunter2" not in repr(imported) and "1234" not in repr(imported)
+    # A text that holds JSON, with the fields of what it holds.
+    assert login.shape is not None
+    assert [(f.path, f.type_text) for f in login.shape] == [
+        ("payload", "json-text"),
+        ("payload(json)", "object"),
+        ("payload(json).token_type", "text"),
+    ]
+    # What most calls answer is asked for by the provider; the CSV report asks for its own.
+    assert provider.headers == (Header("Accept", "application/json"),)
+    assert (login.headers, report.headers) == ((), (Header("Accept", "text/csv"),))
+    assert provider.auth == Auth("oauth2_client", {"token_url": "/token", "scope": "read"})
 
 
 LAUGHS = "openapi: 3.0.0\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -94,8 +94,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Adds a provider named after the document's title, with its first server's URL "
             "as base URL (two servers or more: one environment per server) and one call per "
             "operation: parameters, request body, the 2xx JSON response schema as the "
-            "call's shape, the security scheme as the provider's authentication (no private "
-            "value is written). What could not be mapped is listed on stderr."
+            "call's shape, the answer's media type as its Accept header, the security scheme "
+            "as the provider's authentication (no private value is written, nor an example "
+            "marked format: password). What could not be mapped is listed on stderr."
         ),
     )
     openapi.add_argument(
