@@ -74,9 +74,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "curl",
         help="a curl command (from FILE, or standard input)",
         description=(
-            "Reads one curl command (as a shell would: quotes, backslashes, line "
-            "continuations) and adds it as a call: method, URL, query, headers, body (-d, "
-            "--data-raw, --data-binary, --data-urlencode, --json, -F, -G), -k, -L, --max-time. "
+            "Reads one curl command (as a POSIX shell would: quotes, backslashes, line "
+            "continuations, bash's $'...') and adds it as a call: method, URL, query, "
+            "headers, body (-d, --data-raw, --data-binary, --data-urlencode, --json, -F, -G), "
+            "-k, -L, --max-time. "
             "-u, an Authorization or API-key header, and --cert/--key/--cacert files become "
             "the provider's authentication, their values stored privately, never in the file."
         ),
@@ -229,6 +230,7 @@ def _export_command(args: argparse.Namespace) -> int:
             secrets=secrets,
             reveal=args.reveal,
             base_url=args.base_url,
+            folder=Path(args.workspace).parent,
         )
     except CommandFailed as error:
         return report(error)
