@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,7 +30,8 @@ from workbench.core.workspace import (
     UseAs,
     Workspace,
 )
-from workbench.core.workspace.io import load_workspace
+from workbench.core.workspace.io import load_workspace, save_workspace
+from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
 
 DATA = Path(__file__).parent / "data"
@@ -121,8 +123,13 @@ def test_a_3_1_json_document_reads_type_lists_any_of_and_2xx(demo_workspace: Pat
     _imported(demo_workspace, JSON_3_1)
     provider = load_workspace(demo_workspace).provider("Demo users (3.1)")
     assert provider is not None and provider.base_url == "http://127.0.0.1:8400"
-    assert [c.name for c in provider.calls] == ["listUsers", "GET /users/{id}", "Replace user"]
-    listing, get, put = provider.calls
+    # Grouped by their first tag, in the order the document declares its tags.
+    assert [c.name for c in provider.calls] == [
+        "admin / Replace user",
+        "users / listUsers",
+        "users / GET /users/{id}",
+    ]
+    put, listing, get = provider.calls
     assert provider.auth == Auth(
         "oauth2_password", {"token_url": "/oauth/token", "scope": "users:read"}
     )
@@ -130,9 +137,9 @@ def test_a_3_1_json_document_reads_type_lists_any_of_and_2xx(demo_workspace: Pat
         Parameter("page", "2", optional=True, location=Location.QUERY),  # schema examples
         Parameter("per_page", "", location=Location.QUERY),  # required, no example: to fill
     )
-    shape = _shape_texts(demo_workspace, "Demo users (3.1)", "GET /users/{id}")
+    shape = _shape_texts(demo_workspace, "Demo users (3.1)", "users / GET /users/{id}")
     assert shape["birthday"] == "date|null" and shape["manager_id"] == "integer|null"
-    assert _shape_texts(demo_workspace, "Demo users (3.1)", "Replace user") == shape
+    assert _shape_texts(demo_workspace, "Demo users (3.1)", "admin / Replace user") == shape
     # Built from the properties: examples and defaults, required ones left to fill in.
     assert put.body == (
         '{\n  "name": "<name>",\n  "email": "<email>",\n  "active": <active>,\n'
@@ -173,6 +180,51 @@ def test_imported_calls_run_and_the_first_check_compares_the_document(
         "  ? phone: no longer optional",
         "  ? birthday: no longer nullable",
     ]
+
+
+def test_a_3_1_document_checked_against_the_demo_api_reports_its_drift(
+    demo_workspace: Path, fresh_demo: DemoServer, demo_credentials: DemoCredentials
+) -> None:
+    summary = _imported(demo_workspace, JSON_3_1)
+    provider = "Demo users (3.1)"
+    # What the summary asks for: the OAuth2 settings in the file, the secrets privately.
+    assert "  Set its username in the file (or F3 on it in the TUI)." in summary.splitlines()
+    workspace = load_workspace(demo_workspace)
+    found = workspace.provider(provider)
+    assert found is not None
+    settings = {**found.auth.settings, "username": "ada", "client_id": "workbench-demo"}
+    given = replace(found, auth=replace(found.auth, settings=settings))
+    providers = tuple(given if p.name == provider else p for p in workspace.providers)
+    save_workspace(replace(workspace, providers=providers), demo_workspace)
+    for setting, value in (
+        ("password", demo_credentials.oauth_password),
+        ("client_secret", demo_credentials.client_secret),
+    ):
+        stored = workbench_here(
+            "secret", "set", str(demo_workspace), f"{provider}/auth.{setting}", stdin=value + "\n"
+        )
+        assert stored.returncode == 0, stored.stderr
+
+    names = (f"{provider}/users / listUsers", f"{provider}/users / GET /users/{{id}}")
+    check = workbench_here(
+        "initialize",
+        "--check",
+        str(demo_workspace),
+        *names,
+        "--base-url",
+        fresh_demo.base_url,
+        *("--param", "page=1", "--param", "per_page=10", "--param", "id=1"),
+    )
+    # The first page is as documented (a token was obtained: the calls were sent); user 1
+    # has a birthday and a phone, which the document says may be null and may be missing.
+    assert check.returncode == 8, check.stderr
+    assert check.stdout.splitlines() == [
+        f"{provider}/users / listUsers: no drift",
+        f"{provider}/users / GET /users/{{id}}: drifted",
+        "  ? phone: no longer optional",
+        "  ? birthday: no longer nullable",
+    ]
+    assert demo_credentials.oauth_password not in check.stdout + check.stderr
 
 
 RECURSIVE = """

@@ -97,7 +97,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "operation: parameters, request body, the 2xx JSON response schema as the "
             "call's shape, the answer's media type as its Accept header, the security scheme "
             "as the provider's authentication (no private value is written, nor an example "
-            "marked format: password). What could not be mapped is listed on stderr."
+            "marked format: password). With two tags or more, calls are grouped by tag and "
+            'named "Tag / Call". What could not be mapped is listed on stderr.'
         ),
     )
     openapi.add_argument(

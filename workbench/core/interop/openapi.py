@@ -3,14 +3,16 @@
 `import_openapi` adds a provider named after `info.title`: its base URL is
 `servers[0].url` (with two servers or more, one environment per server, each
 with its server's URL); each operation becomes a call named after its
-`summary`, else its `operationId`, else `METHOD path`, with `{param}` in the
-path written `[param]`; path, query and header parameters become the call's
-parameters, a JSON or form request body its body (see `openapi_body`), the 2xx
-JSON response schema its shape (`openapi_shape`), the media type of the 2xx
-answer its `Accept` header (the one most calls ask for is the provider's),
-the security scheme the provider's authentication (`openapi_auth`; no private
-value is written). What could not be mapped is said in `notes`, each with its
-place in the document.
+`summary`, else its `operationId`, else `METHOD path` (when the operations
+have two tags or more, grouped by their first tag and named "Tag / Call", as a
+Postman folder's requests are), with `{param}` in the path written `[param]`;
+path, query and header parameters become the call's parameters, a JSON or
+form request body its body (see `openapi_body`), the 2xx JSON response schema
+its shape (`openapi_shape`), the media type of the 2xx answer its `Accept`
+header (the one most calls ask for is the provider's), the security scheme
+the provider's authentication (`openapi_auth`; no private value is written).
+What could not be mapped is said in `notes`, each with its place in the
+document.
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ def _environment_name(server: Node, url: str) -> str:
 
 
 def _calls(document: Document) -> tuple[Call, ...]:
-    calls: list[Call] = []
+    tagged: list[tuple[str, Call]] = []  # each operation's first tag ("" for none)
     for path, item in document.get("paths").items():
         if path.startswith("x-"):  # an extension, not a path
             continue
@@ -229,11 +231,43 @@ def _calls(document: Document) -> tuple[Call, ...]:
             if verb == "trace":
                 document.note(pointer("paths", path, verb), "workbench sends no TRACE: left out")
                 continue
-            call = _call(document, path, verb, operation, shared)
-            calls.append(replace(call, name=unique_name(call.name, [c.name for c in calls])))
-    if not calls:
+            tagged.append((_tag(operation), _call(document, path, verb, operation, shared)))
+    if not tagged:
         document.note(pointer("paths"), "no operations")
+    calls: list[Call] = []
+    for call in _grouped_by_tag(document, tagged):
+        calls.append(replace(call, name=unique_name(call.name, [c.name for c in calls])))
     return tuple(calls)
+
+
+def _tag(operation: Node) -> str:
+    tags = operation.get("tags")
+    first = tags[0] if isinstance(tags, list) and tags else None
+    return " ".join(first.split()) if isinstance(first, str) else ""
+
+
+def _grouped_by_tag(document: Document, tagged: list[tuple[str, Call]]) -> list[Call]:
+    """The calls, named and grouped by tag when the operations have two tags or more: a
+    tag's calls together, named "Tag / Call" (as a Postman folder's are), in the order of
+    the document's `tags`, then of first use; untagged calls last, as they are named."""
+    used = list(dict.fromkeys(tag for tag, _ in tagged if tag))
+    if len(used) < 2:
+        return [call for _, call in tagged]
+    declared = document.data.get("tags")
+    names = (
+        [t.get("name") for t in declared if isinstance(t, Mapping)]
+        if isinstance(declared, list)
+        else []
+    )
+    order = [n for n in names if isinstance(n, str) and n in used]
+    order += [tag for tag in used if tag not in order]
+    grouped = [
+        replace(call, name=f"{tag} / {call.name}")
+        for tag in order
+        for own, call in tagged
+        if own == tag
+    ]
+    return grouped + [call for tag, call in tagged if not tag]
 
 
 def _call(document: Document, path: str, verb: str, operation: Node, shared: object) -> Call:
