@@ -136,10 +136,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         (
             "Adds a Posting collection (a folder of *.posting.yaml request files, subfolders "
             'named into the calls: "users / Get user") as a provider named after the folder: '
-            "method, URL, params, headers, body (content or form data) and basic or bearer "
-            "authentication. ${VARIABLES} are filled in from the folder's .env files: NAME.env "
-            "is the environment NAME, .env sets values for every environment. Passwords, "
-            "tokens and credential headers are stored privately, never in the file."
+            "method, URL, params, path params, headers, body (content or form data), options "
+            "and basic or bearer authentication. ${VARIABLES} are filled in from the "
+            "folder's .env files: NAME.env is the environment NAME, .env sets values for "
+            "every environment. Passwords, tokens and credential headers are stored "
+            "privately, never in the file."
         ),
         source=("FOLDER", "the collection's folder"),
     )
