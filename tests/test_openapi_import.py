@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,6 +21,7 @@ from workbench.core.shape import Field, FieldType
 from workbench.core.workspace import (
     Auth,
     BodyType,
+    Header,
     Location,
     Method,
     Parameter,
@@ -28,7 +30,8 @@ from workbench.core.workspace import (
     UseAs,
     Workspace,
 )
-from workbench.core.workspace.io import load_workspace
+from workbench.core.workspace.io import load_workspace, save_workspace
+from workbench.demo.credentials import DemoCredentials
 from workbench.demo.server import DemoServer
 
 DATA = Path(__file__).parent / "data"
@@ -90,6 +93,7 @@ def test_a_3_0_yaml_document_becomes_a_provider_with_its_calls(demo_workspace: P
     assert delete.shape is None and delete.response_type is ResponseType.JSON
     assert "Added the provider Demo users to" in summary and "with 4 calls, 3 of them" in summary
     assert "Added the environments staging" in summary
+    assert provider.headers == (Header("Accept", "application/json"),)  # what it answers
     # The security scheme: the provider's authentication, its key for the user to give.
     assert provider.auth == Auth("header", {"header": "X-Api-Key"})
     assert (
@@ -119,8 +123,13 @@ def test_a_3_1_json_document_reads_type_lists_any_of_and_2xx(demo_workspace: Pat
     _imported(demo_workspace, JSON_3_1)
     provider = load_workspace(demo_workspace).provider("Demo users (3.1)")
     assert provider is not None and provider.base_url == "http://127.0.0.1:8400"
-    assert [c.name for c in provider.calls] == ["listUsers", "GET /users/{id}", "Replace user"]
-    listing, get, put = provider.calls
+    # Grouped by their first tag, in the order the document declares its tags.
+    assert [c.name for c in provider.calls] == [
+        "admin / Replace user",
+        "users / listUsers",
+        "users / GET /users/{id}",
+    ]
+    put, listing, get = provider.calls
     assert provider.auth == Auth(
         "oauth2_password", {"token_url": "/oauth/token", "scope": "users:read"}
     )
@@ -128,9 +137,9 @@ def test_a_3_1_json_document_reads_type_lists_any_of_and_2xx(demo_workspace: Pat
         Parameter("page", "2", optional=True, location=Location.QUERY),  # schema examples
         Parameter("per_page", "", location=Location.QUERY),  # required, no example: to fill
     )
-    shape = _shape_texts(demo_workspace, "Demo users (3.1)", "GET /users/{id}")
+    shape = _shape_texts(demo_workspace, "Demo users (3.1)", "users / GET /users/{id}")
     assert shape["birthday"] == "date|null" and shape["manager_id"] == "integer|null"
-    assert _shape_texts(demo_workspace, "Demo users (3.1)", "Replace user") == shape
+    assert _shape_texts(demo_workspace, "Demo users (3.1)", "admin / Replace user") == shape
     # Built from the properties: examples and defaults, required ones left to fill in.
     assert put.body == (
         '{\n  "name": "<name>",\n  "email": "<email>",\n  "active": <active>,\n'
@@ -171,6 +180,51 @@ def test_imported_calls_run_and_the_first_check_compares_the_document(
         "  ? phone: no longer optional",
         "  ? birthday: no longer nullable",
     ]
+
+
+def test_a_3_1_document_checked_against_the_demo_api_reports_its_drift(
+    demo_workspace: Path, fresh_demo: DemoServer, demo_credentials: DemoCredentials
+) -> None:
+    summary = _imported(demo_workspace, JSON_3_1)
+    provider = "Demo users (3.1)"
+    # What the summary asks for: the OAuth2 settings in the file, the secrets privately.
+    assert "  Set its username in the file (or F3 on it in the TUI)." in summary.splitlines()
+    workspace = load_workspace(demo_workspace)
+    found = workspace.provider(provider)
+    assert found is not None
+    settings = {**found.auth.settings, "username": "ada", "client_id": "workbench-demo"}
+    given = replace(found, auth=replace(found.auth, settings=settings))
+    providers = tuple(given if p.name == provider else p for p in workspace.providers)
+    save_workspace(replace(workspace, providers=providers), demo_workspace)
+    for setting, value in (
+        ("password", demo_credentials.oauth_password),
+        ("client_secret", demo_credentials.client_secret),
+    ):
+        stored = workbench_here(
+            "secret", "set", str(demo_workspace), f"{provider}/auth.{setting}", stdin=value + "\n"
+        )
+        assert stored.returncode == 0, stored.stderr
+
+    names = (f"{provider}/users / listUsers", f"{provider}/users / GET /users/{{id}}")
+    check = workbench_here(
+        "initialize",
+        "--check",
+        str(demo_workspace),
+        *names,
+        "--base-url",
+        fresh_demo.base_url,
+        *("--param", "page=1", "--param", "per_page=10", "--param", "id=1"),
+    )
+    # The first page is as documented (a token was obtained: the calls were sent); user 1
+    # has a birthday and a phone, which the document says may be null and may be missing.
+    assert check.returncode == 8, check.stderr
+    assert check.stdout.splitlines() == [
+        f"{provider}/users / listUsers: no drift",
+        f"{provider}/users / GET /users/{{id}}: drifted",
+        "  ? phone: no longer optional",
+        "  ? birthday: no longer nullable",
+    ]
+    assert demo_credentials.oauth_password not in check.stdout + check.stderr
 
 
 RECURSIVE = """
@@ -281,6 +335,94 @@ def test_the_first_security_scheme_that_maps_is_the_authentication() -> None:
     summary = imported.summary("w.toml")
     assert f"Authentication: Private key in header, from {schemes}/bearer." in summary
     assert "  Its value is the whole header, e.g. Bearer TOKEN." in summary
+
+
+HIDDEN = """
+openapi: 3.1.0
+info: {title: Hidden}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /login:
+    post:
+      parameters:
+        - {name: X-Device-Key, in: header, required: true, example: dk-1,
+           schema: {type: string, format: password}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                user: {type: string}
+                password: {type: string, format: password}
+            example: {user: ada, password: hunter2}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [payload]
+                properties:
+                  payload:
+                    type: string
+                    contentMediaType: application/json
+                    contentSchema:
+                      type: object
+                      required: [token_type]
+                      properties: {token_type: {type: string}}
+  /form:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              properties:
+                name: {type: string}
+                pin: {type: string, format: password}
+            example: {name: ada, pin: '1234'}
+      responses:
+        '200': {content: {application/json: {}}}
+  /report:
+    get:
+      responses:
+        '200': {content: {text/csv: {}}}
+  /token:
+    post:
+      responses:
+        '200': {content: {application/json: {}}}
+components:
+  securitySchemes:
+    client: {type: oauth2, flows: {clientCredentials: {tokenUrl: /token, scopes: {read: ''}}}}
+"""
+
+
+def test_passwords_are_private_a_json_text_has_fields_and_calls_ask_for_their_media() -> None:
+    imported = import_openapi(Workspace("w", "W"), HIDDEN)
+    provider = imported.workspace.providers[0]
+    login, form, report, _ = provider.calls
+    # `format: password` is a private value: its example is never kept.
+    assert login.parameters == (
+        Parameter("X-Device-Key", private=True, location=Location.HEADER),
+        Parameter("user", "ada", location=Location.BODY),
+        Parameter("password", private=True, location=Location.BODY),
+    )
+    assert form.parameters == (
+        Parameter("name", "ada", optional=True, location=Location.BODY),
+        Parameter("pin", private=True, optional=True, location=Location.BODY),
+    )
+    assert "hunter2" not in repr(imported) and "1234" not in repr(imported)
+    # A text that holds JSON, with the fields of what it holds.
+    assert login.shape is not None
+    assert [(f.path, f.type_text) for f in login.shape] == [
+        ("payload", "json-text"),
+        ("payload(json)", "object"),
+        ("payload(json).token_type", "text"),
+    ]
+    # What most calls answer is asked for by the provider; the CSV report asks for its own.
+    assert provider.headers == (Header("Accept", "application/json"),)
+    assert (login.headers, report.headers) == ((), (Header("Accept", "text/csv"),))
+    assert provider.auth == Auth("oauth2_client", {"token_url": "/token", "scope": "read"})
 
 
 LAUGHS = "openapi: 3.0.0\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from cli_process import workbench_here
 
@@ -14,12 +15,14 @@ from workbench.core.secrets import SecretAddress, SecretStore
 from workbench.core.workspace import (
     Auth,
     BodyType,
+    CallOptions,
     Header,
     Location,
     Parameter,
     PerEnvironment,
     load_workspace,
 )
+from workbench.demo.credentials import DemoCredentials
 
 DATA = Path(__file__).parent / "data" / "posting"
 SECRETS = ("dev-key-123", "live-key-456", "dev-basic-pw", "live-basic-pw")
@@ -39,7 +42,7 @@ def test_a_posting_folder_becomes_a_provider_with_calls_and_environments(
     folder = _folder(tmp_path, "http://127.0.0.1:8400")
     imported = workbench_here("import", "posting", str(folder), "--into", str(demo_workspace))
     assert imported.returncode == 0, imported.stderr
-    assert "Added Demo API (5 calls)" in imported.stderr
+    assert "Added Demo API (6 calls)" in imported.stderr
     text = demo_workspace.read_text()
     assert not [s for s in SECRETS if s in text or s in imported.stderr]
 
@@ -54,17 +57,26 @@ def test_a_posting_folder_becomes_a_provider_with_calls_and_environments(
     assert names == [
         "Check key",
         "users / Create user",
+        "users / Get user",
         "users / List users",
         "users / Sign up",
         "Who am I",
     ]
-    check, create, listing, sign_up, whoami = provider.calls
+    check, create, get, listing, sign_up, whoami = provider.calls
     assert check.headers == (Header("X-Api-Key", private=True),)
     assert check.notes == "Proves the key arrived."
     assert (create.body_type, create.body) == (
         BodyType.JSON,
         '{"name": "Ada", "email": "ada@example.com"}',
     )
+    # A path parameter (`:id`), a description over several lines, options of its own.
+    assert (get.url, get.parameters) == (
+        "/users/[id]",
+        (Parameter("id", "1", location=Location.PATH),),
+    )
+    assert get.notes == "One user by id.\n\nThe id is a path parameter (`:id` in the URL)."
+    assert (get.options.follow_redirects, get.options.timeout) == (False, 12.5)
+    assert listing.options == CallOptions()  # Posting's defaults are not written in a file
     assert listing.parameters == (
         Parameter("page", "1", location=Location.QUERY),
         Parameter(
@@ -82,16 +94,32 @@ def test_a_posting_folder_becomes_a_provider_with_calls_and_environments(
     assert bearer["live"] == "Bearer live-key-456"
 
 
-def test_an_imported_posting_call_is_sent_with_its_environments_key(
-    demo_workspace: Path, tmp_path: Path, demo_url: str, isolated_home: Path
+def test_imported_posting_calls_are_sent_with_their_environments_secrets(
+    demo_workspace: Path,
+    tmp_path: Path,
+    demo_url: str,
+    demo_credentials: DemoCredentials,
+    isolated_home: Path,
 ) -> None:
     folder = _folder(tmp_path, demo_url)
+    # The development environment holds the demo API's real basic password.
+    development = (folder / "development.env").read_text()
+    password = demo_credentials.basic_password
+    (folder / "development.env").write_text(development.replace("dev-basic-pw", password))
     imported = workbench_here("import", "posting", str(folder), "--into", str(demo_workspace))
     assert imported.returncode == 0, imported.stderr
-    for env, key in (("development", b"dev-key-123"), ("live", b"live-key-456")):
-        ran = workbench_here("run", str(demo_workspace), "Demo API/Check key", "--env", env)
+    assert password not in demo_workspace.read_text()
+
+    def run(call: str, env: str = "development") -> Any:
+        ran = workbench_here("run", str(demo_workspace), f"Demo API/{call}", "--env", env)
         assert ran.returncode == 0, ran.stderr
-        assert json.loads(ran.stdout)["sha256"] == hashlib.sha256(key).hexdigest()
+        return json.loads(ran.stdout)
+
+    for env, key in (("development", b"dev-key-123"), ("live", b"live-key-456")):
+        assert run("Check key", env)["sha256"] == hashlib.sha256(key).hexdigest()
+    assert run("Who am I") == {"authenticated": True, "method": "basic", "user": "ada"}
+    assert run("users / Get user")["id"] == 1
+    assert len(run("users / List users")["data"]) == 5  # PER_PAGE of development.env
 
 
 def test_a_folder_without_requests_or_with_a_broken_one_says_so(

@@ -16,6 +16,7 @@ from workbench.core.secrets import SecretAddress, SecretStore
 from workbench.core.workspace import (
     Auth,
     BodyType,
+    CallOptions,
     Header,
     Location,
     Method,
@@ -24,6 +25,7 @@ from workbench.core.workspace import (
     UseAs,
     load_workspace,
 )
+from workbench.demo.credentials import DemoCredentials
 
 DATA = Path(__file__).parent / "data" / "postman"
 SECRETS = ("dev-key-123", "staging-key-999", "dev-basic-pw", "dev-session-77", "dev-token-456")
@@ -58,7 +60,7 @@ def test_a_collection_becomes_a_provider_with_calls_auth_and_environments(
     demo_workspace: Path, tmp_path: Path, isolated_home: Path
 ) -> None:
     said = _import(demo_workspace, _collection(tmp_path, "http://127.0.0.1:8400"))
-    assert "Added Demo API (7 calls)" in said
+    assert "Added Demo API (8 calls)" in said
     text = demo_workspace.read_text()
     assert not [secret for secret in SECRETS if secret in text or secret in said]
 
@@ -78,12 +80,13 @@ def test_a_collection_becomes_a_provider_with_calls_auth_and_environments(
         "Users / List users",
         "Users / Get user",
         "Users / Create user",
+        "Users / Admin / Who am I",  # a folder in a folder
         "Check key",
         "Who am I (basic)",
         "Sign up",
         "Upload",
     ]
-    listing, get, create, _, basic, sign_up, upload = provider.calls
+    listing, get, create, admin, _, basic, sign_up, upload = provider.calls
     assert (listing.url, listing.headers) == ("/users", (Header("Accept", "application/json"),))
     per_page = PerEnvironment({"development": "5", "staging": "50"})
     assert listing.parameters == (  # the disabled query parameter is left out
@@ -101,7 +104,12 @@ def test_a_collection_becomes_a_provider_with_calls_auth_and_environments(
     )
     assert create.body == '{"name": "<name>", "email": "ada@example.com"}'
     assert create.parameters == (Parameter("name", "Ada"),) and not create.headers
-    assert basic.headers == (Header("Authorization", private=True),)
+    # The collection's API key is the provider's; a folder's or a request's own
+    # authentication goes with each of its calls, as a private header.
+    assert basic.headers == admin.headers == (Header("Authorization", private=True),)
+    # The request's settings are the call's options.
+    assert basic.options == CallOptions(follow_redirects=False, verify_tls=False)
+    assert admin.options == CallOptions()
     assert sign_up.body_type is BodyType.FORM
     assert sign_up.parameters[1] == Parameter("session", private=True, location=Location.BODY)
     assert upload.body_type is BodyType.MULTIPART
@@ -114,22 +122,57 @@ def test_a_collection_becomes_a_provider_with_calls_auth_and_environments(
     }
     upload_header = stored[str(SecretAddress.header("Demo API", "Authorization", "Upload"))]
     assert upload_header["development"] == "Bearer dev-token-456"
-    basic_header = stored[str(SecretAddress.header("Demo API", "Authorization", basic.name))]
-    assert basic_header["development"] == "Basic " + base64.b64encode(b"ada:dev-basic-pw").decode()
+    ada = "Basic " + base64.b64encode(b"ada:dev-basic-pw").decode()
+    for call in (basic, admin):
+        header = stored[str(SecretAddress.header("Demo API", "Authorization", call.name))]
+        assert header["development"] == ada
 
 
-def test_an_imported_call_is_sent_with_its_environments_key(
-    demo_workspace: Path, tmp_path: Path, demo_url: str, isolated_home: Path
+def test_imported_calls_are_sent_with_their_environments_secrets(
+    demo_workspace: Path,
+    tmp_path: Path,
+    demo_url: str,
+    demo_credentials: DemoCredentials,
+    isolated_home: Path,
 ) -> None:
-    _import(demo_workspace, _collection(tmp_path, demo_url))
-    ran = workbench_here("run", str(demo_workspace), "Demo API/Check key", "--env", "development")
-    assert ran.returncode == 0, ran.stderr
-    assert json.loads(ran.stdout)["sha256"] == hashlib.sha256(b"dev-key-123").hexdigest()
-    ran = workbench_here(
-        "run", str(demo_workspace), "Demo API/Users / Get user", "--env", "development"
+    # The development environment holds the demo API's real basic password (a secret).
+    development = json.loads((DATA / "development.postman_environment.json").read_text())
+    for entry in development["values"]:
+        if entry["key"] == "basicPassword":
+            entry["value"] = demo_credentials.basic_password
+    environment = tmp_path / "development.postman_environment.json"
+    environment.write_text(json.dumps(development))
+    imported = workbench_here(
+        "import",
+        "postman",
+        str(_collection(tmp_path, demo_url)),
+        "--into",
+        str(demo_workspace),
+        "--environment",
+        str(environment),
     )
-    assert ran.returncode == 0, ran.stderr
-    assert json.loads(ran.stdout)["id"] == 1
+    assert imported.returncode == 0, imported.stderr
+    assert demo_credentials.basic_password not in demo_workspace.read_text()
+
+    def run(call: str) -> object:
+        ran = workbench_here("run", str(demo_workspace), f"Demo API/{call}", "--env", "development")
+        assert ran.returncode == 0, ran.stderr
+        return json.loads(ran.stdout)
+
+    # The collection's API key (an environment's secret), a request's and a folder's basic
+    # authentication, and a path variable from a collection variable.
+    assert run("Check key") == {
+        "received": True,
+        "length": len("dev-key-123"),
+        "sha256": hashlib.sha256(b"dev-key-123").hexdigest(),
+    }
+    assert run("Who am I (basic)") == run("Users / Admin / Who am I")
+    assert run("Users / Admin / Who am I") == {
+        "authenticated": True,
+        "method": "basic",
+        "user": "ada",
+    }
+    assert run("Users / Get user")["id"] == 1  # type: ignore[index]
 
 
 def test_what_is_not_a_collection_says_so(demo_workspace: Path, tmp_path: Path) -> None:

@@ -74,9 +74,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "curl",
         help="a curl command (from FILE, or standard input)",
         description=(
-            "Reads one curl command (as a shell would: quotes, backslashes, line "
-            "continuations) and adds it as a call: method, URL, query, headers, body (-d, "
-            "--data-raw, --data-binary, --data-urlencode, --json, -F, -G), -k, -L, --max-time. "
+            "Reads one curl command (as a POSIX shell would: quotes, backslashes, line "
+            "continuations, bash's $'...') and adds it as a call: method, URL, query, "
+            "headers, body (-d, --data-raw, --data-binary, --data-urlencode, --json, -F, -G), "
+            "-k, -L, --max-time. "
             "-u, an Authorization or API-key header, and --cert/--key/--cacert files become "
             "the provider's authentication, their values stored privately, never in the file."
         ),
@@ -94,8 +95,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Adds a provider named after the document's title, with its first server's URL "
             "as base URL (two servers or more: one environment per server) and one call per "
             "operation: parameters, request body, the 2xx JSON response schema as the "
-            "call's shape, the security scheme as the provider's authentication (no private "
-            "value is written). What could not be mapped is listed on stderr."
+            "call's shape, the answer's media type as its Accept header, the security scheme "
+            "as the provider's authentication (no private value is written, nor an example "
+            "marked format: password). With two tags or more, calls are grouped by tag and "
+            'named "Tag / Call". What could not be mapped is listed on stderr.'
         ),
     )
     openapi.add_argument(
@@ -133,10 +136,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         (
             "Adds a Posting collection (a folder of *.posting.yaml request files, subfolders "
             'named into the calls: "users / Get user") as a provider named after the folder: '
-            "method, URL, params, headers, body (content or form data) and basic or bearer "
-            "authentication. ${VARIABLES} are filled in from the folder's .env files: NAME.env "
-            "is the environment NAME, .env sets values for every environment. Passwords, "
-            "tokens and credential headers are stored privately, never in the file."
+            "method, URL, params, path params, headers, body (content or form data), options "
+            "and basic or bearer authentication. ${VARIABLES} are filled in from the "
+            "folder's .env files: NAME.env is the environment NAME, .env sets values for "
+            "every environment. Passwords, tokens and credential headers are stored "
+            "privately, never in the file."
         ),
         source=("FOLDER", "the collection's folder"),
     )
@@ -228,6 +232,7 @@ def _export_command(args: argparse.Namespace) -> int:
             secrets=secrets,
             reveal=args.reveal,
             base_url=args.base_url,
+            folder=Path(args.workspace).parent,
         )
     except CommandFailed as error:
         return report(error)

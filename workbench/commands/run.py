@@ -7,6 +7,8 @@ import asyncio
 import base64
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from workbench.commands.common import (
@@ -27,7 +29,7 @@ from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
     from workbench.core.secrets import Masker
-    from workbench.core.sending import CallResult, Exchange
+    from workbench.core.sending import CallResult, Exchange, Session
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,6 +81,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "printed); private values in it stay masked unless --reveal",
     )
     parser.add_argument(
+        "--cookies",
+        action="store_true",
+        help="keep cookies between runs: send those an earlier --cookies run kept for the "
+        "call's provider and environment, and keep what this answer sets (in your data "
+        "directory, beside the secret store; never in the workspace)",
+    )
+    parser.add_argument(
+        "--clear-cookies",
+        action="store_true",
+        help="forget the cookies kept for the call's provider and environment first (with "
+        "--cookies, the run starts without any and keeps what this answer sets)",
+    )
+    parser.add_argument(
         "--reveal",
         action="store_true",
         help="print private values that come back in the response (status line, headers, "
@@ -102,14 +117,15 @@ async def _run(args: argparse.Namespace) -> int:
     session = open_session(workspace, path, args.base_url)
     try:
         provider, call = find(workspace, args.call)
-        result = await send(
-            session,
-            provider,
-            call,
-            environment=args.env,
-            overrides=overrides,
-            max_bytes=args.max_bytes,
-        )
+        with _kept_cookies(session, provider.name, args):
+            result = await send(
+                session,
+                provider,
+                call,
+                environment=args.env,
+                overrides=overrides,
+                max_bytes=args.max_bytes,
+            )
     finally:
         await session.aclose()
     report_result(result, session.secrets.workspace_path, headers=args.headers, reveal=args.reveal)
@@ -117,6 +133,36 @@ async def _run(args: argparse.Namespace) -> int:
     if call.options.include_errors and result.has_data:
         return ExitCode.OK  # a 4xx or 5xx answer is this call's data, not a failure
     return exit_code(result.exchange)
+
+
+@contextmanager
+def _kept_cookies(session: Session, provider: str, args: argparse.Namespace) -> Iterator[None]:
+    """With --cookies, the session starts with the kept cookie jars and they are saved after
+    it; --clear-cookies forgets the provider's in the environment first."""
+    from workbench.core.errors import SecretStoreError
+    from workbench.core.sending import KeptCookies
+
+    store = session.secrets.store
+    if store is None or not (args.cookies or args.clear_cookies):
+        yield
+        return
+    kept = KeptCookies(store.home)
+    workspace = session.workspace
+    environment = args.env or workspace.default_environment
+    try:
+        if args.clear_cookies:
+            kept.forget(workspace.id, provider, environment)
+        loaded = kept.load(workspace.id, session.cookies) if args.cookies else None
+    except SecretStoreError as error:
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
+    try:
+        yield
+    finally:
+        if loaded is not None:
+            try:
+                kept.save(workspace.id, session.cookies, loaded)
+            except SecretStoreError as error:
+                print(f"workbench: the cookies were not kept: {error}", file=sys.stderr)
 
 
 def _print(result: CallResult, args: argparse.Namespace) -> None:

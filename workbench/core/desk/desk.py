@@ -273,6 +273,7 @@ class Desk:
                 environment=self.environment_of(document),
                 secrets=document.secrets,
                 base_url=document.base_url,
+                folder=document.path.parent,
             )
         except WorkbenchError as error:
             self.ask.tell(str(error), title=f"No {tool} command", severity="warning")

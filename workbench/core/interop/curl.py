@@ -1,12 +1,13 @@
 """A curl command read as a call: method, URL, query, headers, body, credentials, options.
 
-`parse_curl` reads the command as a shell would (`shlex`: quotes, backslashes,
-line continuations) and curl's options with `argparse`; `import_curl` puts
-the result into a workspace: the URL's base matched to a provider whose base
-URL it starts with (or a new provider for its origin), credentials (`-u`,
-`Authorization`, API-key headers, certificate files) offered as the
-provider's authentication with their values returned for the secret store,
-never in the workspace. What could not be taken over is said in `notes`.
+`parse_curl` reads the command as a shell would (`shell_words`: quotes,
+backslashes, line continuations, bash's `$'...'`) and curl's options with
+`argparse`; `import_curl` puts the result into a workspace: the URL's base
+matched to a provider whose base URL it starts with (or a new provider for
+its origin), credentials (`-u`, `Authorization`, API-key headers,
+certificate files) offered as the provider's authentication with their
+values returned for the secret store, never in the workspace. What could not
+be taken over is said in `notes`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import NoReturn
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.interop.shell_words import ShellSyntaxError, shell_words
 from workbench.core.secrets.store import SecretAddress
 from workbench.core.sending.proxies import proxy_problem, shown_proxy
 from workbench.core.workspace.editing import add_provider, unique_name
@@ -133,11 +134,10 @@ def _tagged(option: str) -> Callable[[str], tuple[str, str]]:
 def parse_curl(command: str) -> ParsedCurl:
     """Read a pasted curl command. Raises `CurlError` for anything else."""
     # Terminals paste line breaks as CR: a line continuation is a backslash before any of them.
-    lines = command.replace("\r\n", "\n").replace("\r", "\n")
-    text = lines.replace("\\\n", " ").strip()
+    text = command.replace("\r\n", "\n").replace("\r", "\n").strip()
     try:
-        words = shlex.split(text)
-    except ValueError as error:
+        words = shell_words(text)
+    except ShellSyntaxError as error:
         raise CurlError(f"The command's quotes do not match ({error}).") from None
     if not words or Path(words[0]).name != "curl":
         raise CurlError("A curl command starts with `curl`.")

@@ -16,11 +16,12 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, environment_variable
 from workbench.core.sending.proxies import with_scheme
-from workbench.core.sending.request import build_request
+from workbench.core.sending.request import FileCheck, build_request
 from workbench.core.workspace.model import (
     Call,
     Location,
@@ -77,6 +78,7 @@ def _sent(
     environment: str,
     resolver: _Values,
     base_url: str | None,
+    folder: Path | None,
 ) -> _Sent:
     built = build_request(
         workspace,
@@ -85,6 +87,7 @@ def _sent(
         environment=environment,
         secrets=resolver,  # type: ignore[arg-type]
         base_url=base_url,
+        files=None if folder is None else _files_in(folder),
     )
     request = built.request
     notes: list[str] = []
@@ -94,7 +97,7 @@ def _sent(
         lowered = name.lower()
         if lowered in _SKIPPED_HEADERS or (lowered == "content-type" and built.uploads):
             continue
-        if provider.auth.method == "basic" and lowered == "authorization":
+        if lowered == "authorization" and _basic_is_sent(provider, call):
             basic = _basic_user(provider, resolver, environment)
             continue
         headers.append((_header_name(request.headers.raw, name), value))
@@ -112,7 +115,7 @@ def _sent(
         )
     elif provider.auth.method == "certificate":
         notes.append(f"{provider.name} sends a client certificate: add it and its key.")
-    fields = _form_fields(provider, call, environment, resolver) if built.uploads else []
+    fields = _form_fields(provider, call, environment, resolver, folder) if built.uploads else []
     proxy = (value_for(provider.proxy, environment) or "").strip()
     proxy = with_scheme(proxy) if proxy else ""
     return _Sent(request.method, str(request.url), headers, basic, body, fields, call, notes, proxy)
@@ -128,12 +131,15 @@ def export_command(
     secrets: SecretResolver,
     reveal: bool = False,
     base_url: str | None = None,
+    folder: Path | None = None,
 ) -> str:
-    """`call` as a `tool` ("curl" or "httpie") command, one option a line. Raises
-    `RequestBuildError` (or, with `reveal`, `SecretMissing`) as a send would."""
+    """`call` as a `tool` ("curl" or "httpie") command, one option a line. A file the call
+    uploads by a relative path is read from `folder` (the workspace's, as a send reads it)
+    and written as `folder/path`, so the command finds it from where `folder` is named.
+    Raises `RequestBuildError` (or, with `reveal`, `SecretMissing`) as a send would."""
     referencing = _Referencing()
     resolver: _Values = secrets if reveal else referencing
-    sent = _sent(workspace, provider, call, environment, resolver, base_url)
+    sent = _sent(workspace, provider, call, environment, resolver, base_url, folder)
     words = (_httpie_words if tool == "httpie" else _curl_words)(sent)
     return _written(words, sent.notes, referencing.variables)
 
@@ -143,7 +149,7 @@ def _curl_words(sent: _Sent) -> list[list[str]]:
     words = [["curl", *(["-X", sent.method] if sent.method != implied else []), sent.url]]
     words += [["-u", sent.basic]] if sent.basic is not None else []
     words += [["-H", f"{name}: {value}"] for name, value in sent.headers]
-    words += [["-F", f"{n}=@{v}" if file else f"{n}={v}"] for n, v, file in sent.fields]
+    words += [_curl_field(name, value, file) for name, value, file in sent.fields]
     words += [["--data-raw", sent.body]] if sent.body is not None else []
     options = sent.call.options
     words += [["-k"]] if not options.verify_tls else []
@@ -152,6 +158,17 @@ def _curl_words(sent: _Sent) -> list[list[str]]:
         words.append(["--max-time", f"{options.timeout:g}"])
     words += [["--proxy", sent.proxy]] if sent.proxy else []
     return words
+
+
+def _curl_field(name: str, value: str, file: bool) -> list[str]:
+    """One multipart field for curl: a file as `-F name=@path`; a value that -F would read
+    as something else (a file from `@` or `<`, a quoted string, `;type=`...) as
+    `--form-string`, which curl sends as it is."""
+    if file:
+        return ["-F", f"{name}=@{value}"]
+    if value.startswith(("@", "<", '"')) or ";" in value:
+        return ["--form-string", f"{name}={value}"]
+    return ["-F", f"{name}={value}"]
 
 
 def _httpie_words(sent: _Sent) -> list[list[str]]:
@@ -178,7 +195,7 @@ def _written(words: list[list[str]], notes: list[str], variables: list[str]) -> 
 
 
 def _form_fields(
-    provider: Provider, call: Call, environment: str, resolver: _Values
+    provider: Provider, call: Call, environment: str, resolver: _Values, folder: Path | None
 ) -> list[tuple[str, str, bool]]:
     """A multipart body as curl's -F fields: files as `name=@path`, the others as values."""
     merged: dict[str, tuple[Parameter, str | None]] = {
@@ -194,8 +211,34 @@ def _form_fields(
             value = resolver.require(address, environment).reveal()
         else:
             value = value_for(parameter.value, environment) or ""
+        if parameter.file and folder is not None:
+            value = str(_file_in(folder, value))
         fields.append((parameter.name, value, parameter.file))
     return fields
+
+
+def _file_in(folder: Path, text: str) -> Path:
+    """The file a call uploads: a relative path is the workspace folder's."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def _files_in(folder: Path) -> FileCheck:
+    """Where the request finds its uploads: in `folder` (nothing is sent, so the trust rules
+    of a send do not apply; a file that is not there stops the export as it would a send)."""
+    return lambda text, parameter, *, given_by_user: _file_in(folder, text)
+
+
+def _basic_is_sent(provider: Provider, call: Call) -> bool:
+    """Whether the Authorization header is the provider's HTTP Basic: a header of the
+    provider or call, or a header parameter, by that name is sent in its place."""
+    if provider.auth.method != "basic":
+        return False
+    names = [h.name for h in (*provider.headers, *call.headers)]
+    names += [
+        p.name for p in (*provider.parameters, *call.parameters) if p.location is Location.HEADER
+    ]
+    return all(name.lower() != "authorization" for name in names)
 
 
 def _basic_user(provider: Provider, resolver: _Values, environment: str) -> str:

@@ -3,25 +3,35 @@
 `import_openapi` adds a provider named after `info.title`: its base URL is
 `servers[0].url` (with two servers or more, one environment per server, each
 with its server's URL); each operation becomes a call named after its
-`summary`, else its `operationId`, else `METHOD path`, with `{param}` in the
-path written `[param]`; path, query and header parameters become the call's
-parameters, a JSON or form request body its body (see `openapi_body`), the
-2xx JSON response schema its shape (`openapi_shape`), the security scheme the
-provider's authentication (`openapi_auth`; no private value is written). What
-could not be mapped is said in `notes`, each with its place in the document.
+`summary`, else its `operationId`, else `METHOD path` (when the operations
+have two tags or more, grouped by their first tag and named "Tag / Call", as a
+Postman folder's requests are), with `{param}` in the path written `[param]`;
+path, query and header parameters become the call's parameters, a JSON or
+form request body its body (see `openapi_body`), the 2xx JSON response schema
+its shape (`openapi_shape`), the media type of the 2xx answer its `Accept`
+header (the one most calls ask for is the provider's), the security scheme
+the provider's authentication (`openapi_auth`; no private value is written).
+What could not be mapped is said in `notes`, each with its place in the
+document.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from workbench.core.auth import method
 from workbench.core.interop.openapi_auth import provider_auth, to_set
-from workbench.core.interop.openapi_body import example_text, first_example, request_body
+from workbench.core.interop.openapi_body import (
+    example_text,
+    first_example,
+    is_private,
+    request_body,
+)
 from workbench.core.interop.openapi_document import (
     Document,
     Node,
@@ -34,6 +44,7 @@ from workbench.core.shape.fields import Shape
 from workbench.core.workspace.editing import add_provider, unique_name
 from workbench.core.workspace.model import (
     Call,
+    Header,
     Location,
     Method,
     Parameter,
@@ -123,10 +134,10 @@ def import_openapi(
     name = " ".join(title.replace("/", "-").split()) if isinstance(title, str) else ""
     name = unique_name(name or "API", [p.name for p in workspace.providers])
     workspace, base_url, environments = _servers(workspace, document, url)
-    calls = _calls(document)
+    calls, headers = _shared_accept(_calls(document))
     workspace = add_provider(workspace, name)
     auth, auth_from = provider_auth(document)
-    provider = Provider(name=name, base_url=base_url, auth=auth, calls=calls)
+    provider = Provider(name=name, base_url=base_url, headers=headers, auth=auth, calls=calls)
     providers = tuple(provider if p.name == name else p for p in workspace.providers)
     return OpenApiImport(
         replace(workspace, providers=providers),
@@ -204,7 +215,7 @@ def _environment_name(server: Node, url: str) -> str:
 
 
 def _calls(document: Document) -> tuple[Call, ...]:
-    calls: list[Call] = []
+    tagged: list[tuple[str, Call]] = []  # each operation's first tag ("" for none)
     for path, item in document.get("paths").items():
         if path.startswith("x-"):  # an extension, not a path
             continue
@@ -220,11 +231,43 @@ def _calls(document: Document) -> tuple[Call, ...]:
             if verb == "trace":
                 document.note(pointer("paths", path, verb), "workbench sends no TRACE: left out")
                 continue
-            call = _call(document, path, verb, operation, shared)
-            calls.append(replace(call, name=unique_name(call.name, [c.name for c in calls])))
-    if not calls:
+            tagged.append((_tag(operation), _call(document, path, verb, operation, shared)))
+    if not tagged:
         document.note(pointer("paths"), "no operations")
+    calls: list[Call] = []
+    for call in _grouped_by_tag(document, tagged):
+        calls.append(replace(call, name=unique_name(call.name, [c.name for c in calls])))
     return tuple(calls)
+
+
+def _tag(operation: Node) -> str:
+    tags = operation.get("tags")
+    first = tags[0] if isinstance(tags, list) and tags else None
+    return " ".join(first.split()) if isinstance(first, str) else ""
+
+
+def _grouped_by_tag(document: Document, tagged: list[tuple[str, Call]]) -> list[Call]:
+    """The calls, named and grouped by tag when the operations have two tags or more: a
+    tag's calls together, named "Tag / Call" (as a Postman folder's are), in the order of
+    the document's `tags`, then of first use; untagged calls last, as they are named."""
+    used = list(dict.fromkeys(tag for tag, _ in tagged if tag))
+    if len(used) < 2:
+        return [call for _, call in tagged]
+    declared = document.data.get("tags")
+    names = (
+        [t.get("name") for t in declared if isinstance(t, Mapping)]
+        if isinstance(declared, list)
+        else []
+    )
+    order = [n for n in names if isinstance(n, str) and n in used]
+    order += [tag for tag in used if tag not in order]
+    grouped = [
+        replace(call, name=f"{tag} / {call.name}")
+        for tag in order
+        for own, call in tagged
+        if own == tag
+    ]
+    return grouped + [call for tag, call in tagged if not tag]
 
 
 def _call(document: Document, path: str, verb: str, operation: Node, shared: object) -> Call:
@@ -234,12 +277,13 @@ def _call(document: Document, path: str, verb: str, operation: Node, shared: obj
     parameters = _parameters(document, where, path, shared, operation.get("parameters"))
     body = request_body(document, where, operation.get("requestBody"), parameters)
     description = operation.get("description")
-    response_type, shape = _response(document, where, operation.get("responses"))
+    response_type, shape, media_type = _response(document, where, operation.get("responses"))
     return Call(
         name=name,
         use_as=UseAs.DATA if method in _SAFE else UseAs.ACTION,
         method=method,
         url=_PATH_PARAMETER.sub(r"[\1]", path),
+        headers=(Header("Accept", media_type),) if media_type else (),
         parameters=(*parameters, *body.parameters),
         body_type=body.type,
         body=body.text,
@@ -250,33 +294,51 @@ def _call(document: Document, path: str, verb: str, operation: Node, shared: obj
     )
 
 
-def _response(document: Document, where: str, given: object) -> tuple[ResponseType, Shape | None]:
-    """The response type of the operation's first 2xx answer, and the shape of its JSON."""
+def _response(
+    document: Document, where: str, given: object
+) -> tuple[ResponseType, Shape | None, str]:
+    """The response type of the operation's first 2xx answer, the shape of its JSON, and the
+    media type to ask for (JSON when it is one of them, else the first; "" for no content)."""
     responses = given if isinstance(given, Mapping) else {}
     codes = sorted(code for code in responses if code[:1] == "2")  # 200 before 2XX
     if not codes:
-        return ResponseType.JSON, None
+        return ResponseType.JSON, None, ""
     at = within(where, "responses", codes[0])
     response = document.resolve(responses[codes[0]], at)
     content = response.get("content") if response is not None else None
     if not isinstance(content, Mapping) or not content:
-        return ResponseType.JSON, None  # no body (204): nothing to learn
+        return ResponseType.JSON, None, ""  # no body (204): nothing to learn
     for media_type, media in content.items():
         kind = media_type.split(";")[0].strip().lower()
         if kind == "application/json" or kind.endswith("+json"):
             media_at = within(at, "content", media_type)
             resolved = document.resolve(media, media_at)
             if resolved is None or resolved.get("schema") is None:
-                return ResponseType.JSON, None
-            return ResponseType.JSON, schema_shape(
-                document, within(media_at, "schema"), resolved["schema"]
-            )
+                return ResponseType.JSON, None, media_type
+            shape = schema_shape(document, within(media_at, "schema"), resolved["schema"])
+            return ResponseType.JSON, shape, media_type
+    first = str(next(iter(content)))
     kinds = [media_type.split(";")[0].strip().lower() for media_type in content]
     if any(kind.endswith("xml") for kind in kinds):
-        return ResponseType.XML, None
+        return ResponseType.XML, None, first
     if any(kind.startswith("text/") for kind in kinds):
-        return ResponseType.TEXT, None
-    return ResponseType.BINARY, None
+        return ResponseType.TEXT, None, first
+    return ResponseType.BINARY, None, first
+
+
+def _shared_accept(calls: tuple[Call, ...]) -> tuple[tuple[Call, ...], tuple[Header, ...]]:
+    """The calls, and the provider's headers: the `Accept` most calls ask for is the
+    provider's (one line in the file, not one per call); a call that asks for another keeps
+    its own, which wins over the provider's."""
+    asked = Counter(h.value for c in calls for h in c.headers if h.name == "Accept")
+    if not asked:
+        return calls, ()
+    shared = asked.most_common(1)[0][0]  # the first seen among equals
+    calls = tuple(
+        replace(c, headers=tuple(h for h in c.headers if h != Header("Accept", shared)))
+        for c in calls
+    )
+    return calls, (Header("Accept", shared),)
 
 
 def _name(operation: Node) -> str:
@@ -321,4 +383,6 @@ def _parameter(document: Document, where: str, name: str, place: str, entry: Nod
         value = first_example(document, where + "/schema", schema)
     if value is None and schema.get("default") is not None:
         value = example_text(schema["default"])
+    if is_private(schema):
+        return Parameter(name, private=True, optional=not required, location=_LOCATIONS[place])
     return Parameter(name, value or "", optional=not required, location=_LOCATIONS[place])

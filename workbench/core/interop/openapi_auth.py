@@ -9,6 +9,7 @@ to a method of workbench:
     http basic                basic
     http bearer               header   (Authorization; the value is "Bearer TOKEN")
     oauth2 password flow      oauth2_password  (token URL, scopes)
+    oauth2 clientCredentials  oauth2_client    (token URL, scopes)
     oauth2 authorizationCode  oauth2_code      (authorization and token URLs, scopes)
 
 Other schemes, and the ones left over, are notes. `to_set` lists what the
@@ -25,6 +26,7 @@ from workbench.core.workspace.model import Auth
 
 _OAUTH_FLOWS = {
     "password": ("oauth2_password", ("tokenUrl",)),
+    "clientCredentials": ("oauth2_client", ("tokenUrl",)),
     "authorizationCode": ("oauth2_code", ("authorizationUrl", "tokenUrl")),
 }
 _SETTINGS = {"tokenUrl": "token_url", "authorizationUrl": "authorization_url"}

@@ -6,7 +6,9 @@ objects and lists), each a body parameter holding its example: the media type's
 `example` or first of its `examples`, else the schema's example, else one built from
 the properties' own examples (`example`, `examples`, `default`; a required property
 without one gets an empty value to fill in). A form or multipart body becomes body
-parameters (binary properties are file uploads). Any other content type is a note.
+parameters (binary properties are file uploads). A property or parameter whose schema is
+`format: password` is private: its example is not kept, its value goes to the secret
+store. Any other content type is a note.
 """
 
 from __future__ import annotations
@@ -77,6 +79,12 @@ def first_example(document: Document, where: str, node: Node) -> str | None:
     return None if value is None else example_text(value)
 
 
+def is_private(schema: Node) -> bool:
+    """Whether a schema marks its value as one to keep out of sight (`format: password`):
+    such a parameter is private, its example never written in the workspace."""
+    return schema.get("format") == "password"
+
+
 def object_schema(document: Document, where: str, schema: Node) -> tuple[Node, frozenset[str]]:
     """The properties of an object schema, those of its `allOf` parts merged in, and the
     names of the required ones."""
@@ -139,11 +147,16 @@ def _json_body(
     if not slots:
         return RequestBody(BodyType.JSON, "{}")
     names = {p.name for p in taken}
+    private = _private_properties(document, within(where, "schema"), schema)
     lines: list[str] = []
     parameters: list[Parameter] = []
     for slot in slots:
         if _PLACEHOLDER_NAME.fullmatch(slot.name) and slot.name not in names:
-            parameters.append(Parameter(slot.name, slot.value, location=Location.BODY))
+            parameters.append(
+                Parameter(slot.name, private=True, location=Location.BODY)
+                if slot.name in private
+                else Parameter(slot.name, slot.value, location=Location.BODY)
+            )
             text = f'"<{slot.name}>"' if slot.quoted else f"<{slot.name}>"
         else:  # a name no placeholder can hold, or a path or query parameter's: the example
             document.note(where, f"the property {slot.name!r} is written as its example")
@@ -169,6 +182,16 @@ def _slots_from_schema(document: Document, where: str, schema: Node) -> list[_Sl
     return slots
 
 
+def _private_properties(document: Document, where: str, schema: Node) -> set[str]:
+    """The names of an object schema's properties marked private (`is_private`)."""
+    properties, _ = object_schema(document, where, schema)
+    return {
+        name
+        for name, given in properties.items()
+        if is_private(document.resolve(given, within(where, "properties", name)) or {})
+    }
+
+
 def _is_text(schema: Node) -> bool:
     kind = schema.get("type")
     return kind is None or kind == "string" or isinstance(kind, list) and "string" in kind
@@ -187,10 +210,12 @@ def _form_fields(document: Document, where: str, media: Node) -> tuple[Parameter
         if value is None:
             value = raw_example(document, within(at, "properties", name), prop)
         upload = prop.get("format") in ("binary", "base64") or "contentMediaType" in prop
+        hidden = is_private(prop) or upload or value is None
         fields.append(
             Parameter(
                 name,
-                "" if value is None or upload else example_text(value),
+                "" if hidden else example_text(value),
+                private=is_private(prop),
                 optional=name not in required,
                 location=Location.BODY,
                 file=upload,

@@ -3,11 +3,14 @@
 Each provider is a tag, its base URLs (one per environment) the servers, its
 authentication a security scheme (its kind and names, never a value). Each call is an
 operation at its path (`[id]` written `{id}`), with its parameters (where they go, and
-whether they are required), its request body (a JSON body's schema read from the body
-template, form fields as an object) and, for an initialized call, its learned shape as
-the schema of the 200 response (optional fields are not `required`, nullable ones are
-`[type, "null"]`). Two calls at the same method and path cannot both be operations:
-the later one is left out, and `notes` says so.
+whether they are required; a private one `format: password`, with no example), its
+request body (a JSON body's schema read from the body template, and as its example the
+body the call sends with its test values; form fields as an object) and, for an
+initialized call, its learned shape as the schema of the 200 response (optional fields
+are not `required`, nullable ones are `[type, "null"]`, the JSON a text holds its
+`contentSchema`). Two calls at the same method and path cannot both be operations: the
+later one is left out, and `notes` says so. `workbench import openapi` reads all of this
+back.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from workbench.core.sending.template import body_placeholders, url_placeholders
+from workbench.core.sending.template import body_placeholders, fill_json, url_placeholders
 from workbench.core.sending.url import is_absolute
 from workbench.core.shape.fields import Field, FieldType, Shape
-from workbench.core.shape.json_path import Decoded, Item, Key, Segment, ancestors, parse_path
+from workbench.core.shape.json_path import Item, Key, ancestors, parse_path
 from workbench.core.workspace.model import (
     QUERY_METHODS,
     BodyType,
@@ -222,7 +225,7 @@ def _parameters(provider: Provider, call: Call) -> list[dict[str, Any]]:
         entry["required"] = location is Location.PATH or not parameter.optional
         if parameter.source is not None:
             entry["description"] = f"From {parameter.source.call}: {parameter.source.path}"
-        entry["schema"] = {"type": "string"}
+        entry["schema"] = _text_schema(parameter.private)
         example = _example(parameter.value, parameter.private)
         if example is not None:
             entry["example"] = example
@@ -235,11 +238,17 @@ def _parameters(provider: Provider, call: Call) -> list[dict[str, Any]]:
 
 def _header(header: Header) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": header.name, "in": "header", "required": True}
-    entry["schema"] = {"type": "string"}
+    entry["schema"] = _text_schema(header.private)
     example = _example(header.value, header.private)
     if example is not None:
         entry["example"] = example
     return entry
+
+
+def _text_schema(private: bool) -> dict[str, Any]:
+    """A text value's schema; a private one is `format: password`, OpenAPI's mark for a value
+    to keep out of sight (which `workbench import openapi` reads as private)."""
+    return {"type": "string", "format": "password"} if private else {"type": "string"}
 
 
 def _example(value: Value, private: bool) -> str | None:
@@ -260,29 +269,72 @@ def _request_body(provider: Provider, call: Call) -> dict[str, Any] | None:
         media = call.content_type or "text/plain"
         return {"content": {media: {"schema": {"type": "string"}}}}
     if call.body_type is BodyType.JSON and call.body.strip():
-        return {"content": {"application/json": {"schema": _template_schema(call.body)}}}
+        return {"content": {"application/json": _json_media(call.body, fields)}}
     media = {
         BodyType.JSON: "application/json",
         BodyType.FORM: "application/x-www-form-urlencoded",
         BodyType.MULTIPART: "multipart/form-data",
     }[call.body_type]
     properties: dict[str, Any] = {}
+    example: dict[str, str] = {}
     for field in fields:
-        schema: dict[str, Any] = {"type": "string"}
+        schema = _text_schema(field.private)
         if field.file:
             schema["contentMediaType"] = "application/octet-stream"
+        elif _example(field.value, field.private):
+            example[field.name] = _first(field.value)
         properties[field.name] = schema
     schema = {"type": "object", "properties": properties}
     required = [f.name for f in fields if not f.optional]
     if required:
         schema["required"] = required
-    return {"content": {media: {"schema": schema}}}
+    written: dict[str, Any] = {"schema": schema}
+    if example:
+        written["example"] = example
+    return {"content": {media: written}}
+
+
+# A `<name>` placeholder outside a JSON string: it stands for any JSON value.
+_BARE_PLACEHOLDER = re.compile(r"(?<!\")<([^<>\"\\\s]+)>(?!\")")
+
+
+def _json_media(template: str, fields: list[Parameter]) -> dict[str, Any]:
+    """A JSON body template as a media type: the schema of its structure, and as its example
+    the body the call sends with its test values (a private one an empty text or null), so
+    an importer can write the body again."""
+    values = {f.name: _first(f.value) for f in fields if not f.private and _first(f.value)}
+    # Placeholders without a value: null outside strings, empty inside them.
+    bare = _BARE_PLACEHOLDER.sub(lambda m: m.group(0) if m.group(1) in values else "null", template)
+    filled = fill_json(bare, {**dict.fromkeys(body_placeholders(bare), ""), **values})
+    media: dict[str, Any] = {"schema": _template_schema(template)}
+    try:
+        media["example"] = json.loads(filled)
+    except ValueError:  # a test value that is not JSON where the template wants a value
+        pass
+    private = {f"<{f.name}>" for f in fields if f.private}
+    texts = _top_level_texts(template)
+    for name, schema in media["schema"].get("properties", {}).items():
+        if texts.get(name) in private:
+            schema["format"] = "password"
+    return media
+
+
+def _top_level_texts(template: str) -> dict[str, str]:
+    """The text values of a JSON body template's top-level properties, a placeholder outside
+    quotes written as its `<name>` too."""
+    try:
+        value = json.loads(_BARE_PLACEHOLDER.sub(r'"<\1>"', template))
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
 def _template_schema(template: str) -> dict[str, Any]:
     """The schema of a JSON body template: its structure, placeholders as strings (a
     placeholder outside quotes may be any value)."""
-    marked = re.sub(r"(?<!\")<([^<>\"\\\s]+)>(?!\")", "null", template)
+    marked = _BARE_PLACEHOLDER.sub("null", template)
     try:
         value = json.loads(marked)
     except ValueError:
@@ -332,7 +384,7 @@ def shape_schema(shape: Shape) -> dict[str, Any]:
             root.clear()
             root.update(_field_schema(field))
             continue
-        parent = _place(nodes, field.path, segments)
+        parent = nodes.get(ancestors(field.path)[-1])
         if parent is None:
             continue
         schema = _field_schema(field)
@@ -343,18 +395,10 @@ def shape_schema(shape: Shape) -> dict[str, Any]:
                 parent.setdefault("required", []).append(last.name)
         elif isinstance(last, Item):
             parent["items"] = schema
+        else:  # the JSON inside a text: JSON Schema's schema of a string's decoded content
+            parent["contentSchema"] = schema
         nodes[field.path] = schema
     return root
-
-
-def _place(
-    nodes: dict[str, dict[str, Any]], path: str, segments: tuple[Segment, ...]
-) -> dict[str, Any] | None:
-    """The schema the field at `path` goes in: its parent's (None for a field within an
-    embedded JSON text, whose content a string's schema does not describe)."""
-    if any(isinstance(step, Decoded) for step in segments):
-        return None
-    return nodes.get(ancestors(path)[-1])
 
 
 def _field_schema(field: Field) -> dict[str, Any]:
@@ -387,6 +431,8 @@ def _security_scheme(provider: Provider) -> dict[str, Any] | None:
     }
     if auth.method == "oauth2_password":
         return _oauth({"password": flow})
+    if auth.method == "oauth2_client":
+        return _oauth({"clientCredentials": flow})
     if auth.method == "oauth2_code":
         authorization = {"authorizationUrl": settings.get("authorization_url", "")}
         return _oauth({"authorizationCode": {**authorization, **flow}})

@@ -2,12 +2,13 @@
 
 The fields are those `infer_shape` would learn from an answer that follows the
 schema: objects, lists (their items under `x[]`), text (`format: date` and
-`date-time` as date and date-time), integer, number, boolean, null. A property
-not `required` is optional; one that may be null (3.0 `nullable: true`, 3.1
-`type: [x, "null"]`, or a `oneOf`/`anyOf` with a null choice) is nullable.
-`allOf` parts are merged; a choice of several kinds is `any`. A schema that
-refers back to itself is followed once: below that, its fields are not listed;
-a shape stops at `MAX_FIELDS` fields, `MAX_DEPTH` levels deep.
+`date-time` as date and date-time, `contentMediaType: application/json` as JSON
+text, its `contentSchema` the fields under `text(json)`), integer, number,
+boolean, null. A property not `required` is optional; one that may be null (3.0
+`nullable: true`, 3.1 `type: [x, "null"]`, or a `oneOf`/`anyOf` with a null
+choice) is nullable. `allOf` parts are merged; a choice of several kinds is
+`any`. A schema that refers back to itself is followed once: below that, its
+fields are not listed; a shape stops at `MAX_FIELDS` fields, `MAX_DEPTH` levels deep.
 The first real initialize then reports where the server's answers differ
 from the document (drift).
 """
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from workbench.core.interop.openapi_body import object_schema
 from workbench.core.interop.openapi_document import Document, Node, within
 from workbench.core.shape.fields import Field, FieldType, Shape
-from workbench.core.shape.json_path import key_path
+from workbench.core.shape.json_path import JSON_MARK, key_path
 
 _TYPES = {
     "object": FieldType.OBJECT,
@@ -100,6 +101,15 @@ class _Walker:
                     active=active,
                     depth=depth + 1,
                 )
+        elif kind is FieldType.JSON_TEXT and schema.get("contentSchema") is not None:
+            self.walk(
+                schema["contentSchema"],
+                within(where, "contentSchema"),
+                path + JSON_MARK,
+                optional=False,
+                active=active,
+                depth=depth + 1,
+            )
         elif kind is FieldType.LIST and schema.get("items") is not None:
             self.walk(
                 schema["items"],
@@ -153,6 +163,9 @@ def _kind(schema: Node) -> FieldType:
     if not kinds:
         return FieldType.NULL
     if kinds == {FieldType.TEXT}:
+        media = str(schema.get("contentMediaType", "")).split(";")[0].strip().lower()
+        if media == "application/json" or media.endswith("+json"):
+            return FieldType.JSON_TEXT  # a text that holds JSON, as `infer_shape` reads one
         return _FORMATS.get(str(schema.get("format")), FieldType.TEXT)
     if len(kinds) == 1:
         return kinds.pop()

@@ -1,12 +1,14 @@
 """A Posting collection (a folder of `*.posting.yaml` request files) read as one provider.
 
 Posting is a terminal API client; each request file holds name, description, method,
-url, headers and params (`{name, value, enabled}`), body (`content`, or `form_data`
-fields) and auth (basic, digest, bearer_token). Each request is put in Postman's shape
-and read as a Postman request is (`postman.add_collection`): subfolders flatten into
-call names ("users / Get user"), the folder's name names the provider. `${VAR}` and
-`$VAR` come from the folder's `.env` files: `NAME.env` is the environment NAME, `.env`
-sets values for every environment. Passwords and tokens go to the secret store.
+url, headers, params and path_params (`{name, value, enabled}`; `:id` in the URL),
+body (`content` with its `content_type`, or `form_data` fields), auth (basic, digest,
+bearer_token) and options (follow_redirects, verify_ssl, timeout). Each request is
+put in Postman's shape and read as a Postman request is (`postman.add_collection`):
+subfolders flatten into call names ("users / Get user"), the folder's name names the
+provider. `${VAR}` and `$VAR` come from the folder's `.env` files: `NAME.env` is the
+environment NAME, `.env` sets values for every environment. Passwords and tokens go
+to the secret store.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from workbench.core.interop.collection import CollectionError, CollectionImport,
 from workbench.core.interop.postman import Request, add_collection
 from workbench.core.workspace.editing import EditError
 from workbench.core.workspace.environments import add_environment
-from workbench.core.workspace.model import Workspace
+from workbench.core.workspace.model import CallOptions, Workspace
 
 VARIABLE = r"\$\{([^{}]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)"
 SUFFIX = ".posting.yaml"
@@ -96,15 +98,36 @@ def _request(folder: Path, file: Path) -> Request:
     name = str(data.get("name") or file.name.removesuffix(SUFFIX))
     folders = list(file.relative_to(folder).parent.parts)
     full = " / ".join([*folders, name])
-    query = list(_fields(data.get("params")))
+    url = {
+        "raw": str(data["url"]),
+        "query": list(_fields(data.get("params"))),
+        "variable": list(_fields(data.get("path_params"))),  # `:id` in the URL
+    }
+    headers = list(_fields(data.get("headers")))
+    body = data.get("body")
+    content_type = body.get("content_type") if isinstance(body, dict) else None
+    if content_type and not any(h["key"].lower() == "content-type" for h in headers):
+        headers.append({"key": "Content-Type", "value": content_type, "enabled": True})
     request: dict[str, Any] = {
         "method": data.get("method") or "GET",
-        "url": {"raw": str(data["url"]), "query": query} if query else str(data["url"]),
-        "header": list(_fields(data.get("headers"))),
-        "body": _body(data.get("body")),
+        "url": url,
+        "header": headers,
+        "body": _body(body),
     }
     description = str(data.get("description") or "").strip()
-    return Request(full, request, _auth(data.get("auth")), description)
+    options = _options(data.get("options"))
+    return Request(full, request, _auth(data.get("auth")), description, options)
+
+
+def _options(options: Any) -> CallOptions:
+    """Posting's `options` (those a file holds differ from Posting's defaults) as the call's."""
+    given = options if isinstance(options, dict) else {}
+    timeout = given.get("timeout")
+    return CallOptions(
+        follow_redirects=given.get("follow_redirects") is not False,
+        verify_tls=given.get("verify_ssl") is not False,
+        timeout=float(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
+    )
 
 
 def _fields(items: Any) -> Iterator[Mapping[str, Any]]:

@@ -7,7 +7,8 @@ the provider's, and a request with other authentication gets it as a private hea
 parameter of its own. `{{variables}}` are filled in from the collection's variables and
 the environment files, each file an environment of the workspace; a value that differs
 between environments becomes a per-environment value. Path variables (`:id`) and
-variables in the path become `[id]` parameters, in a body `<name>` parameters.
+variables in the path become `[id]` parameters, in a body `<name>` parameters. A
+request's settings `followRedirects` and `strictSSL` become the call's options.
 Variables an environment marks secret, and every password, token and key, are returned
 for the secret store, never put in the workspace. What could not be taken over is said
 in `notes`.
@@ -38,6 +39,7 @@ from workbench.core.workspace.model import (
     Auth,
     BodyType,
     Call,
+    CallOptions,
     Header,
     Location,
     Method,
@@ -62,6 +64,7 @@ class Request:
     request: Mapping[str, Any]
     auth: Mapping[str, Any] | None
     description: str
+    options: CallOptions = CallOptions()
 
 
 def import_postman(
@@ -175,7 +178,17 @@ def _requests(items: list[Any], folder: str, auth: Mapping[str, Any] | None) -> 
             request = item["request"]
             request = {"url": request} if isinstance(request, str) else request
             own_auth = _auth_of(request.get("auth")) or own_auth
-            yield Request(full, request, own_auth, _description(request.get("description")))
+            description = _description(request.get("description"))
+            options = _options(_mapping(item.get("protocolProfileBehavior")))
+            yield Request(full, request, own_auth, description, options)
+
+
+def _options(behaviour: Mapping[str, Any]) -> CallOptions:
+    """A request's settings (`followRedirects`, `strictSSL`) as the call's options."""
+    return CallOptions(
+        follow_redirects=behaviour.get("followRedirects") is not False,
+        verify_tls=behaviour.get("strictSSL") is not False,
+    )
 
 
 def _description(value: Any) -> str:
@@ -320,6 +333,7 @@ class _Reader:
             body_type=body_type,
             body=body,
             content_type=(content_type or "text/plain") if body_type is BodyType.RAW else "",
+            options=request.options,
             notes=request.description,
         )
 

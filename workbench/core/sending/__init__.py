@@ -15,6 +15,9 @@ if TYPE_CHECKING:
         SentRequest as SentRequest,
         format_size as format_size,
     )
+    from workbench.core.sending.kept_cookies import (
+        KeptCookies as KeptCookies,
+    )
     from workbench.core.sending.large_bodies import (
         LARGE_BODY as LARGE_BODY,
         PIECE as PIECE,
@@ -52,6 +55,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "SentRequest",
             "format_size",
         ),
+        "kept_cookies": ("KeptCookies",),
         "large_bodies": (
             "Abandoned",
             "IsCancelled",

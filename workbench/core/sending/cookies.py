@@ -1,6 +1,6 @@
 """Cookies a server sets, sent back on the next calls of the same provider and environment.
 
-A session keeps, in memory only, one jar per provider and environment, and in
+A session keeps, in memory, one jar per provider and environment, and in
 it one `httpx.Cookies` (an `http.cookiejar.CookieJar`) per origin: a cookie
 goes back only to the scheme, host and port that set it, and within that as
 the cookie rules say (path, secure, expiry; a cookie without a Domain only to
@@ -8,7 +8,8 @@ its own host, as browsers do). Cookies are credentials: the `Cookie` header
 shows in an exchange with its values masked, and a jar lists its cookies by
 name, never by value. The pooled `httpx` clients serve every provider, so
 their own jars refuse every cookie (`refusing_jar`): httpx would otherwise
-keep each answer's cookies client-wide and add them to redirects.
+keep each answer's cookies client-wide and add them to redirects. `workbench run
+--cookies` keeps the jars between runs too (`kept_cookies`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,18 @@ class ProviderCookies:
         if origin is not None and "set-cookie" in response.headers:
             self._by_origin.setdefault(origin, _strict_jar()).extract_cookies(response)
 
+    def held(self) -> list[tuple[str, Cookie]]:
+        """Every cookie held now (the expired ones dropped), with the origin that set it."""
+        found = []
+        for origin, jar in self._by_origin.items():
+            jar.jar.clear_expired_cookies()
+            found += [(origin, cookie) for cookie in jar.jar]
+        return found
+
+    def restore(self, origin: str, cookie: Cookie) -> None:
+        """Hold `cookie` again for `origin` (one kept from an earlier run)."""
+        self._by_origin.setdefault(origin, _strict_jar()).jar.set_cookie(cookie)
+
     def kept(self) -> tuple[KeptCookie, ...]:
         """The cookies held now (the expired ones dropped), by origin as they were set."""
         found = []
@@ -111,6 +124,10 @@ class CookieJars:
 
     def of(self, provider: str, environment: str) -> ProviderCookies:
         return self._jars.setdefault((provider, environment), ProviderCookies())
+
+    def jars(self) -> dict[tuple[str, str], ProviderCookies]:
+        """Every jar by (provider, environment)."""
+        return dict(self._jars)
 
 
 def masked_cookie_header(value: str) -> str:
