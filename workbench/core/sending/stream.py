@@ -21,11 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-# httpx-sse's public API wants to pull from an httpx.Response; the parser here is pushed the
-# bytes the client already reads (for the size cap, the idle timeout and the body), so it uses
-# the library's decoders themselves (pinned to 0.4.x in pyproject.toml for that reason).
-from httpx_sse._decoders import SSEDecoder, SSELineDecoder
-
 from workbench.core.sending.large_bodies import charset_of
 
 MAX_KEPT_EVENTS = 100_000
@@ -113,6 +108,12 @@ class StreamParser:
         except LookupError:
             decoder = codecs.getincrementaldecoder("utf-8")
         self._text = decoder(errors="replace")
+        # httpx-sse's public API pulls from an httpx.Response; this parser is pushed the bytes
+        # the client reads anyway (for the size cap, the idle timeout and the body), so it uses
+        # the library's decoders themselves (pinned to 0.4.x in pyproject.toml for that).
+        # Imported here: the package imports httpx, which start-up leaves unloaded.
+        from httpx_sse._decoders import SSEDecoder, SSELineDecoder
+
         self._lines = SSELineDecoder()
         self._sse = SSEDecoder()
 

@@ -43,6 +43,10 @@ def outcome_class(status: int | None) -> str:
     )
 
 
+def events_text(count: int) -> str:
+    return f"{count:,} event{'' if count == 1 else 's'}"
+
+
 def duration_text(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
@@ -93,8 +97,20 @@ class StatusLine(Widget):
                 detail += f" · {count} redirect{'s' if count > 1 else ''}"
             if exchange.http_version:
                 detail += f" · {exchange.http_version}"
+            if exchange.stream is not None:
+                detail += f" · {events_text(exchange.event_count)}"
         message = exchange.failure.message if exchange.failure else ""
         self._show(outcome_class(exchange.status), code, detail, environment, message, short_code)
+
+    def show_streaming(
+        self, count: int, elapsed: float, environment: str, stopped: bool = False
+    ) -> None:
+        """A streamed answer arriving (or stopped by the user): time so far and events."""
+        detail = f"{elapsed:,.1f} s · {events_text(count)}"
+        if stopped:
+            self._show("-cancelled", "Stopped", detail + " · connection closed", environment)
+        else:
+            self._show("-sending", "Streaming…", detail, environment)
 
     def show_problem(self, message: str) -> None:
         """A call that was not sent: the environment stays as it was."""
