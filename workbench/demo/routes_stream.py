@@ -3,12 +3,14 @@
 Each sends `count` items, one every `interval_ms`, as chunks while it runs, so
 a client can show them as they arrive. The items' fields are fixed (only their
 values change), so initializing a call on them learns a shape and a changed
-field shows as drift. A stream ends early when the server stops or the client
+field shows as drift: with the server at API version 2 (see `routes_versioned`), the
+"tick" events call their `value` `reading`. A stream ends early when the server stops or the client
 goes away.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -35,7 +37,8 @@ def register(router: Router) -> None:
 def events(request: Request) -> Response:
     """Server-Sent Events of two kinds, "tick" and "status", each with an id; the first sets
     `retry:`. A `Last-Event-ID` header resumes after that id, as a reconnecting client asks."""
-    return _stream(request, _sse_event, "text/event-stream", resume=True)
+    item = functools.partial(_sse_event, version=request.state.api_version)
+    return _stream(request, item, "text/event-stream", resume=True)
 
 
 def ndjson(request: Request) -> Response:
@@ -83,7 +86,7 @@ def _paced(
         yield item(index, count, time.monotonic() - started)
 
 
-def _sse_event(index: int, count: int, elapsed: float) -> bytes:
+def _sse_event(index: int, count: int, elapsed: float, version: int = 1) -> bytes:
     if index % STATUS_EVERY == 0 or index == count:
         name = "status"
         data: dict[str, object] = {
@@ -93,7 +96,8 @@ def _sse_event(index: int, count: int, elapsed: float) -> bytes:
         }
     else:
         name = "tick"
-        data = {"seq": index, "value": _value(index), "elapsed_ms": round(elapsed * 1000)}
+        value = "value" if version == 1 else "reading"
+        data = {"seq": index, value: _value(index), "elapsed_ms": round(elapsed * 1000)}
     retry = f"retry: {RETRY_MS}\n" if index == 1 else ""
     return f"event: {name}\nid: {index}\n{retry}data: {json.dumps(data)}\n\n".encode()
 
