@@ -114,6 +114,7 @@ async def send(
 
 
 MAX_REDIRECTS = 20
+HOLD_SECONDS = 0.01  # the longest a body's reading keeps the event loop before a pause
 
 
 class _Reading:
@@ -190,9 +191,16 @@ class _Reading:
         # Only a stream has an idle timeout; a plain body has the deadline alone.
         quiet = asyncio.timeout(self.idle_timeout if parser is not None else None)
         received = 0
+        resting = loop.time()  # when this task last let the event loop run others
         try:
             async with quiet:
                 async for chunk in response.aiter_bytes():
+                    if loop.time() - resting > HOLD_SECONDS:
+                        # A socket that always has bytes ready never makes this loop wait:
+                        # without a pause now and then it would hold the event loop (and
+                        # the screen) for as long as a fast stream lasts.
+                        await asyncio.sleep(0)
+                        resting = loop.time()
                     if parser is not None:
                         quiet.reschedule(loop.time() + self.idle_timeout)
                     if received + len(chunk) > self.max_bytes:

@@ -412,7 +412,8 @@ async def _data(call: Call, exchange: Exchange) -> tuple[object, ResponseDataErr
     """
 
     def read() -> object:
-        large = len(exchange.body) >= LARGE_BODY
+        # A stream's data is built from its events, not parsed from one big body.
+        large = exchange.stream is None and len(exchange.body) >= LARGE_BODY
         with long_lived_data() if large else nullcontext():
             return exchange_data(
                 exchange,

@@ -148,8 +148,12 @@ class StatusLine(Widget):
         short_code: str = "",
     ) -> None:
         self._environment = environment
-        self.remove_class(*OUTCOME_CLASSES)
-        if outcome:
+        # Classes change only when they must: each change restyles the line, which a stream
+        # redrawing it a dozen times a second would pay every time.
+        stale = [name for name in OUTCOME_CLASSES if name != outcome and self.has_class(name)]
+        if stale:
+            self.remove_class(*stale)
+        if outcome and not self.has_class(outcome):
             self.add_class(outcome)
         self.set_class(bool(message), "-has-message")
         # A reason phrase, a URL or a message may quote what a server or a workspace wrote:
@@ -180,8 +184,14 @@ class StatusLine(Widget):
 
         fits = (w for w in wordings if not room or width(*w) <= room)
         code, environment = next(fits, wordings[-1])
-        self.query_one("#status-code", Label).update(code)
-        self.query_one("#status-detail", Label).update(detail)
+        _update(self.query_one("#status-code", Label), code)
+        _update(self.query_one("#status-detail", Label), detail)
         shown_environment = self.query_one("#status-environment", Label)
-        shown_environment.update(environment)
+        _update(shown_environment, environment)
         shown_environment.display = bool(environment)  # no padding left alone
+
+
+def _update(label: Label, text: str) -> None:
+    """Update `label` only when its text changes: an update lays the line out again."""
+    if str(label.content) != text:
+        label.update(text)
