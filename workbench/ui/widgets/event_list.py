@@ -90,7 +90,17 @@ class EventList(ScrollView, can_focus=True):
         if count == self._count and self.virtual_size.height == count:
             return
         self._count = count
-        self.virtual_size = Size(self.virtual_size.width, count)
+        size = Size(self.virtual_size.width, count)
+        height = self.container_size.height
+        if height and self.show_vertical_scrollbar == (count > height):
+            # Setting `virtual_size` lays out the whole screen (20-40 ms at 80x24), a dozen
+            # times a second while a stream arrives. When the scrollbar stays as it is, only
+            # this widget changes: take the size without the layout and update the
+            # scrollbar as the layout would (`_scroll_update`, Textual's own step for it).
+            self.set_reactive(EventList.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         if self._cursor < 0:
             if self.container_size.height:
                 self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)

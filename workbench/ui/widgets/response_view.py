@@ -505,6 +505,16 @@ class ResponseView(Widget):
                 return
             text = decode_text(body, charset_of(exchange.header("content-type")))
             raw, raw_revealed = documents(text)
+            if exchange.stream is not None:
+                # The Body tab shows the stream as it came; the JSON tab its events' data
+                # (by event name), which the session has read already: nothing to format.
+                deliver(self._show_plain, "", raw, f"{exchange.stream} stream", False, raw_revealed)
+                if not shows_data:
+                    if parsed is UNPARSED:
+                        deliver(self._note, "The events are in the Events tab.")
+                    else:
+                        deliver(self._show_json, parsed)
+                return
             if not expects_json(media_type, response_type):
                 kind = media_type or response_type.value
                 note = f"The body is {kind}, not JSON: see the Body tab."

@@ -185,13 +185,15 @@ class StatusLine(Widget):
         fits = (w for w in wordings if not room or width(*w) <= room)
         code, environment = next(fits, wordings[-1])
         _update(self.query_one("#status-code", Label), code)
-        _update(self.query_one("#status-detail", Label), detail)
+        # The detail takes the room left (1fr, one line): its text never changes its size,
+        # so it is redrawn without laying the screen out again, as a stream does every tick.
+        _update(self.query_one("#status-detail", Label), detail, layout=False)
         shown_environment = self.query_one("#status-environment", Label)
         _update(shown_environment, environment)
         shown_environment.display = bool(environment)  # no padding left alone
 
 
-def _update(label: Label, text: str) -> None:
-    """Update `label` only when its text changes: an update lays the line out again."""
+def _update(label: Label, text: str, *, layout: bool = True) -> None:
+    """Update `label` only when its text changes: an update lays the screen out again."""
     if str(label.content) != text:
-        label.update(text)
+        label.update(text, layout=layout)
