@@ -74,11 +74,10 @@ class EventList(ScrollView, can_focus=True):
         return self._cursor
 
     def show(self, events: Sequence[StreamEvent], masker: Masker) -> None:
-        """Show `events` (a list that may still grow: call `follow`) from the top."""
+        """Show `events` (a list that may still grow: call `follow`), the latest in view."""
         self._events, self._masker, self._cursor = events, masker, -1
         self._count = 0
         self.follow()
-        self.scroll_to(0, 0, animate=False, immediate=True)
 
     def clear(self) -> None:
         self.show((), Masker(()))

@@ -213,7 +213,7 @@ class ResponseView(Widget):
         """A streamed answer arriving: its events so far, redrawn as more come until the
         answer is shown; a stopped one as it was left."""
         if live is not self._live:
-            self._start_over("")
+            self._start_over("", events=True)
             self._live, self._live_environment = live, environment
             self._masker = Masker.known()
             self._show_events(live.events, to_events=True)
@@ -267,7 +267,7 @@ class ResponseView(Widget):
         body); the JSON tab shows it instead of the body, so that its paths are the data's
         (chaining, the shape), whatever the body is. `view`: how the user left this answer
         before (its tab, the JSON tree's nodes and scroll)."""
-        self._start_over("Reading the response…")
+        self._start_over("Reading the response…", events=exchange.stream is not None)
         self._restoring = view
         self._showing_response, self._exchange = True, exchange
         self._masker = Masker.known()
@@ -606,7 +606,9 @@ class ResponseView(Widget):
 
     # Helpers ---------------------------------------------------------------------------------
 
-    def _start_over(self, note: str) -> None:
+    def _start_over(self, note: str, *, events: bool = False) -> None:
+        """Forget the response shown, show `note`; `events`: the Events tab stays (a stream
+        is shown next: hiding the tab and showing it again would lay the screen out twice)."""
         self._generation += 1
         self._stop_ticker()
         self._live = None
@@ -618,7 +620,7 @@ class ResponseView(Widget):
             self.query_one("#response-body", BodyView).revealing = False
             self.query_one("#response-tree", JsonTree).revealing = False
         self.workers.cancel_group(self, "parse")
-        self._clear_views(note)
+        self._clear_views(note, events)
 
     def _show_headers(self) -> None:
         """The response headers, masked unless revealing, control characters made visible."""
@@ -636,12 +638,13 @@ class ResponseView(Widget):
     def _headers_hold_private_values(self) -> bool:
         return any(self._masker.text(value) is not value for _, value in self._headers)
 
-    def _clear_views(self, note: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        if tabs.active == TABS["events"]:
-            tabs.active = TABS["json"]
-        tabs.hide_tab(TABS["events"])
-        self.query_one(EventList).clear()
+    def _clear_views(self, note: str, keep_events: bool = False) -> None:
+        if not keep_events:
+            tabs = self.query_one(TabbedContent)
+            if tabs.active == TABS["events"]:
+                tabs.active = TABS["json"]
+            tabs.hide_tab(TABS["events"])
+            self.query_one(EventList).clear()
         event_data = self.query_one(EventDataTree)
         event_data.unload()
         event_data.display = False

@@ -164,7 +164,7 @@ class StatusLine(Widget):
             return visible(masker.text(text), keep_newlines=keep_newlines)
 
         self._said = (shown(code), shown(short_code or code), shown(detail), shown(environment))
-        self.query_one("#status-message", Label).update(shown(message, keep_newlines=True))
+        _update(self.query_one("#status-message", Label), shown(message, keep_newlines=True))
         self._fit()
 
     def _fit(self) -> None:
