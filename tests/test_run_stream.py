@@ -72,3 +72,16 @@ def test_a_quiet_stream_ends_at_the_idle_timeout(demo_url: str, isolated_home: P
     assert result.returncode == 6
     assert result.stdout == ""
     assert "went quiet" in result.stderr and "0.3 s" in result.stderr
+
+
+def test_the_exchange_says_it_was_a_stream(demo_url: str) -> None:
+    result = workbench_here(
+        *("run", str(DEMO), "Demo/Live readings", "--exchange", "--base-url", demo_url),
+        *("--param", "count=4", "--param", "interval_ms=0"),
+    )
+    assert result.returncode == 0, result.stderr
+    whole = json.loads(result.stdout)
+    assert whole["stream"] == {"kind": "ndjson", "events": 4}
+    assert whole["response"]["body"].count("\n") == 4
+    plain = workbench_here("run", str(DEMO), "Demo/Get user", "--exchange", "--base-url", demo_url)
+    assert json.loads(plain.stdout)["stream"] is None

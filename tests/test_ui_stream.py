@@ -89,3 +89,20 @@ async def test_escape_stops_a_stream_and_keeps_its_events(workspace: Path, demo_
         # Stopped for good: no event comes after.
         await pilot.pause(0.3)
         assert state.live.count == count
+
+
+async def test_ndjson_lines_are_listed_as_they_arrive(workspace: Path, demo_url: str) -> None:
+    text = workspace.read_text(encoding="utf-8")
+    # The readings call's count (the second "count = 50" in the file): 20 lines in 2 s.
+    head, _, tail = text.rpartition('{ name = "count", value = "50" }')
+    workspace.write_text(head + '{ name = "count", value = "20" }' + tail, encoding="utf-8")
+    app = open_app(workspace, demo_url, on="Demo/Live readings")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: '{"seq": 1,' in screen_text(app), what="the first line")
+        desk = main_screen(app).desk
+        assert isinstance(desk.response, Streaming) and desk.response.live.count < 20
+        await workers_done(app)
+        await settle(pilot, app)
+        assert app.screen.query_one(EventList).count == 20
+        assert "20 events" in app.screen.query_one(StatusLine).text

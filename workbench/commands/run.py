@@ -233,6 +233,11 @@ def exchange_as_json(exchange: Exchange) -> dict[str, Any]:
         else {"kind": str(exchange.failure.kind), "message": exchange.failure.message},
         # The cookies kept for the provider after this exchange, without their values.
         "cookies": list(exchange.cookies),
+        # A streamed answer's kind (sse, ndjson, text) and how many events it sent; its
+        # events are in the body (`--stream` prints them one a line).
+        "stream": None
+        if exchange.stream is None
+        else {"kind": str(exchange.stream), "events": exchange.event_count},
     }
 
 
