@@ -10,7 +10,9 @@ import pytest
 
 from tests.ui_app import SIZE, main_screen, open_app, screen_text
 from tests.ui_wait import settle, wait_for, workers_done
+from workbench.core.config import config_path
 from workbench.core.desk import Answered, Streaming
+from workbench.ui.user_config import load_user_config
 from workbench.ui.widgets.event_data_tree import EventDataTree
 from workbench.ui.widgets.event_list import EventList
 from workbench.ui.widgets.status_line import StatusLine
@@ -106,3 +108,18 @@ async def test_ndjson_lines_are_listed_as_they_arrive(workspace: Path, demo_url:
         await settle(pilot, app)
         assert app.screen.query_one(EventList).count == 20
         assert "20 events" in app.screen.query_one(StatusLine).text
+
+
+async def test_a_quiet_stream_ends_at_the_idle_timeout_and_says_so(
+    workspace: Path, demo_url: str
+) -> None:
+    config_path().write_text("stream_idle_timeout = 0.5\n", encoding="utf-8")
+    text = workspace.read_text(encoding="utf-8")
+    workspace.write_text(text.replace('value = "100" }', 'value = "1000" }', 1), encoding="utf-8")
+    app = open_app(workspace, demo_url, on="Demo/Live events", config=load_user_config())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+j")
+        await workers_done(app)
+        await settle(pilot, app)
+        status = app.screen.query_one(StatusLine).text
+        assert "went quiet" in status and "0.5 s" in status and "stream_idle_timeout" in status
