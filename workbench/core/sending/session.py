@@ -293,7 +293,7 @@ class Session:
         overrides: Mapping[str, str],
         chained: Mapping[str, str],
         max_bytes: int | None,
-        on_event: OnEvent | None,
+        on_event: OnEvent | None = None,
     ) -> Exchange:
         """Build and send one call, authenticated as its provider says.
 

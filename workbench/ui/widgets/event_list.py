@@ -126,11 +126,11 @@ class EventList(ScrollView, can_focus=True):
             return
         index = max(0, min(index, self._count - 1))
         self._cursor = index
-        self.scroll_to_region_of(index)
+        self._scroll_to_row(index)
         self.refresh()
         self.post_message(self.EventHighlighted(index, self._events[index]))
 
-    def scroll_to_region_of(self, index: int) -> None:
+    def _scroll_to_row(self, index: int) -> None:
         top = int(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
         if index < top:
