@@ -56,12 +56,13 @@ def test_no_file_gives_the_built_in_defaults(tmp_path: Path) -> None:
 def test_a_good_file_is_read_and_says_which_keys_it_gave(tmp_path: Path) -> None:
     path = write(
         tmp_path / "config.toml",
-        'theme = "nord"\ntimeout = 5\nconfirm_actions = false\n\n[keymap]\nsend = "f11"\n',
+        'theme = "nord"\ntimeout = 5\nconfirm_actions = false\nstream_idle_timeout = 90\n'
+        '\n[keymap]\nsend = "f11"\n',
     )
     config = load_config(path, binding_ids=IDS, themes=THEMES)
     assert config.problems == ()
     assert config.theme == "nord"
-    assert config.defaults == Defaults(timeout=5.0, confirm_actions=False)
+    assert config.defaults == Defaults(timeout=5.0, confirm_actions=False, stream_idle_timeout=90.0)
     assert dict(config.keymap) == {"send": "f11"}
     assert config.source("timeout") is Source.FILE
     assert config.source("size_cap") is Source.DEFAULT

@@ -635,3 +635,40 @@ def test_a_demo_server_can_start_on_version_2() -> None:
         assert "display_name" in client.get("/versioned/users/1").json()
     with pytest.raises(ValueError, match="api_version"):
         DemoServer(api_version=3)
+
+
+# ---- a stream: a shape per event name ---------------------------------------------------------
+
+LIVE = "Demo/Live events"
+
+
+def test_initialize_on_a_stream_learns_a_shape_per_event_name_and_its_drift(
+    versioned: DemoServer, bare: Path
+) -> None:
+    url = versioned.base_url
+    fast = ("--param", "count=10", "--param", "interval_ms=0")
+    result = workbench_here("initialize", str(bare), LIVE, "--base-url", url, *fast)
+    assert result.returncode == 0, result.stderr
+    call = load_workspace(bare).providers[0].call("Live events")
+    assert call is not None and call.shape is not None
+    assert shape_to_toml_data(call.shape) == {
+        "events": "object",
+        "events.tick": "list",
+        "events.tick[]": "object",
+        "events.tick[].seq": "integer",
+        "events.tick[].value": "number",
+        "events.tick[].elapsed_ms": "integer",
+        "events.status": "list",
+        "events.status[]": "object",
+        "events.status[].seq": "integer",
+        "events.status[].state": "text",
+        "events.status[].progress": "number",
+    }
+    versioned.state.api_version = 2  # the tick events' value is now called reading
+    check = workbench_here("initialize", "--check", str(bare), LIVE, "--base-url", url, *fast)
+    assert check.returncode == 8, check.stderr
+    assert check.stdout.splitlines() == [
+        f"{LIVE}: drifted",
+        "  + events.tick[].reading: number",
+        "  - events.tick[].value",
+    ]

@@ -17,7 +17,7 @@ from tests.ui_wait import wait_until_async
 from workbench.core.secrets.store import SecretResolver, SecretStore
 from workbench.core.sending.client import ClientPool, send
 from workbench.core.sending.exchange import Exchange, FailureKind
-from workbench.core.sending.request import build_request
+from workbench.core.sending.request import BuiltRequest, build_request
 from workbench.core.workspace.model import (
     BodyType,
     Call,
@@ -40,6 +40,25 @@ def workspace_with(base_url: str, *calls: Call, provider: Provider | None = None
     )
 
 
+def built_request(
+    base_url: str,
+    call: Call,
+    *,
+    provider: Provider | None = None,
+    overrides: dict[str, str] | None = None,
+) -> BuiltRequest:
+    """`call` built as a call of a one-provider workspace at `base_url`, no secrets stored."""
+    workspace = workspace_with(base_url, call, provider=provider)
+    return build_request(
+        workspace,
+        workspace.providers[0],
+        call,
+        environment="development",
+        secrets=SecretResolver(workspace.id, SecretStore(), environ={}),
+        overrides=overrides or {},
+    )
+
+
 async def exchange_for(
     base_url: str,
     call: Call,
@@ -49,15 +68,7 @@ async def exchange_for(
     max_bytes: int = 50 * 1024 * 1024,
     pool: ClientPool | None = None,
 ) -> Exchange:
-    workspace = workspace_with(base_url, call, provider=provider)
-    built = build_request(
-        workspace,
-        workspace.providers[0],
-        call,
-        environment="development",
-        secrets=SecretResolver(workspace.id, SecretStore(), environ={}),
-        overrides=overrides or {},
-    )
+    built = built_request(base_url, call, provider=provider, overrides=overrides)
     if pool is not None:
         return await send(built, pool, max_bytes=max_bytes)
     async with ClientPool() as own_pool:

@@ -34,13 +34,19 @@ from workbench.ui.widgets.status_line import StatusLine
 WORKSPACE = Path(__file__).parents[2] / "workspaces" / "demo.toml"
 
 
-async def bench_send(base_url: str, megabytes: int, runs: int) -> None:
-    text = WORKSPACE.read_text().replace('value = "14" }', f'value = "{megabytes}" }}')
+@contextmanager
+def app_on(text: str, base_url: str, call: str) -> Iterator[WorkbenchApp]:
+    """The app on the demo workspace `text` (from a temporary file), on the call `call`."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.toml"
         path.write_text(text)
         document = WorkspaceDocument.load(path, base_url=base_url)
-        app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Large JSON"))
+        yield WorkbenchApp([document], selected=TreeItem(document, "Demo", call))
+
+
+async def bench_send(base_url: str, megabytes: int, runs: int) -> None:
+    text = WORKSPACE.read_text().replace('value = "14" }', f'value = "{megabytes}" }}')
+    with app_on(text, base_url, "Large JSON") as app:
         async with app.run_test(size=(80, 24)) as pilot:
             meter = StallMeter()
             app.set_interval(StallMeter.PERIOD, meter.tick)

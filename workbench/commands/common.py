@@ -16,7 +16,7 @@ from workbench.core.workspace import Workspace
 if TYPE_CHECKING:
     from workbench.core.config import Config
     from workbench.core.secrets import FileNotApproved, OriginNotApproved
-    from workbench.core.sending import CallResult, Exchange, Session
+    from workbench.core.sending import CallResult, Exchange, OnEvent, Session
     from workbench.core.workspace import Call, Provider
 
 
@@ -139,6 +139,7 @@ async def send(
     environment: str | None,
     overrides: dict[str, str],
     max_bytes: int | None = None,
+    on_event: OnEvent | None = None,
 ) -> CallResult:
     """Send a call through the session (chained parameters resolved), mapping every error to
     its exit code: 7 authentication, the source call's code when a chained value's source
@@ -156,6 +157,7 @@ async def send(
                     environment=environment,
                     overrides=overrides,
                     max_bytes=max_bytes,
+                    on_event=on_event,
                 )
             except (OriginNotApproved, FileNotApproved) as refusal:
                 # On a terminal the person decides now; anywhere else the message names

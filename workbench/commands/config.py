@@ -67,6 +67,7 @@ def shown_settings(config: Config, bindings: Mapping[str, Rebindable], theme: st
         "timeout": defaults.timeout,
         "size_cap": defaults.size_cap,
         "confirm_actions": defaults.confirm_actions,
+        "stream_idle_timeout": defaults.stream_idle_timeout,
     }
     lines += [_line(key, value, config.source(key)) for key, value in values.items()]
     lines += ["", "[keymap]"]

@@ -62,7 +62,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=API_VERSIONS,
         default=1,
         help="the response shape of GET /versioned/users/{id} (default 1; version 2 renames, "
-        "retypes and adds a field, to try drift detection; POST /admin/api-version "
+        "retypes and adds a field, to try drift detection; the tick events of /stream/events "
+        "rename value to reading; POST /admin/api-version "
         '{"version": 2} switches it while the server runs)',
     )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

@@ -29,7 +29,7 @@ from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
     from workbench.core.secrets import Masker
-    from workbench.core.sending import CallResult, Exchange, Session
+    from workbench.core.sending import CallResult, Exchange, OnEvent, Session, StreamEvent
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,7 +47,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "which is sent first (only a data call is ever sent that way). Private values "
             "the server sends back (an echo, an error page) are printed masked, also when "
             "piped: output gets pasted into tickets. On a terminal, control characters in "
-            "what the server sent are shown as escapes like \\x1b, never run."
+            "what the server sent are shown as escapes like \\x1b, never run. With --stream, "
+            "a streamed answer (Server-Sent Events, NDJSON, chunked text) is printed event "
+            "by event as it arrives, one JSON line each."
         ),
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace .toml file")
@@ -65,6 +67,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--headers", "-i", action="store_true", help="also print the response headers (stderr)"
+    )
+    parser.add_argument(
+        "--stream",
+        action="store_true",
+        help="print each event of a streamed answer (Server-Sent Events, NDJSON, chunked "
+        'text) as it arrives, one JSON line each: {"t": seconds since sending, "event", "id", '
+        '"retry" (SSE only), "data": the JSON value, else the text}; an answer that is no '
+        "stream is printed as without it. Ctrl+C stops the stream (exit 130); a stream quiet "
+        "for stream_idle_timeout (config, 30 s) ends with exit 6",
     )
     parser.add_argument(
         "--exchange",
@@ -125,11 +136,13 @@ async def _run(args: argparse.Namespace) -> int:
                 environment=args.env,
                 overrides=overrides,
                 max_bytes=args.max_bytes,
+                on_event=_event_printer(args.reveal) if args.stream else None,
             )
     finally:
         await session.aclose()
     report_result(result, session.secrets.workspace_path, headers=args.headers, reveal=args.reveal)
-    _print(result, args)
+    if not (args.stream and result.exchange.stream is not None):
+        _print(result, args)  # a stream's events are printed already
     if call.options.include_errors and result.has_data:
         return ExitCode.OK  # a 4xx or 5xx answer is this call's data, not a failure
     return exit_code(result.exchange)
@@ -205,6 +218,26 @@ def _print(result: CallResult, args: argparse.Namespace) -> None:
     sys.stdout.flush()
 
 
+def _event_printer(reveal: bool) -> OnEvent:
+    """Prints each event of a stream as one JSON line the moment it arrives."""
+    from workbench.core.secrets import Masker
+    from workbench.core.sending import NOT_JSON
+
+    masker = Masker(()) if reveal else Masker.known()
+
+    def print_event(event: StreamEvent) -> None:
+        line: dict[str, Any] = {"t": round(event.time, 3)}
+        if event.event:
+            line.update(event=event.event, id=event.id)
+        if event.retry is not None:
+            line["retry"] = event.retry
+        value = event.value()
+        line["data"] = event.data if value is NOT_JSON else value
+        _print_text(json.dumps(line, ensure_ascii=False), masker)
+
+    return print_event
+
+
 def _print_text(text: str, masker: Masker) -> None:
     """Print `text` masked; on a terminal, with its control characters shown, not run (JSON
     escapes those below U+0020, but not DEL, C1 controls or bidi overrides)."""
@@ -246,6 +279,11 @@ def exchange_as_json(exchange: Exchange) -> dict[str, Any]:
         else {"kind": str(exchange.failure.kind), "message": exchange.failure.message},
         # The cookies kept for the provider after this exchange, without their values.
         "cookies": list(exchange.cookies),
+        # A streamed answer's kind (sse, ndjson, text) and how many events it sent; its
+        # events are in the body (`--stream` prints them one a line).
+        "stream": None
+        if exchange.stream is None
+        else {"kind": str(exchange.stream), "events": exchange.event_count},
     }
 
 

@@ -25,6 +25,7 @@ from workbench.demo import (
     routes_echo,
     routes_flow,
     routes_keys,
+    routes_stream,
     routes_users,
     routes_versioned,
 )
@@ -45,6 +46,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     routes_users,
     routes_echo,
     routes_flow,
+    routes_stream,
     routes_content,
     routes_keys,
     routes_cookies,

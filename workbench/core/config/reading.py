@@ -67,6 +67,7 @@ class _Reader(TableReader):
             timeout=read.get("timeout", _BUILT_IN.timeout),
             size_cap=read.get("size_cap", _BUILT_IN.size_cap),
             confirm_actions=read.get("confirm_actions", _BUILT_IN.confirm_actions),
+            stream_idle_timeout=read.get("stream_idle_timeout", _BUILT_IN.stream_idle_timeout),
         )
         return Config(
             path,
@@ -84,7 +85,7 @@ class _Reader(TableReader):
         try:
             if key == "theme":
                 return self._theme(data)
-            if key == "timeout":
+            if key in ("timeout", "stream_idle_timeout"):
                 return self._positive_number(data, key, _ROOT, None, "seconds")
             if key == "size_cap":
                 return self._positive_integer(data, key, _ROOT, None)

@@ -43,9 +43,11 @@ if TYPE_CHECKING:
         Cancelled as Cancelled,
         Idle as Idle,
         InFlight as InFlight,
+        LiveStream as LiveStream,
         NotSent as NotSent,
         Problem as Problem,
         ResponseState as ResponseState,
+        Streaming as Streaming,
     )
 
 __getattr__, __dir__, __all__ = lazy_face(
@@ -74,9 +76,11 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Cancelled",
             "Idle",
             "InFlight",
+            "LiveStream",
             "NotSent",
             "Problem",
             "ResponseState",
+            "Streaming",
         ),
     },
 )

@@ -1,4 +1,5 @@
-"""What the response area shows: nothing yet, a call in flight, an answer, or a problem.
+"""What the response area shows: nothing yet, a call in flight, a stream arriving, an answer,
+or a problem.
 
 Each call keeps its latest one per environment (`AnswerOf` names whose it is);
 the desk publishes the selected call's, and the TUI's response view draws it.
@@ -6,13 +7,15 @@ the desk publishes the selected call's, and the TUI's response view draws it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from workbench.core.workspace.model import ResponseType
 
 if TYPE_CHECKING:
     from workbench.core.sending.session import CallResult
+    from workbench.core.sending.stream import StreamEvent
     from workbench.core.workspace.document import WorkspaceDocument
 
 # `Answered.parsed_json` when the body was not parsed as JSON: the view parses what it shows.
@@ -84,6 +87,43 @@ class Answered:
         return UNPARSED if isinstance(result.body_data, str) else result.body_data
 
 
+MAX_LIVE_EVENTS = 1_000_000
+"""Events a live stream keeps for the screen; later ones are counted, not kept."""
+
+
+@dataclass(eq=False)
+class LiveStream:
+    """The events of a streamed answer so far, appended as they arrive (on the event loop).
+
+    A screen reads `events` and `count` when it redraws, as often as it likes, rather
+    than being told of each event: thousands a second would otherwise flood it.
+    `stopped`: the user stopped the stream; `started`: `time.monotonic()` when sending.
+    """
+
+    started: float = field(default_factory=time.monotonic)
+    events: list[StreamEvent] = field(default_factory=list)
+    count: int = 0
+    stopped: bool = False
+
+    def add(self, event: StreamEvent) -> None:
+        self.count += 1
+        if len(self.events) < MAX_LIVE_EVENTS:
+            self.events.append(event)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since sending."""
+        return time.monotonic() - self.started
+
+
+@dataclass(frozen=True)
+class Streaming:
+    """A streamed answer arriving (or stopped by the user): its events so far."""
+
+    live: LiveStream
+    environment: str
+
+
 @dataclass(frozen=True)
 class Cancelled:
     """The user cancelled the call in flight."""
@@ -98,4 +138,4 @@ class Problem:
     text: str
 
 
-ResponseState = Idle | NotSent | InFlight | Answered | Cancelled | Problem
+ResponseState = Idle | NotSent | InFlight | Streaming | Answered | Cancelled | Problem

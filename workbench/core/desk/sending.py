@@ -7,7 +7,8 @@ login a token needs (OAuth2 user-agent flow); a stored value bound for an
 origin not approved, or a file outside the workspace, is asked about first.
 Any other `WorkbenchError` is shown as a problem, without touching the
 workspace. Cancelling (the screen cancels the task that awaits
-`send_selected`) shows "cancelled".
+`send_selected`) shows "cancelled"; a streamed answer shows its events as they
+arrive (`Streaming`), and cancelling it keeps them, shown as stopped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import NO, Choice, confirm
-from workbench.core.desk.response import Answered, AnswerOf, Cancelled, InFlight, Problem
+from workbench.core.desk.response import (
+    Answered,
+    AnswerOf,
+    Cancelled,
+    InFlight,
+    LiveStream,
+    Problem,
+    Streaming,
+)
 from workbench.core.errors import (
     LoginNeeded,
     RequestBuildError,
@@ -37,6 +46,7 @@ from workbench.core.workspace.model import Call, Provider, UseAs, base_url_of
 if TYPE_CHECKING:
     from workbench.core.desk.desk import Desk
     from workbench.core.sending.session import CallResult  # imports httpx: not at start
+    from workbench.core.sending.stream import OnEvent, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +71,14 @@ class Sending:
         base = base_url_of(self.provider, self.environment, self.document.base_url)
         return join(base, self.call.url)
 
-    async def send(self) -> CallResult:
+    async def send(self, on_event: OnEvent | None = None) -> CallResult:
         # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a
         # thread, so the screen stays live.
         await asyncio.to_thread(warm_up)
         session = self.document.session()
-        return await session.run_call(self.provider, self.call, environment=self.environment)
+        return await session.run_call(
+            self.provider, self.call, environment=self.environment, on_event=on_event
+        )
 
 
 def warm_up() -> None:
@@ -127,11 +139,20 @@ class SendFlow:
         self._current = sending
         desk.show(sending.of, InFlight(sending.call.method.value, sending.url, sending.environment))
         desk.publish_busy()
+        live = LiveStream()
+
+        def on_event(event: StreamEvent) -> None:
+            live.add(event)
+            if live.count == 1 and self._current is sending:  # the stream shows from now on
+                desk.show(sending.of, Streaming(live, sending.environment))
+
         try:
-            result = await sending.send()
+            result = await sending.send(on_event)
         except asyncio.CancelledError:
             if self._current is sending:  # not replaced by a newer send
-                desk.show(sending.of, Cancelled(sending.environment))
+                live.stopped = True
+                stopped = Streaming(live, sending.environment) if live.count else None
+                desk.show(sending.of, stopped or Cancelled(sending.environment))
             raise
         except Exception as error:  # shown below, a bug included: no traceback on screen
             return error

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
         Session as Session,
         warm_up as warm_up,
     )
+    from workbench.core.sending.stream import (
+        NOT_JSON as NOT_JSON,
+        OnEvent as OnEvent,
+        StreamEvent as StreamEvent,
+        StreamKind as StreamKind,
+    )
     from workbench.core.sending.url import (
         join as join,
     )
@@ -77,6 +83,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Session",
             "warm_up",
         ),
+        "stream": ("NOT_JSON", "OnEvent", "StreamEvent", "StreamKind"),
         "url": ("join",),
     },
 )

@@ -28,8 +28,9 @@ from workbench.core.sending.exchange import (
 from workbench.core.sending.failures import TRANSPORT_ERRORS, describe_transport_error
 from workbench.core.sending.proxy_transport import ProxyRouter
 from workbench.core.sending.request import BuiltRequest
+from workbench.core.sending.stream import OnEvent, StreamKind, StreamParser, stream_kind
 from workbench.core.sending.transport import TransportConfig
-from workbench.core.workspace.model import DEFAULT_SIZE_CAP
+from workbench.core.workspace.model import DEFAULT_SIZE_CAP, DEFAULT_STREAM_IDLE_TIMEOUT
 
 
 class ClientPool:
@@ -78,6 +79,8 @@ async def send(
     max_bytes: int = DEFAULT_SIZE_CAP,
     transport: TransportConfig | None = None,
     cookies: ProviderCookies | None = None,
+    on_event: OnEvent | None = None,
+    idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
 ) -> Exchange:
     """Send `built` and return the exchange; the body is streamed and cut at `max_bytes`.
 
@@ -88,12 +91,20 @@ async def send(
     (httpx's own timeouts are per read: a server dripping a byte a second never trips them).
     Redirects are followed here, not by httpx, so that one to another origin drops every
     credential the provider added (see `_next_hop`).
+
+    A streamed answer (`stream.stream_kind`: SSE, NDJSON, chunked text) is parsed into events
+    as it arrives, each passed to `on_event` at once. The deadline then covers only the wait
+    for its headers: a stream may run as long as it keeps sending, and ends when nothing
+    arrives for `idle_timeout` seconds (a TIMEOUT failure saying so), at the size cap, or
+    when the caller cancels (the connection is closed).
     """
     options = built.options
     config = transport or TransportConfig(verify=options.verify_tls)
     reading = _Reading(built, pool.client_for(config), max_bytes, cookies)
+    reading.on_event, reading.idle_timeout = on_event, idle_timeout
     try:
-        async with asyncio.timeout(built.timeout):
+        async with asyncio.timeout(built.timeout) as deadline:
+            reading.deadline = deadline
             await reading.run()
     except TimeoutError:
         where = _where(reading.current_url)
@@ -107,6 +118,7 @@ async def send(
 
 
 MAX_REDIRECTS = 20
+HOLD_SECONDS = 0.01  # the longest a body's reading keeps the event loop before a pause
 
 
 class _Reading:
@@ -134,6 +146,10 @@ class _Reading:
         self.time_to_headers: float | None = None
         self.chunks: list[bytes] = []
         self.failure: Failure | None = None
+        self.deadline: asyncio.Timeout | None = None
+        self.on_event: OnEvent | None = None
+        self.idle_timeout = DEFAULT_STREAM_IDLE_TIMEOUT
+        self.parser: StreamParser | None = None
 
     async def run(self) -> None:
         request = self.built.request
@@ -173,21 +189,69 @@ class _Reading:
         )
 
     async def _read_body(self, response: httpx.Response) -> None:
+        kind = stream_kind(response.headers.get("content-type", ""), _has_length(response))
+        parser = self._start_stream(response, kind) if kind is not None else None
+        loop = asyncio.get_running_loop()
+        # Only a stream has an idle timeout; a plain body has the deadline alone.
+        quiet = asyncio.timeout(self.idle_timeout if parser is not None else None)
         received = 0
+        resting = loop.time()  # when this task last let the event loop run others
         try:
-            async for chunk in response.aiter_bytes():
-                if received + len(chunk) > self.max_bytes:
-                    self.chunks.append(chunk[: self.max_bytes - received])
-                    self.failure = Failure(FailureKind.TOO_LARGE, too_large_message(self.max_bytes))
-                    break
-                self.chunks.append(chunk)
-                received += len(chunk)
+            async with quiet:
+                async for chunk in response.aiter_bytes():
+                    if loop.time() - resting > HOLD_SECONDS:
+                        # A socket that always has bytes ready never makes this loop wait:
+                        # without a pause now and then it would hold the event loop (and
+                        # the screen) for as long as a fast stream lasts.
+                        await asyncio.sleep(0)
+                        resting = loop.time()
+                    if parser is not None:
+                        quiet.reschedule(loop.time() + self.idle_timeout)
+                    if received + len(chunk) > self.max_bytes:
+                        chunk = chunk[: self.max_bytes - received]
+                        self.failure = Failure(
+                            FailureKind.TOO_LARGE, too_large_message(self.max_bytes)
+                        )
+                    self.chunks.append(chunk)
+                    received += len(chunk)
+                    if parser is not None:
+                        parser.feed(chunk)
+                    if self.failure is not None:
+                        break
+                else:
+                    if parser is not None:
+                        parser.close()
+        except TimeoutError:
+            if not quiet.expired():
+                raise
+            self.failure = Failure(FailureKind.TIMEOUT, self._idle_message())
         except TRANSPORT_ERRORS as error:
             timeout = self.built.timeout
-            kind, message = describe_transport_error(error, self.sent, timeout, answered=True)
-            self.failure = Failure(kind, message)
+            kind_, message = describe_transport_error(error, self.sent, timeout, answered=True)
+            self.failure = Failure(kind_, message)
         finally:
             await response.aclose()
+
+    def _start_stream(self, response: httpx.Response, kind: StreamKind) -> StreamParser:
+        """A stream's events are parsed as they come, and the deadline stops at its headers."""
+        if self.deadline is not None:
+            self.deadline.reschedule(None)
+        # httpcore reads the request's read timeout (the call's) when the body starts: between
+        # events a stream waits for the idle timeout instead.
+        extensions = response.request.extensions
+        extensions["timeout"] = {**extensions.get("timeout", {}), "read": None}
+        content_type = response.headers.get("content-type", "")
+        self.parser = StreamParser(kind, content_type, self.started, self.on_event)
+        return self.parser
+
+    def _idle_message(self) -> str:
+        count = self.parser.count if self.parser is not None else 0
+        return (
+            f"The stream went quiet: nothing arrived from {_where(self.current_url)} for "
+            f"{self.idle_timeout:g} s, so it was ended after {count} event"
+            f"{'' if count == 1 else 's'}. Raise stream_idle_timeout in your config file to "
+            "wait longer."
+        )
 
     def exchange(self) -> Exchange:
         response = self.response
@@ -212,6 +276,9 @@ class _Reading:
             redirects=tuple(self.redirects),
             url=self.masker.text(str(response.url)),
             cookies=tuple(c.describe() for c in self.cookies.kept()) if self.cookies else (),
+            stream=self.parser.kind if self.parser is not None else None,
+            events=tuple(self.parser.events) if self.parser is not None else (),
+            event_count=self.parser.count if self.parser is not None else 0,
         )
 
 
@@ -249,6 +316,10 @@ def _next_hop(
             "redirect answer is shown as it came."
         )
     return hop, None
+
+
+def _has_length(response: httpx.Response) -> bool:
+    return "content-length" in response.headers
 
 
 def _where(url: str) -> str:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workbench.core.sending.stream import StreamEvent, StreamKind
 
 
 class FailureKind(StrEnum):
@@ -62,6 +66,11 @@ class Exchange:
     # The cookies the provider holds for this environment after the exchange, as
     # `name (domain/path, ...)`: never their values (see `sending.cookies`).
     cookies: tuple[str, ...] = ()
+    # A streamed answer (SSE, NDJSON, chunked text: see `sending.stream`): its kind, its first
+    # events (at most `stream.MAX_KEPT_EVENTS`) and how many there were. `body` holds it all.
+    stream: StreamKind | None = None
+    events: tuple[StreamEvent, ...] = ()
+    event_count: int = 0
 
     @property
     def size(self) -> int:

@@ -20,6 +20,10 @@ booleans, null and `BinaryBody` (see `json_path`). By the call's response type:
 - text: the body decoded with its charset (UTF-8 when it names none).
 - binary: `BinaryBody(content_type, size)`; the bytes are not part of data.
 
+A stream of JSON events read as json is its events' data (`stream.stream_data`):
+Server-Sent Events are `{"events": {"NAME": [data, ...], ...}}` by event name,
+NDJSON the list of its lines' values.
+
 An empty body is null for json and xml.
 
 Two call options wrap the body's data in an object, the same way for every
@@ -56,6 +60,7 @@ from workbench.core.sending.large_bodies import (
     parse_json,
     parse_json_bytes,
 )
+from workbench.core.sending.stream import StreamKind, stream_data
 from workbench.core.shape.json_path import BinaryBody
 from workbench.core.workspace.model import ResponseType
 
@@ -64,6 +69,7 @@ _MESSAGE_KEYS = ("message", "error_description", "detail", "error", "title")
 _TEXT_SAMPLE = 200  # characters of a body a message quotes
 
 XmlPath = tuple[str, ...]
+_EVENT_STREAMS = (StreamKind.SSE, StreamKind.NDJSON)
 
 
 class ResponseDataError(WorkbenchError):
@@ -93,7 +99,9 @@ def exchange_data(
         raise ResponseDataError(
             f"the call answered {_status_line(exchange)}{_body_sample(exchange.body, content_type)}"
         )
-    if has_error:
+    if exchange.stream in _EVENT_STREAMS and response_type is ResponseType.JSON:
+        body = stream_data(exchange.stream, exchange.events)
+    elif has_error:
         try:
             body = body_data(exchange.body, response_type, content_type)
         except ResponseDataError:

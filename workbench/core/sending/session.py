@@ -29,6 +29,7 @@ from workbench.core.sending.large_bodies import LARGE_BODY, long_lived_data
 from workbench.core.sending.proxies import with_scheme
 from workbench.core.sending.request import build_request
 from workbench.core.sending.response_data import ResponseDataError, exchange_data
+from workbench.core.sending.stream import OnEvent
 from workbench.core.sending.transport import TransportConfig, default_context
 from workbench.core.shape.json_path import PathError, lookup, value_text
 from workbench.core.workspace.chaining import check_source, full_name
@@ -152,6 +153,7 @@ class Session:
         environment: str | None = None,
         overrides: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
+        on_event: OnEvent | None = None,
     ) -> CallResult:
         """Send one call and turn its answer into data.
 
@@ -159,10 +161,11 @@ class Session:
         value from its source call's latest data; a source with none yet is
         sent first (its chained parameters resolved the same way). Raises
         `ChainError` when a value cannot be found, and any `WorkbenchError` of
-        `send`. A call with data becomes the call's latest result.
+        `send`. A call with data becomes the call's latest result. A streamed answer passes
+        each event to `on_event` as it arrives (see `client.send`).
         """
         environment = environment or self.workspace.default_environment
-        return await self._run(provider, call, environment, overrides or {}, max_bytes)
+        return await self._run(provider, call, environment, overrides or {}, max_bytes, on_event)
 
     def record_first_origins(self, provider: Provider, environment: str | None) -> frozenset[str]:
         """A private value of `provider` was just stored (for `environment`, None: all): when it
@@ -215,6 +218,7 @@ class Session:
         environment: str,
         overrides: Mapping[str, str],
         max_bytes: int | None,
+        on_event: OnEvent | None = None,
     ) -> CallResult:
         """`run_call` for one environment."""
         chained: dict[str, str] = {}
@@ -226,7 +230,9 @@ class Session:
             chained[parameter.name] = value
             if first is not None:
                 sent_first.append(first)
-        exchange = await self._send(provider, call, environment, overrides, chained, max_bytes)
+        exchange = await self._send(
+            provider, call, environment, overrides, chained, max_bytes, on_event
+        )
         data, error = await _data(call, exchange)
         result = CallResult(
             provider, call, environment, exchange, data, error, sent_first=tuple(sent_first)
@@ -288,6 +294,7 @@ class Session:
         overrides: Mapping[str, str],
         chained: Mapping[str, str],
         max_bytes: int | None,
+        on_event: OnEvent | None = None,
     ) -> Exchange:
         """Build and send one call, authenticated as its provider says.
 
@@ -323,7 +330,15 @@ class Session:
                     self.trust.check_origin(provider.name, str(built.request.url), what)
                     _check_proxy(self.trust, provider.name, transport, what)
                 jar = self.cookies.of(provider.name, environment)
-                return await send(built, self.pool, max_bytes=cap, transport=transport, cookies=jar)
+                return await send(
+                    built,
+                    self.pool,
+                    max_bytes=cap,
+                    transport=transport,
+                    cookies=jar,
+                    on_event=on_event,
+                    idle_timeout=self.defaults.stream_idle_timeout,
+                )
             finally:
                 built.close()
 
@@ -399,7 +414,8 @@ async def _data(call: Call, exchange: Exchange) -> tuple[object, ResponseDataErr
     """
 
     def read() -> object:
-        large = len(exchange.body) >= LARGE_BODY
+        # A stream's data is built from its events, not parsed from one big body.
+        large = exchange.stream is None and len(exchange.body) >= LARGE_BODY
         with long_lived_data() if large else nullcontext():
             return exchange_data(
                 exchange,

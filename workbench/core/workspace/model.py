@@ -22,6 +22,7 @@ DEFAULT_ENVIRONMENTS = ("development", "live")
 # What a call or workspace that sets nothing gets when the user's config sets nothing either.
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_SIZE_CAP = 50 * 1024 * 1024
+DEFAULT_STREAM_IDLE_TIMEOUT = 30.0
 DEFAULT_CONFIRM_ACTIONS = True
 
 
@@ -267,6 +268,7 @@ class Defaults:
     timeout: float = DEFAULT_TIMEOUT
     size_cap: int = DEFAULT_SIZE_CAP
     confirm_actions: bool = DEFAULT_CONFIRM_ACTIONS
+    stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT  # seconds a stream may stay quiet
 
     def timeout_of(self, call: Call) -> float:
         """The deadline in seconds `call` is sent with."""

@@ -34,6 +34,7 @@ from workbench.core.desk import (
     NotSent,
     Problem,
     ResponseState,
+    Streaming,
     TreeItem,
 )
 from workbench.core.terminal_text import visible
@@ -329,6 +330,8 @@ class MainScreen(Screen[None]):
         view.border_title = visible(f"{of.name} · {of.environment}") if of else ""
         if isinstance(state, InFlight):
             view.show_sending(state.method, state.url, state.environment)
+        elif isinstance(state, Streaming):
+            view.show_stream(state.live, state.environment)
         elif isinstance(state, Answered):
             kept = self._views.pop(of, None) if of else None
             view.show_exchange(

@@ -1,7 +1,10 @@
-"""The response side of the screen: a status line over tabs for JSON, body, headers and request.
+"""The response side of the screen: a status line over tabs for JSON, body, headers and request,
+and for a streamed answer its events.
 
-The shell calls `show_sending`, `show_exchange`, `show_problem`,
-`show_cancelled` and `clear`; everything slow (decoding, parsing, pretty
+The shell calls `show_sending`, `show_stream`, `show_exchange`, `show_problem`,
+`show_cancelled` and `clear`. A stream arriving is redrawn every REFRESH_SECONDS
+from the desk's `LiveStream` (its new rows and the status line's time and count),
+never once per event. Everything slow (decoding, parsing, pretty
 printing, indexing lines) happens in one thread worker that hands each
 finished piece back with a message, so the screen stays responsive while
 a big response renders. Results of a replaced response are dropped.
@@ -16,22 +19,23 @@ screen with its control characters shown as escapes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.core.desk import UNPARSED
+from workbench.core.desk import UNPARSED, LiveStream
 from workbench.core.secrets import Masker
 from workbench.core.sending import (
     LARGE_BODY,
@@ -49,12 +53,26 @@ from workbench.core.workspace import ResponseType
 from workbench.ui.key_names import key_name
 from workbench.ui.response_model import expects_json, pretty_json
 from workbench.ui.widgets.body_view import BodyView, TextDocument
+from workbench.ui.widgets.event_data_tree import EventDataTree
+from workbench.ui.widgets.event_list import EventList
 from workbench.ui.widgets.hex_preview import hex_dump, is_binary, row_size_for
 from workbench.ui.widgets.json_tree import JsonTree, TreeView
 from workbench.ui.widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from workbench.core.sending import StreamEvent
+
 # Tab names for `action_show_tab`, and the ids of their panes.
-TABS = {"json": "tab-json", "body": "tab-body", "headers": "tab-headers", "request": "tab-request"}
+TABS = {
+    "json": "tab-json",
+    "body": "tab-body",
+    "headers": "tab-headers",
+    "request": "tab-request",
+    "events": "tab-events",
+}
+# How often a stream arriving is redrawn: often enough to look live, seldom enough that
+# thousands of events a second cost a few redraws, not thousands.
+REFRESH_SECONDS = 0.08
 NO_RESPONSE = "No response yet."
 # Copying goes to the terminal as an OSC 52 sequence (base64); terminals and tmux drop or
 # choke on very long ones, and over SSH it is slow.
@@ -98,6 +116,7 @@ class ResponseView(Widget):
         Binding("2", "show_tab('body')", "Body tab", show=False, id="response_body_tab"),
         Binding("3", "show_tab('headers')", "Headers tab", show=False, id="response_headers_tab"),
         Binding("4", "show_tab('request')", "Request tab", show=False, id="response_request_tab"),
+        Binding("5", "show_tab('events')", "Events tab", show=False, id="response_events_tab"),
         Binding("escape", "close_search", "Close search", show=False),
         Binding(
             "y",
@@ -157,6 +176,9 @@ class ResponseView(Widget):
         self._exchange: Exchange | None = None  # the exchange shown
         self._binary: Binary | None = None  # a binary body shown in hex, dumped again on resize
         self._hex_row_size = 0  # bytes a line in the hex shown
+        self._live: LiveStream | None = None  # the stream arriving (or stopped) shown
+        self._live_environment = ""
+        self._ticker: Timer | None = None  # redraws the stream arriving
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="response-status")
@@ -170,17 +192,64 @@ class ResponseView(Widget):
                 yield DataTable(id="response-headers", cursor_type="row", zebra_stripes=True)
             with TabPane("Request", id=TABS["request"]):
                 yield BodyView(id="response-request")
+            # Last: `query_one(JsonTree)` finds the response's tree, not an event's data.
+            with TabPane("Events", id=TABS["events"]):
+                yield EventList(id="response-events")
+                yield EventDataTree(id="response-event-data")
         yield Input(id="response-search")
 
     def on_mount(self) -> None:
         self.query_one("#response-headers", DataTable).add_columns("Name", "Value")
         self._clear_views(NO_RESPONSE)
+        self.query_one(TabbedContent).hide_tab(TABS["events"])
 
     # The shell's API -------------------------------------------------------------------------
 
     def show_sending(self, method: str, url: str, environment: str) -> None:
         self._start_over("Waiting for the response…")
         self.query_one(StatusLine).show_sending(method, url, environment)
+
+    def show_stream(self, live: LiveStream, environment: str) -> None:
+        """A streamed answer arriving: its events so far, redrawn as more come until the
+        answer is shown; a stopped one as it was left."""
+        if live is not self._live:
+            self._start_over("", events=True)
+            self._live, self._live_environment = live, environment
+            self._masker = Masker.known()
+            self._show_events(live.events, to_events=True)
+        if not live.stopped and self._ticker is None:
+            self._ticker = self.set_interval(REFRESH_SECONDS, self._redraw_stream)
+        elif live.stopped:
+            self._stop_ticker()
+        self._redraw_stream()
+
+    def _redraw_stream(self) -> None:
+        live = self._live
+        if live is None:
+            return
+        self.query_one(EventList).follow()
+        status = self.query_one(StatusLine)
+        status.show_streaming(live.count, live.elapsed, self._live_environment, live.stopped)
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def _show_events(self, events: Sequence[StreamEvent], *, to_events: bool) -> None:
+        """Show the Events tab with `events` (`to_events`: and bring it forward)."""
+        tabs = self.query_one(TabbedContent)
+        tabs.show_tab(TABS["events"])
+        if to_events:
+            tabs.active = TABS["events"]
+        self.query_one(EventList).show(events, self._masker)
+
+    @on(EventList.EventHighlighted)
+    def _show_event(self, message: EventList.EventHighlighted) -> None:
+        message.stop()
+        tree = self.query_one(EventDataTree)
+        tree.display = True
+        tree.show_event(message.event, self._masker)
 
     def show_exchange(
         self,
@@ -198,12 +267,14 @@ class ResponseView(Widget):
         body); the JSON tab shows it instead of the body, so that its paths are the data's
         (chaining, the shape), whatever the body is. `view`: how the user left this answer
         before (its tab, the JSON tree's nodes and scroll)."""
-        self._start_over("Reading the response…")
+        self._start_over("Reading the response…", events=exchange.stream is not None)
         self._restoring = view
-        if view is not None:
-            self.query_one(TabbedContent).active = view.tab
         self._showing_response, self._exchange = True, exchange
         self._masker = Masker.known()
+        if exchange.stream is not None:
+            self._show_events(exchange.events, to_events=view is None)
+        if view is not None:
+            self.query_one(TabbedContent).active = view.tab
         self.query_one(StatusLine).show_exchange(exchange, environment)
         self._headers = exchange.headers
         self._show_headers()
@@ -231,7 +302,7 @@ class ResponseView(Widget):
 
     def view_state(self) -> ShownView:
         """How the user looks at the answer shown, to come back to it."""
-        tree = self.query_one(JsonTree)
+        tree = self.query_one("#response-tree", JsonTree)
         return ShownView(self._active_pane(), tree.view() if tree.display else None)
 
     def show_cancelled(self, environment: str) -> None:
@@ -273,7 +344,7 @@ class ResponseView(Widget):
         JSON), the body as shown, the header row, the request; masked unless revealed."""
         pane = self._active_pane()
         if pane == TABS["json"]:
-            copied = self.query_one(JsonTree).copy_value()
+            copied = self.query_one("#response-tree", JsonTree).copy_value()
             if copied is not None:
                 self._copy(*copied)
             return
@@ -326,7 +397,7 @@ class ResponseView(Widget):
             return
         self._revealing = not self._revealing
         body.revealing = self._revealing
-        self.query_one(JsonTree).revealing = self._revealing
+        self.query_one("#response-tree", JsonTree).revealing = self._revealing
         self._show_headers()
         if self._revealing:
             self.notify("Private values in the response are shown as received (ctrl+r masks).")
@@ -434,6 +505,16 @@ class ResponseView(Widget):
                 return
             text = decode_text(body, charset_of(exchange.header("content-type")))
             raw, raw_revealed = documents(text)
+            if exchange.stream is not None:
+                # The Body tab shows the stream as it came; the JSON tab its events' data
+                # (by event name), which the session has read already: nothing to format.
+                deliver(self._show_plain, "", raw, f"{exchange.stream} stream", False, raw_revealed)
+                if not shows_data:
+                    if parsed is UNPARSED:
+                        deliver(self._note, "The events are in the Events tab.")
+                    else:
+                        deliver(self._show_json, parsed)
+                return
             if not expects_json(media_type, response_type):
                 kind = media_type or response_type.value
                 note = f"The body is {kind}, not JSON: see the Body tab."
@@ -510,7 +591,7 @@ class ResponseView(Widget):
 
     def _show_json(self, data: object) -> None:
         self._note("")
-        tree = self.query_one(JsonTree)
+        tree = self.query_one("#response-tree", JsonTree)
         tree.load(data, self._masker)
         if self._restoring is not None and self._restoring.tree is not None:
             tree.restore(self._restoring.tree)
@@ -525,17 +606,21 @@ class ResponseView(Widget):
 
     # Helpers ---------------------------------------------------------------------------------
 
-    def _start_over(self, note: str) -> None:
+    def _start_over(self, note: str, *, events: bool = False) -> None:
+        """Forget the response shown, show `note`; `events`: the Events tab stays (a stream
+        is shown next: hiding the tab and showing it again would lay the screen out twice)."""
         self._generation += 1
+        self._stop_ticker()
+        self._live = None
         self._binary = None
         self._showing_response, self._exchange = False, None
         self._headers, self._masker = (), Masker(())
         if self._revealing:  # each response starts masked: a reveal was for the one shown then
             self._revealing = False
             self.query_one("#response-body", BodyView).revealing = False
-            self.query_one(JsonTree).revealing = False
+            self.query_one("#response-tree", JsonTree).revealing = False
         self.workers.cancel_group(self, "parse")
-        self._clear_views(note)
+        self._clear_views(note, events)
 
     def _show_headers(self) -> None:
         """The response headers, masked unless revealing, control characters made visible."""
@@ -553,8 +638,17 @@ class ResponseView(Widget):
     def _headers_hold_private_values(self) -> bool:
         return any(self._masker.text(value) is not value for _, value in self._headers)
 
-    def _clear_views(self, note: str) -> None:
-        self.query_one(JsonTree).unload()
+    def _clear_views(self, note: str, keep_events: bool = False) -> None:
+        if not keep_events:
+            tabs = self.query_one(TabbedContent)
+            if tabs.active == TABS["events"]:
+                tabs.active = TABS["json"]
+            tabs.hide_tab(TABS["events"])
+            self.query_one(EventList).clear()
+        event_data = self.query_one(EventDataTree)
+        event_data.unload()
+        event_data.display = False
+        self.query_one("#response-tree", JsonTree).unload()
         self.query_one("#response-body", BodyView).clear()
         self.query_one("#response-request", BodyView).clear()
         self.query_one("#response-headers", DataTable).clear()
@@ -565,7 +659,7 @@ class ResponseView(Widget):
         static = self.query_one("#response-note", Static)
         static.update(visible(note, keep_newlines=True))  # it may quote the server's words
         static.display = bool(note)
-        self.query_one(JsonTree).display = not note
+        self.query_one("#response-tree", JsonTree).display = not note
 
     def _to_note(self) -> None:
         """Show the JSON tab, where the note is: with no answer the other tabs are empty."""
@@ -574,9 +668,10 @@ class ResponseView(Widget):
     def _content(self, pane: str) -> Widget | None:
         """The widget that takes the focus (and searches) in the pane with id `pane`."""
         if pane == TABS["json"]:
-            tree = self.query_one(JsonTree)
+            tree = self.query_one("#response-tree", JsonTree)
             return tree if tree.display else None
         ids = {TABS["body"]: "#response-body", TABS["headers"]: "#response-headers"}
+        ids[TABS["events"]] = "#response-events"
         ids[TABS["request"]] = "#response-request"
         return self.query_one(ids[pane], Widget) if pane in ids else None
 

@@ -43,6 +43,10 @@ def outcome_class(status: int | None) -> str:
     )
 
 
+def events_text(count: int) -> str:
+    return f"{count:,} event{'' if count == 1 else 's'}"
+
+
 def duration_text(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
@@ -93,8 +97,20 @@ class StatusLine(Widget):
                 detail += f" · {count} redirect{'s' if count > 1 else ''}"
             if exchange.http_version:
                 detail += f" · {exchange.http_version}"
+            if exchange.stream is not None:
+                detail += f" · {events_text(exchange.event_count)}"
         message = exchange.failure.message if exchange.failure else ""
         self._show(outcome_class(exchange.status), code, detail, environment, message, short_code)
+
+    def show_streaming(
+        self, count: int, elapsed: float, environment: str, stopped: bool = False
+    ) -> None:
+        """A streamed answer arriving (or stopped by the user): time so far and events."""
+        detail = f"{elapsed:,.1f} s · {events_text(count)}"
+        if stopped:
+            self._show("-cancelled", "Stopped", detail + " · connection closed", environment)
+        else:
+            self._show("-sending", "Streaming…", detail, environment)
 
     def show_problem(self, message: str) -> None:
         """A call that was not sent: the environment stays as it was."""
@@ -132,8 +148,12 @@ class StatusLine(Widget):
         short_code: str = "",
     ) -> None:
         self._environment = environment
-        self.remove_class(*OUTCOME_CLASSES)
-        if outcome:
+        # Classes change only when they must: each change restyles the line, which a stream
+        # redrawing it a dozen times a second would pay every time.
+        stale = [name for name in OUTCOME_CLASSES if name != outcome and self.has_class(name)]
+        if stale:
+            self.remove_class(*stale)
+        if outcome and not self.has_class(outcome):
             self.add_class(outcome)
         self.set_class(bool(message), "-has-message")
         # A reason phrase, a URL or a message may quote what a server or a workspace wrote:
@@ -144,7 +164,7 @@ class StatusLine(Widget):
             return visible(masker.text(text), keep_newlines=keep_newlines)
 
         self._said = (shown(code), shown(short_code or code), shown(detail), shown(environment))
-        self.query_one("#status-message", Label).update(shown(message, keep_newlines=True))
+        _update(self.query_one("#status-message", Label), shown(message, keep_newlines=True))
         self._fit()
 
     def _fit(self) -> None:
@@ -164,8 +184,16 @@ class StatusLine(Widget):
 
         fits = (w for w in wordings if not room or width(*w) <= room)
         code, environment = next(fits, wordings[-1])
-        self.query_one("#status-code", Label).update(code)
-        self.query_one("#status-detail", Label).update(detail)
+        _update(self.query_one("#status-code", Label), code)
+        # The detail takes the room left (1fr, one line): its text never changes its size,
+        # so it is redrawn without laying the screen out again, as a stream does every tick.
+        _update(self.query_one("#status-detail", Label), detail, layout=False)
         shown_environment = self.query_one("#status-environment", Label)
-        shown_environment.update(environment)
+        _update(shown_environment, environment)
         shown_environment.display = bool(environment)  # no padding left alone
+
+
+def _update(label: Label, text: str, *, layout: bool = True) -> None:
+    """Update `label` only when its text changes: an update lays the screen out again."""
+    if str(label.content) != text:
+        label.update(text, layout=layout)
