@@ -13,6 +13,7 @@ from workbench.commands.common import (
     CommandFailed,
     add_sending_options,
     check_environment,
+    close_session,
     exit_code,
     find,
     load,
@@ -111,7 +112,7 @@ async def _run(args: argparse.Namespace) -> int:
             max_bytes=args.max_bytes,
         )
     finally:
-        await session.aclose()
+        await close_session(session)
     report_result(result, session.secrets.workspace_path, headers=args.headers, reveal=args.reveal)
     _print(result, args)
     if call.options.include_errors and result.has_data:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,11 +62,15 @@ class Sending:
         base = base_url_of(self.provider, self.environment, self.document.base_url)
         return join(base, self.call.url)
 
-    async def send(self) -> CallResult:
+    async def send(self, history_problem: Callable[[str], None]) -> CallResult:
+        """Send through the document's session; `history_problem` is told when the history
+        cannot keep the exchange (the send goes on)."""
         # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a
         # thread, so the screen stays live.
         await asyncio.to_thread(warm_up)
         session = self.document.session()
+        if session.history is not None:
+            session.history.on_problem = history_problem
         return await session.run_call(self.provider, self.call, environment=self.environment)
 
 
@@ -128,7 +133,7 @@ class SendFlow:
         desk.show(sending.of, InFlight(sending.call.method.value, sending.url, sending.environment))
         desk.publish_busy()
         try:
-            result = await sending.send()
+            result = await sending.send(self._history_problem)
         except asyncio.CancelledError:
             if self._current is sending:  # not replaced by a newer send
                 desk.show(sending.of, Cancelled(sending.environment))
@@ -141,6 +146,9 @@ class SendFlow:
                 desk.publish_busy()
         desk.show(sending.of, Answered(result, sending.environment))
         return result
+
+    def _history_problem(self, message: str) -> None:
+        self.desk.ask.tell(message, title="Not kept in the history", severity="warning")
 
     async def _after_failure(self, sending: Sending, error: BaseException) -> bool:
         """Show why the send failed; True when the user gave what was missing (send again)."""
