@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from cli_process import workbench_here
 
-from workbench.core.history import FILE_NAME, HistoryRecorder, HistoryStore, Where, kept_entry
+from workbench.core.history import (
+    FILE_NAME,
+    HistoryRecorder,
+    HistoryStore,
+    Where,
+    WorkspaceKey,
+    kept_entry,
+)
 from workbench.core.secrets import MASK, Masker
 from workbench.core.sending import Exchange, SentRequest, Session
 from workbench.core.workspace import Defaults, find_call, load_workspace, save_workspace
@@ -45,7 +52,12 @@ async def test_a_send_is_kept_with_its_request_response_and_timings(
     ]
     [summary] = store.summaries()
     assert summary.where == Where(
-        load_workspace(demo_workspace).id, "Demo", "Demo", "List users", "development"
+        load_workspace(demo_workspace).id,
+        "Demo",
+        "Demo",
+        "List users",
+        "development",
+        str(demo_workspace.resolve()),
     )
     assert (summary.method, summary.status) == ("GET", 200)
     assert summary.url == f"{demo_url}/users?page=1&per_page=10"
@@ -120,7 +132,7 @@ def test_clear_removes_one_workspace_or_all_and_leaves_no_trace_in_the_file(
     other = Where("w2", "Other", "Demo", "List users", "development")
     store.add(kept_entry(WHERE, 0, exchange_of(b'{"mark": "first-workspace-body"}'), Masker(())))
     store.add(kept_entry(other, 0, exchange_of(b'{"mark": "other-workspace-body"}'), Masker(())))
-    assert store.clear("w1") == 1
+    assert store.clear(WorkspaceKey("w1", "")) == 1
     assert [s.where.workspace_id for s in store.summaries()] == ["w2"]
     files = b"".join(p.read_bytes() for p in isolated_home.glob(f"{FILE_NAME}*"))
     assert b"first-workspace-body" not in files and b"other-workspace-body" in files

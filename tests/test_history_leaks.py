@@ -18,7 +18,7 @@ from cli_process import workbench_here
 from hostile import ATTACKER_TOKEN, Recorder, recording_server
 from leaks import demo_secret_values, demo_tokens, leaked_in
 
-from workbench.core.history import FILE_NAME, HistoryStore
+from workbench.core.history import FILE_NAME, HistoryStore, WorkspaceKey
 from workbench.core.secrets import MASK, SecretAddress, SecretStore
 from workbench.core.sending import Session
 from workbench.core.workspace import find_call, load_workspace
@@ -159,7 +159,7 @@ async def test_no_credential_of_any_method_reaches_the_history(
     assert len(recorder.leaked(values)) >= 6  # they really went out, and came back
 
     assert leaked_in(history_bytes(isolated_home), values) == []
-    entries = HistoryStore().summaries(workspace_id=AUTH_WORKSPACE_ID)
+    entries = HistoryStore().summaries(workspace=WorkspaceKey(AUTH_WORKSPACE_ID, ""))
     assert len(entries) == 2 * len(METHODS) + 1
     echoed = HistoryStore().entry(entries[0].id)
     assert echoed is not None and MASK.encode() in echoed.exchange.body
@@ -181,7 +181,7 @@ def test_no_private_value_in_any_place_reaches_the_history(
     assert len(recorder.leaked(values)) == len(values)  # each was sent and echoed
 
     assert leaked_in(history_bytes(isolated_home), values) == []
-    [form, everything] = HistoryStore().summaries(workspace_id=LEAKS_ID)
+    [form, everything] = HistoryStore().summaries(workspace=WorkspaceKey(LEAKS_ID, ""))
     kept = HistoryStore().entry(everything.id)
     assert kept is not None
     # What is not private is kept as it was, for reading and re-sending.

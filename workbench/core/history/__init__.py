@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING
 from workbench.core.lazy import lazy_face
 
 if TYPE_CHECKING:
+    from workbench.core.history.diff import (
+        Change as Change,
+        ChangeKind as ChangeKind,
+        ResponseNotJson as ResponseNotJson,
+        diff_responses as diff_responses,
+        json_diff as json_diff,
+    )
     from workbench.core.history.entry import (
         BODY_CAP as BODY_CAP,
         HistoryEntry as HistoryEntry,
@@ -23,13 +30,21 @@ if TYPE_CHECKING:
         DEFAULT_MAX_ENTRIES as DEFAULT_MAX_ENTRIES,
         FILE_NAME as FILE_NAME,
         HistoryStore as HistoryStore,
+        WorkspaceKey as WorkspaceKey,
     )
 
 __getattr__, __dir__, __all__ = lazy_face(
     __name__,
     {
+        "diff": ("Change", "ChangeKind", "ResponseNotJson", "diff_responses", "json_diff"),
         "entry": ("BODY_CAP", "HistoryEntry", "HistorySummary", "Where", "kept_entry"),
         "recorder": ("HistoryRecorder",),
-        "store": ("DEFAULT_MAX_BYTES", "DEFAULT_MAX_ENTRIES", "FILE_NAME", "HistoryStore"),
+        "store": (
+            "DEFAULT_MAX_BYTES",
+            "DEFAULT_MAX_ENTRIES",
+            "FILE_NAME",
+            "HistoryStore",
+            "WorkspaceKey",
+        ),
     },
 )

@@ -19,13 +19,17 @@ BODY_CAP = 1024 * 1024  # bytes of a response body kept in an entry
 
 @dataclass(frozen=True)
 class Where:
-    """Which call of which workspace an exchange belongs to, and in which environment."""
+    """Which call of which workspace an exchange belongs to, and in which environment.
+
+    `workspace_path` (absolute) finds the entries of a file without an id (it gets a new id
+    at each load until it is saved) and names the file a re-send loads."""
 
     workspace_id: str
     workspace_name: str
     provider: str
     call: str
     environment: str
+    workspace_path: str = ""
 
     @property
     def name(self) -> str:

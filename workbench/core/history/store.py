@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ CREATE TABLE entries (
     provider TEXT NOT NULL,
     call TEXT NOT NULL,
     environment TEXT NOT NULL,
+    workspace_path TEXT NOT NULL,
     sent_at REAL NOT NULL,
     method TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -70,9 +72,18 @@ CREATE TABLE entries (
 )
 
 _SUMMARY_COLUMNS = (
-    "id, workspace_id, workspace_name, provider, call, environment, sent_at, method, url, "
+    "id, workspace_id, workspace_name, provider, call, environment, workspace_path, sent_at, "
+    "method, url, "
     "status, reason, total_time, failure_kind"
 )
+
+
+@dataclass(frozen=True)
+class WorkspaceKey:
+    """One workspace's entries: by its id, or by the absolute path of its file."""
+
+    id: str
+    path: str
 
 
 class HistoryStore:
@@ -110,13 +121,13 @@ class HistoryStore:
     def summaries(
         self,
         *,
-        workspace_id: str | None = None,
+        workspace: WorkspaceKey | None = None,
         provider: str | None = None,
         call: str | None = None,
         limit: int | None = None,
     ) -> list[HistorySummary]:
         """The entries (of one workspace, provider or call when given), newest first."""
-        where, values = _filter(workspace_id, provider, call)
+        where, values = _filter(workspace, provider, call)
         query = f"SELECT {_SUMMARY_COLUMNS} FROM entries{where} ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
@@ -133,10 +144,10 @@ class HistoryStore:
             row = connection.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else _entry(row)
 
-    def clear(self, workspace_id: str | None = None) -> int:
+    def clear(self, workspace: WorkspaceKey | None = None) -> int:
         """Remove every entry (of one workspace when given); how many were removed. The
         removed entries are overwritten in the file and its write-ahead log is emptied."""
-        where, values = _filter(workspace_id, None, None)
+        where, values = _filter(workspace, None, None)
         with self._connection() as connection:
             if connection is None:
                 return 0
@@ -257,22 +268,24 @@ def _problem(path: Path, error: sqlite3.Error) -> str:
 
 
 def _filter(
-    workspace_id: str | None, provider: str | None, call: str | None
+    workspace: WorkspaceKey | None, provider: str | None, call: str | None
 ) -> tuple[str, tuple[str, ...]]:
     """A WHERE clause (with its leading space, or "") and its values."""
-    given = [
-        (column, value)
-        for column, value in (
-            ("workspace_id", workspace_id),
-            ("provider", provider),
-            ("call", call),
-        )
-        if value is not None
-    ]
-    if not given:
+    clauses: list[str] = []
+    values: list[str] = []
+    if workspace is not None and workspace.path:
+        clauses.append("(workspace_id = ? OR workspace_path = ?)")
+        values += [workspace.id, workspace.path]
+    elif workspace is not None:
+        clauses.append("workspace_id = ?")
+        values.append(workspace.id)
+    for column, value in (("provider", provider), ("call", call)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            values.append(value)
+    if not clauses:
         return "", ()
-    clause = " AND ".join(f"{column} = ?" for column, _ in given)
-    return f" WHERE {clause}", tuple(value for _, value in given)
+    return f" WHERE {' AND '.join(clauses)}", tuple(values)
 
 
 def _row(entry: HistoryEntry) -> dict[str, object]:
@@ -284,6 +297,7 @@ def _row(entry: HistoryEntry) -> dict[str, object]:
         "provider": where.provider,
         "call": where.call,
         "environment": where.environment,
+        "workspace_path": where.workspace_path,
         "sent_at": entry.sent_at,
         "method": request.method,
         "url": request.url,
@@ -317,21 +331,22 @@ def _unpairs(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(value)) for name, value in json.loads(text))
 
 
-def _where(row: sqlite3.Row | tuple[Any, ...], offset: int) -> Where:
-    return Where(*(str(value) for value in row[offset : offset + 5]))
+def _where(row: tuple[Any, ...]) -> Where:
+    """The `Where` of a row whose columns 1 to 6 are the entry's workspace, call and path."""
+    return Where(*(str(value) for value in row[1:7]))
 
 
 def _summary(row: tuple[Any, ...]) -> HistorySummary:
     return HistorySummary(
         id=row[0],
-        where=_where(row, 1),
-        sent_at=row[6],
-        method=row[7],
-        url=row[8],
-        status=row[9],
-        reason=row[10],
-        total_time=row[11],
-        failure=row[12],
+        where=_where(row),
+        sent_at=row[7],
+        method=row[8],
+        url=row[9],
+        status=row[10],
+        reason=row[11],
+        total_time=row[12],
+        failure=row[13],
     )
 
 
@@ -381,5 +396,5 @@ def _entry(row: tuple[Any, ...]) -> HistoryEntry:
         cookies=tuple(json.loads(cookies)),
     )
     return HistoryEntry(
-        _where(row, 1), sent_at, exchange, body_size=body_size, cut=bool(cut), id=entry_id
+        _where(row), sent_at, exchange, body_size=body_size, cut=bool(cut), id=entry_id
     )

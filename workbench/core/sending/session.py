@@ -237,7 +237,14 @@ class Session:
         exchange = await self._send(provider, call, environment, overrides, chained, max_bytes)
         if self.history is not None and self.defaults.keeps_history(self.workspace):
             workspace = self.workspace
-            where = Where(workspace.id, workspace.name, provider.name, call.name, environment)
+            where = Where(
+                workspace.id,
+                workspace.name,
+                provider.name,
+                call.name,
+                environment,
+                str(self.path.resolve()),
+            )
             self.history.record(where, exchange)
         data, error = await _data(call, exchange)
         result = CallResult(
