@@ -106,6 +106,8 @@ def _workspace_key(path_text: str) -> tuple[WorkspaceKey, str]:
 
 
 def _list(store: HistoryStore, arguments: list[str], as_json: bool, limit: int | None) -> int:
+    from workbench.core.history import local_time
+
     if len(arguments) > 2:
         raise CommandFailed(
             'usage: workbench history [WORKSPACE] ["PROVIDER/CALL"]', ExitCode.USAGE
@@ -129,7 +131,7 @@ def _list(store: HistoryStore, arguments: list[str], as_json: bool, limit: int |
     rows += [
         (
             str(s.id),
-            _time(s.sent_at),
+            local_time(s.sent_at),
             s.where.name if workspace else f"{s.where.workspace_name}: {s.where.name}",
             s.where.environment,
             _outcome(s.status, s.failure),
@@ -199,10 +201,6 @@ def _print(text: str) -> None:
     print(visible(text, keep_newlines=True))
 
 
-def _time(seconds: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
-
-
 def _iso_time(seconds: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
@@ -254,12 +252,13 @@ def entry_json(entry: HistoryEntry) -> dict[str, Any]:
 def entry_text(entry: HistoryEntry) -> str:
     """An entry for reading: when and what, the request, then the response."""
     from workbench.commands.common import status_line
+    from workbench.core.history import local_time
     from workbench.core.sending import charset_of, decode_text, format_size
 
     exchange, where = entry.exchange, entry.where
     request = exchange.request
     lines = [
-        f"#{entry.id} · {where.name} · {where.environment} · {_time(entry.sent_at)} "
+        f"#{entry.id} · {where.name} · {where.environment} · {local_time(entry.sent_at)} "
         f"(workspace {where.workspace_name})",
         "",
         f"{request.method} {request.url}",

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         confirm as confirm,
     )
     from workbench.core.desk.desk import Change as Change, Desk as Desk
+    from workbench.core.desk.history import Listing as Listing
     from workbench.core.desk.items import TreeItem as TreeItem
     from workbench.core.desk.private_values import (
         KeptByDesk as KeptByDesk,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         Idle as Idle,
         InFlight as InFlight,
         NotSent as NotSent,
+        Past as Past,
         Problem as Problem,
         ResponseState as ResponseState,
     )
@@ -65,6 +67,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "confirm",
         ),
         "desk": ("Change", "Desk"),
+        "history": ("Listing",),
         "items": ("TreeItem",),
         "private_values": ("KeptByDesk", "PrivateValueAccess"),
         "response": (
@@ -75,6 +78,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Idle",
             "InFlight",
             "NotSent",
+            "Past",
             "Problem",
             "ResponseState",
         ),

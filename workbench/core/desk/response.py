@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from workbench.core.workspace.model import ResponseType
 
 if TYPE_CHECKING:
+    from workbench.core.history.entry import HistoryEntry
     from workbench.core.sending.session import CallResult
     from workbench.core.workspace.document import WorkspaceDocument
 
@@ -85,6 +86,14 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Past:
+    """A response from the history, as it was kept: masked, its body cut at the cap."""
+
+    entry: HistoryEntry
+    response_type: ResponseType
+
+
+@dataclass(frozen=True)
 class Cancelled:
     """The user cancelled the call in flight."""
 
@@ -98,4 +107,4 @@ class Problem:
     text: str
 
 
-ResponseState = Idle | NotSent | InFlight | Answered | Cancelled | Problem
+ResponseState = Idle | NotSent | InFlight | Answered | Past | Cancelled | Problem

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import NO, Choice, confirm
@@ -50,6 +50,8 @@ class Sending:
     provider: Provider
     call: Call
     environment: str
+    # Parameter values given for this send (a past request's, sent again from the history).
+    overrides: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def of(self) -> AnswerOf:
@@ -71,7 +73,9 @@ class Sending:
         session = self.document.session()
         if session.history is not None:
             session.history.on_problem = history_problem
-        return await session.run_call(self.provider, self.call, environment=self.environment)
+        return await session.run_call(
+            self.provider, self.call, environment=self.environment, overrides=self.overrides
+        )
 
 
 def warm_up() -> None:
@@ -92,15 +96,19 @@ class SendFlow:
     def in_flight(self) -> bool:
         return self._current is not None
 
-    async def send_selected(self, verb: str = "Send") -> CallResult | None:
+    async def send_selected(
+        self, verb: str = "Send", past_values: Mapping[str, str] | None = None
+    ) -> CallResult | None:
         """Send the selected call as edited and show the outcome; the result, or None when
-        nothing was sent or it failed. `verb` names what sending is for in the confirmation."""
+        nothing was sent or it failed. `verb` names what sending is for in the confirmation;
+        `past_values` are parameter values to send instead of the workspace's."""
         desk = self.desk
         selected = desk.selected_call(f"to {verb.lower()} it")
         if selected is None:
             return None
         document, provider, call = selected
-        sending = Sending(document, provider, call, desk.environment_of(document))
+        environment = desk.environment_of(document)
+        sending = Sending(document, provider, call, environment, dict(past_values or {}))
         try:  # a placeholder nothing fills is refused before any question
             url = preview_url(
                 provider, call, environment=sending.environment, base_url=document.base_url

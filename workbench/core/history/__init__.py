@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         HistorySummary as HistorySummary,
         Where as Where,
         kept_entry as kept_entry,
+        local_time as local_time,
     )
     from workbench.core.history.recorder import HistoryRecorder as HistoryRecorder
     from workbench.core.history.store import (
@@ -37,7 +38,14 @@ __getattr__, __dir__, __all__ = lazy_face(
     __name__,
     {
         "diff": ("Change", "ChangeKind", "ResponseNotJson", "diff_responses", "json_diff"),
-        "entry": ("BODY_CAP", "HistoryEntry", "HistorySummary", "Where", "kept_entry"),
+        "entry": (
+            "BODY_CAP",
+            "HistoryEntry",
+            "HistorySummary",
+            "Where",
+            "kept_entry",
+            "local_time",
+        ),
         "recorder": ("HistoryRecorder",),
         "store": (
             "DEFAULT_MAX_BYTES",

@@ -9,6 +9,7 @@ first and cut afterwards, so a cut never keeps the first half of a private value
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from workbench.core.secrets.masking import Masker
@@ -64,6 +65,11 @@ class HistorySummary:
     reason: str
     total_time: float
     failure: str  # the failure's kind, "" when there was none
+
+
+def local_time(seconds: float) -> str:
+    """When an entry was sent, as the lists show it: `2026-12-05 11:40:03`, local time."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
 
 
 def kept_entry(
