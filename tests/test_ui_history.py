@@ -15,7 +15,7 @@ from tests.ui_app import SIZE, main_screen, notified, open_app, screen_text, sen
 from tests.ui_keys import type_text
 from tests.ui_wait import settle, wait_for
 from workbench.core.desk import Answered, Past
-from workbench.core.history import HistoryStore
+from workbench.core.history import FILE_NAME, HistoryStore
 from workbench.core.secrets import SecretAddress, SecretStore
 from workbench.core.sending import Session
 from workbench.core.workspace import find_call, load_workspace
@@ -139,3 +139,15 @@ async def test_sending_again_uses_the_past_values_and_today_s_private_value(
         assert answer["sha256"] == hashlib.sha256(b"today-key-000002").hexdigest()
     # Each send again is kept too.
     assert len(HistoryStore().summaries()) == 4
+
+
+async def test_a_damaged_history_is_a_warning_and_the_answer_is_shown(
+    demo_workspace: Path, demo_url: str, isolated_home: Path
+) -> None:
+    (isolated_home / FILE_NAME).write_bytes(b"not a database " * 100)
+    app = open_app(demo_workspace, demo_url, on="Demo/List users")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app)
+        assert "200 OK" in screen_text(app)
+        await wait_for(pilot, lambda: "is damaged" in notified(app), what="the warning")
+        assert "Remove that file" in notified(app)
