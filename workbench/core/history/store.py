@@ -36,6 +36,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # How long a write waits for another process's lock before giving up (the send goes on).
 LOCK_TIMEOUT = 1.0
 
+# Small columns first: a list reads them without stepping over the bodies stored after them.
 _SCHEMA = (
     """
 CREATE TABLE entries (
@@ -49,26 +50,28 @@ CREATE TABLE entries (
     sent_at REAL NOT NULL,
     method TEXT NOT NULL,
     url TEXT NOT NULL,
-    request_headers TEXT NOT NULL,
-    request_body BLOB NOT NULL,
-    parameters TEXT NOT NULL,
     status INTEGER,
     reason TEXT NOT NULL,
     http_version TEXT NOT NULL,
-    response_headers TEXT NOT NULL,
-    response_body BLOB NOT NULL,
-    body_size INTEGER NOT NULL,
-    cut INTEGER NOT NULL,
     time_to_headers REAL,
     total_time REAL NOT NULL,
     failure_kind TEXT NOT NULL,
     failure_message TEXT NOT NULL,
-    redirects TEXT NOT NULL,
+    body_size INTEGER NOT NULL,
+    cut INTEGER NOT NULL,
+    size INTEGER NOT NULL,  -- the bytes this entry counts against max_bytes
     final_url TEXT NOT NULL,
+    redirects TEXT NOT NULL,
     cookies TEXT NOT NULL,
-    size INTEGER NOT NULL  -- the bytes this entry counts against max_bytes
+    parameters TEXT NOT NULL,
+    request_headers TEXT NOT NULL,
+    response_headers TEXT NOT NULL,
+    request_body BLOB NOT NULL,
+    response_body BLOB NOT NULL
 )""",
     "CREATE INDEX entries_by_call ON entries (workspace_id, provider, call, id)",
+    # The limits are checked after every entry: from this index, not from the rows.
+    "CREATE INDEX entries_sizes ON entries (id, size)",
 )
 
 _SUMMARY_COLUMNS = (
@@ -134,6 +137,7 @@ class HistoryStore:
         with self._connection() as connection:
             if connection is None:
                 return []
+            connection.row_factory = sqlite3.Row
             return [_summary(row) for row in connection.execute(query, values)]
 
     def entry(self, entry_id: int) -> HistoryEntry | None:
@@ -141,6 +145,7 @@ class HistoryStore:
         with self._connection() as connection:
             if connection is None:
                 return None
+            connection.row_factory = sqlite3.Row
             row = connection.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         return None if row is None else _entry(row)
 
@@ -331,70 +336,60 @@ def _unpairs(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(value)) for name, value in json.loads(text))
 
 
-def _where(row: tuple[Any, ...]) -> Where:
-    """The `Where` of a row whose columns 1 to 6 are the entry's workspace, call and path."""
-    return Where(*(str(value) for value in row[1:7]))
-
-
-def _summary(row: tuple[Any, ...]) -> HistorySummary:
-    return HistorySummary(
-        id=row[0],
-        where=_where(row),
-        sent_at=row[7],
-        method=row[8],
-        url=row[9],
-        status=row[10],
-        reason=row[11],
-        total_time=row[12],
-        failure=row[13],
+def _where(row: sqlite3.Row) -> Where:
+    return Where(
+        row["workspace_id"],
+        row["workspace_name"],
+        row["provider"],
+        row["call"],
+        row["environment"],
+        row["workspace_path"],
     )
 
 
-def _entry(row: tuple[Any, ...]) -> HistoryEntry:
-    (
-        entry_id,
-        *_where_columns,
-        sent_at,
-        method,
-        url,
-        request_headers,
-        request_body,
-        parameters,
-        status,
-        reason,
-        http_version,
-        response_headers,
-        response_body,
-        body_size,
-        cut,
-        time_to_headers,
-        total_time,
-        failure_kind,
-        failure_message,
-        redirects,
-        final_url,
-        cookies,
-        _size,
-    ) = row
+def _summary(row: sqlite3.Row) -> HistorySummary:
+    return HistorySummary(
+        id=row["id"],
+        where=_where(row),
+        sent_at=row["sent_at"],
+        method=row["method"],
+        url=row["url"],
+        status=row["status"],
+        reason=row["reason"],
+        total_time=row["total_time"],
+        failure=row["failure_kind"],
+    )
+
+
+def _entry(row: sqlite3.Row) -> HistoryEntry:
     failure = None
-    if failure_kind:
-        failure = Failure(FailureKind(failure_kind), failure_message)
+    if row["failure_kind"]:
+        failure = Failure(FailureKind(row["failure_kind"]), row["failure_message"])
     exchange = Exchange(
         request=SentRequest(
-            method, url, _unpairs(request_headers), bytes(request_body), _unpairs(parameters)
+            row["method"],
+            row["url"],
+            _unpairs(row["request_headers"]),
+            bytes(row["request_body"]),
+            _unpairs(row["parameters"]),
         ),
-        status=status,
-        reason=reason,
-        http_version=http_version,
-        headers=_unpairs(response_headers),
-        body=bytes(response_body),
-        time_to_headers=time_to_headers,
-        total_time=total_time,
+        status=row["status"],
+        reason=row["reason"],
+        http_version=row["http_version"],
+        headers=_unpairs(row["response_headers"]),
+        body=bytes(row["response_body"]),
+        time_to_headers=row["time_to_headers"],
+        total_time=row["total_time"],
         failure=failure,
-        redirects=tuple((int(code), str(where)) for code, where in json.loads(redirects)),
-        url=final_url,
-        cookies=tuple(json.loads(cookies)),
+        redirects=tuple((int(code), str(url)) for code, url in json.loads(row["redirects"])),
+        url=row["final_url"],
+        cookies=tuple(json.loads(row["cookies"])),
     )
     return HistoryEntry(
-        _where(row), sent_at, exchange, body_size=body_size, cut=bool(cut), id=entry_id
+        _where(row),
+        row["sent_at"],
+        exchange,
+        body_size=row["body_size"],
+        cut=bool(row["cut"]),
+        id=row["id"],
     )
