@@ -7,7 +7,6 @@ request can carry them, reached it.
 
 from __future__ import annotations
 
-import base64
 import json
 import ssl
 import threading
@@ -16,7 +15,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from workbench.core.secrets.masking import encoded_forms
+from leaks import leaked_in
+
+ATTACKER_TOKEN = "t0ken-from-attacker"  # the access token its token endpoint hands out
 
 
 class Recorder:
@@ -33,16 +34,10 @@ class Recorder:
 
     def leaked(self, values: Iterable[str]) -> list[str]:
         """The values (by their first characters) found in anything received."""
-        received = self.received
-        found = []
-        for value in values:
-            forms = set(encoded_forms(value)) | {base64.b64encode(value.encode()).decode()}
-            if any(form.encode() in received for form in forms if len(form) >= 4):
-                found.append(value[:6] + "…")
-        return found
+        return leaked_in(self.received, values)
 
 
-def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
+def _handler(recorder: Recorder, echo: bool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -61,11 +56,21 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            # Anything else: a JSON answer that also passes for a token endpoint's.
-            answer = json.dumps(
-                {"ok": True, "access_token": "t0ken-from-attacker", "token_type": "Bearer"}
-            ).encode()
+            # Anything else: a JSON answer that also passes for a token endpoint's; an echoing
+            # server answers a token endpoint so, and anything else with the whole request it
+            # got, in the body and a header.
+            fields: dict[str, object] = {
+                "ok": True,
+                "access_token": ATTACKER_TOKEN,
+                "token_type": "Bearer",
+            }
+            if echo and "token" not in parts.path:
+                fields = {"echo": (head + body).decode("utf-8", "replace")}
+            answer = json.dumps(fields).encode()
             self.send_response(200)
+            if echo:
+                self.send_header("X-Echo", " | ".join(f"{k}: {v}" for k, v in self.headers.items()))
+                self.send_header("X-Echo-Url", self.path)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
@@ -80,11 +85,14 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def recording_server(tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Recorder]]:
+def recording_server(
+    tls: ssl.SSLContext | None = None, *, echo: bool = False
+) -> Iterator[tuple[str, Recorder]]:
     """(base URL, recorder) of a server on a free loopback port, for the with-block; with
-    `tls` (a server-side context) it speaks HTTPS."""
+    `tls` (a server-side context) it speaks HTTPS; with `echo` every answer carries the
+    request it answers (its line, headers and body) in its body and headers."""
     recorder = Recorder()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder, echo))
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     # A short poll: `shutdown()` waits for the loop's next look (0.5 s by default).

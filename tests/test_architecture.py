@@ -20,6 +20,7 @@ FACES = {
     "workbench.core.config",
     "workbench.core.desk",
     "workbench.core.errors",
+    "workbench.core.history",
     "workbench.core.interop",
     "workbench.core.secrets",
     "workbench.core.sending",

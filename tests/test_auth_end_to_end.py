@@ -22,10 +22,9 @@ from cli_process import command_line, workbench, workbench_here
 from conftest import MovedClock
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from leaks import project_files_holding
+from leaks import demo_secret_values, demo_tokens, project_files_holding
 
 from workbench.core.auth import METHODS
-from workbench.core.auth.tokens import Token
 from workbench.core.secrets.store import MASK, SecretAddress, SecretStore
 from workbench.core.sending.session import Session
 from workbench.core.workspace.chaining import find_call
@@ -96,33 +95,6 @@ def who_am_i(provider: str, base_url: str, *extra: str) -> subprocess.CompletedP
 def who_am_i_process(provider: str, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     """`who_am_i` in a process of its own: all it writes is seen, whichever way it writes."""
     return workbench("run", str(AUTH), f"{provider}/Who am I", "--base-url", base_url, *extra)
-
-
-def secret_values(credentials: DemoCredentials) -> list[str]:
-    """Every private value of the demo, as texts that would show up if one leaked.
-
-    For PEM texts a base64 line is looked for: it survives JSON escaping,
-    which the whole multi-line text would not.
-    """
-    values = []
-    for _, _, value in credentials.secret_values():
-        lines = value.strip().splitlines()
-        values.append(max(lines, key=len) if len(lines) > 1 else value)
-    return values
-
-
-def stored_tokens() -> list[str]:
-    """The access and refresh tokens the runs cached in the secret store."""
-    tokens = []
-    for address, per_env in SecretStore().values(AUTH_WORKSPACE_ID).items():
-        if address.endswith("/auth.token"):
-            for text in per_env.values():
-                token = Token.from_json(text)
-                assert token is not None
-                tokens.append(token.access_token.reveal())
-                if token.refresh_token:
-                    tokens.append(token.refresh_token.reveal())
-    return tokens
 
 
 # -- every method ------------------------------------------------------------------------------
@@ -259,7 +231,7 @@ def test_a_cached_token_is_reused_and_renewed_once_after_expiry(
 def test_secret_list_counts_cached_tokens_as_in_use(demo: DemoServer) -> None:
     for provider in ("OAuth2 password", "JWT"):
         assert who_am_i(provider, demo.base_url).returncode == 0
-    tokens = stored_tokens()
+    tokens = demo_tokens()
     # A token cached for a provider the workspace no longer has is left over.
     SecretStore().set(AUTH_WORKSPACE_ID, SecretAddress.token("Gone"), "{}", "development")
     lines = workbench_here("secret", "list", str(AUTH)).stdout.splitlines()
@@ -300,14 +272,14 @@ def test_client_credentials_are_sent_either_way_and_the_token_obtained_again_aft
         return dict(json.loads(result.stdout))
 
     assert run()["user"] == "workbench-demo"
-    (first,) = stored_tokens()  # cached, with no refresh token (RFC 6749 4.4.3)
+    (first,) = demo_tokens()  # cached, with no refresh token (RFC 6749 4.4.3)
     assert run()["method"] == "client_credentials"
     assert demo.state.request_count(*TOKEN_ROUTE) == 1  # the cached token was reused
     clock.advance(LIFETIME)
     assert run()["user"] == "workbench-demo"
     assert demo.state.request_count(*TOKEN_ROUTE) == 2  # obtained once more
     assert demo.state.request_count(*WHOAMI_ROUTE) == 3  # and no 401 on the way
-    assert stored_tokens() != [first]
+    assert demo_tokens() != [first]
 
 
 def test_a_bearer_jwt_is_signed_again_only_after_it_expires(
@@ -316,7 +288,7 @@ def test_a_bearer_jwt_is_signed_again_only_after_it_expires(
     def run_and_read_token() -> str:
         result = who_am_i("JWT bearer", demo.base_url)
         assert result.returncode == 0, result.stderr
-        (token,) = stored_tokens()
+        (token,) = demo_tokens()
         return token
 
     first = run_and_read_token()
@@ -469,7 +441,7 @@ def test_no_secret_or_token_leaks_anywhere(
             outputs += [result.stdout, result.stderr]
             if extra == ("--exchange",) and provider not in ("No auth", "Client certificate"):
                 assert MASK in json.dumps(json.loads(result.stdout)["request"], ensure_ascii=False)
-    values = secret_values(demo_credentials) + stored_tokens()
+    values = demo_secret_values(demo_credentials) + demo_tokens()
     assert len(values) > len(demo_credentials.secret_values())  # tokens were cached
     for value in values:
         for output in outputs:

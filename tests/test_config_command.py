@@ -31,11 +31,13 @@ def test_show_without_a_file_prints_the_defaults_as_toml() -> None:
     assert result.returncode == 0 and result.stderr == ""
     first, *lines = result.stdout.splitlines()
     assert first == f"# {config_path()} (not there: every value is the default)"
-    assert lines[:4] == [
+    assert lines[:6] == [
         'theme = "textual-dark"           # default',
         "timeout = 30.0                   # default",
         "size_cap = 52428800              # default",
         "confirm_actions = true           # default",
+        "stream_idle_timeout = 30.0       # default",
+        "history = true                   # default",
     ]
     assert 'send = "ctrl+j,f5"               # default' in lines
     shown = tomllib.loads(result.stdout)  # what it prints is a config file one could keep
@@ -43,7 +45,7 @@ def test_show_without_a_file_prints_the_defaults_as_toml() -> None:
 
 
 def test_show_says_which_values_come_from_the_file() -> None:
-    write_config('timeout = 5\nconfirm_actions = false\n[keymap]\nsend = "f11"\n')
+    write_config('timeout = 5\nconfirm_actions = false\nhistory = false\n[keymap]\nsend = "f11"\n')
     result = workbench_here("config", "show")
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
@@ -51,6 +53,7 @@ def test_show_says_which_values_come_from_the_file() -> None:
     assert "timeout = 5.0                    # file" in lines
     assert "size_cap = 52428800              # default" in lines
     assert "confirm_actions = false          # file" in lines
+    assert "history = false                  # file" in lines
     assert 'send = "f11"                     # file' in lines
     assert 'save = "ctrl+s"                  # default' in lines
 

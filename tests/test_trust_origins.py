@@ -49,14 +49,6 @@ def attacker() -> Iterator[tuple[str, Recorder]]:
         yield server
 
 
-def secret_values(credentials: DemoCredentials) -> list[str]:
-    values = []
-    for _, _, value in credentials.secret_values():
-        lines = value.strip().splitlines()
-        values.append(max(lines, key=len) if len(lines) > 1 else value)  # a PEM's longest line
-    return values
-
-
 def write_workspace(folder: Path, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "auth.toml"

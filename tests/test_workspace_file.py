@@ -85,7 +85,9 @@ def rich_workspace() -> Workspace:
         id="9f1c2a7be0d44c6c8f3e5d1a2b3c4d5e",
         name="Demo team",
         environments=("development", "staging", "live"),
-        settings=WorkspaceSettings(confirm_actions=False, max_response_bytes=1_048_576),
+        settings=WorkspaceSettings(
+            confirm_actions=False, max_response_bytes=1_048_576, history=False
+        ),
         providers=(
             Provider(
                 name="Demo",

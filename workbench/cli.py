@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         check,
         config,
         demo,
+        history,
         initialize,
         interop,
         run,
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(commands)
     interop.register(commands)
     config.register(commands)
+    history.register(commands)
     return parser
 
 

@@ -113,6 +113,14 @@ def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Sess
     return session
 
 
+async def close_session(session: Session) -> None:
+    """Close the session once its exchanges are in the history; what kept one out of it is
+    printed as a warning (the command's outcome stays the call's)."""
+    await session.aclose()
+    if session.history is not None:
+        warn(session.history.problems)
+
+
 def user_config() -> Config:
     """The user's config file; what is wrong with it is printed as warnings, and the command
     goes on with the defaults."""

@@ -28,9 +28,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="show where the config file is, and the settings in effect",
         description=(
             "Your config file holds your own settings: theme, the default timeout and "
-            "size_cap, confirm_actions, and a [keymap] of key bindings. It is config.toml in "
-            f"your config directory, or the file ${CONFIG_VARIABLE} names. A workspace's own "
-            "settings win over it."
+            "size_cap, confirm_actions, history, and a [keymap] of key bindings. It is "
+            f"config.toml in your config directory, or the file ${CONFIG_VARIABLE} names. A "
+            "workspace's own settings win over it."
         ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -68,6 +68,7 @@ def shown_settings(config: Config, bindings: Mapping[str, Rebindable], theme: st
         "size_cap": defaults.size_cap,
         "confirm_actions": defaults.confirm_actions,
         "stream_idle_timeout": defaults.stream_idle_timeout,
+        "history": defaults.history,
     }
     lines += [_line(key, value, config.source(key)) for key, value in values.items()]
     lines += ["", "[keymap]"]

@@ -30,6 +30,8 @@ exit codes:
        (or the command succeeded; for initialize --check: no drift)
   2    bad command-line usage
   3    nothing was sent (or learned): a workspace, secret, parameter or sample problem
+       (for history: no such entry, a response that is not JSON to diff, or the
+       history cannot be read)
   4    the call answered 4xx
   5    the call answered 5xx
   6    no complete answer: connection refused, DNS, TLS, timeout, response too large

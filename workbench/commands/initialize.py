@@ -14,6 +14,7 @@ from workbench.commands.common import (
     add_sending_options,
     ask,
     check_environment,
+    close_session,
     exit_code,
     find,
     is_terminal,
@@ -142,7 +143,7 @@ async def _initialize(args: argparse.Namespace) -> int:
         try:
             result = await send(session, provider, call, environment=args.env, overrides=overrides)
         finally:
-            await session.aclose()
+            await close_session(session)
         data = _data(result, session)
     return _keep(provider, call, data, path, args.accept)
 
@@ -296,7 +297,7 @@ async def _check(args: argparse.Namespace) -> int:
             for line in format_drift(learned.drift):
                 print(f"  {visible(line)}")
     finally:
-        await session.aclose()
+        await close_session(session)
     if failures:
         return failures[0]
     return ExitCode.DRIFT if drifted else ExitCode.OK

@@ -15,6 +15,7 @@ from workbench.commands.common import (
     CommandFailed,
     add_sending_options,
     check_environment,
+    close_session,
     exit_code,
     find,
     load,
@@ -139,7 +140,7 @@ async def _run(args: argparse.Namespace) -> int:
                 on_event=_event_printer(args.reveal) if args.stream else None,
             )
     finally:
-        await session.aclose()
+        await close_session(session)
     report_result(result, session.secrets.workspace_path, headers=args.headers, reveal=args.reveal)
     if not (args.stream and result.exchange.stream is not None):
         _print(result, args)  # a stream's events are printed already

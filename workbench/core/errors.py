@@ -5,6 +5,7 @@
     ├── ConfigError         the user's config file cannot be written (`workbench.core.config`)
     ├── SecretMissing       a private value is needed but not set
     ├── SecretStoreError    the secret store file cannot be read or written
+    ├── HistoryError        the history database cannot be read or written (`history`)
     ├── RequestBuildError   a call cannot be turned into a request (missing parameter, bad body...)
     ├── ConnectionSetupError  the trusted CAs or the proxy cannot be used (nothing was sent)
     ├── AuthError           authentication failed (issue "Authentication")
@@ -84,6 +85,10 @@ class SecretMissing(WorkbenchError):
 
 class SecretStoreError(WorkbenchError):
     """The secret store file cannot be read or written."""
+
+
+class HistoryError(WorkbenchError):
+    """The history database cannot be read or written (a send goes on without keeping it)."""
 
 
 class RequestBuildError(WorkbenchError):

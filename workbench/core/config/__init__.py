@@ -1,4 +1,4 @@
-"""The user's config file: theme, default timeout, size cap and confirm_actions, key bindings.
+"""The user's config file: theme, timeout, size cap, confirm_actions, history, key bindings.
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """

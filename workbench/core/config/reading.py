@@ -68,6 +68,7 @@ class _Reader(TableReader):
             size_cap=read.get("size_cap", _BUILT_IN.size_cap),
             confirm_actions=read.get("confirm_actions", _BUILT_IN.confirm_actions),
             stream_idle_timeout=read.get("stream_idle_timeout", _BUILT_IN.stream_idle_timeout),
+            history=read.get("history", _BUILT_IN.history),
         )
         return Config(
             path,
@@ -89,7 +90,7 @@ class _Reader(TableReader):
                 return self._positive_number(data, key, _ROOT, None, "seconds")
             if key == "size_cap":
                 return self._positive_integer(data, key, _ROOT, None)
-            if key == "confirm_actions":
+            if key in ("confirm_actions", "history"):
                 return self._flag(data, key, _ROOT, None)
             return self._keymap(data)
         except WorkspaceError as error:

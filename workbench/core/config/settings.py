@@ -8,6 +8,7 @@ by `$WORKBENCH_CONFIG`. Every key is optional:
     size_cap = 52428800         # bytes of a response read, for workspaces that set none
     confirm_actions = true      # ask before an action call, for workspaces that set nothing
     stream_idle_timeout = 30.0  # seconds a streamed answer may send nothing before it is ended
+    history = true              # keep each exchange in the history, for workspaces that set none
 
     [keymap]                    # binding id = keys (comma-separated), see docs/keys.md
     send = "f5"
@@ -28,7 +29,15 @@ CONFIG_VARIABLE = "WORKBENCH_CONFIG"
 APP_NAME = "workbench"
 FILE_NAME = "config.toml"
 # The file's keys in the order `workbench config show` lists them; `keymap` is a table.
-KEYS = ("theme", "timeout", "size_cap", "confirm_actions", "stream_idle_timeout", "keymap")
+KEYS = (
+    "theme",
+    "timeout",
+    "size_cap",
+    "confirm_actions",
+    "stream_idle_timeout",
+    "history",
+    "keymap",
+)
 
 
 def config_path() -> Path:

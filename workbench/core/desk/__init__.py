@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         confirm as confirm,
     )
     from workbench.core.desk.desk import Change as Change, Desk as Desk
+    from workbench.core.desk.history import Listing as Listing
     from workbench.core.desk.items import TreeItem as TreeItem
     from workbench.core.desk.private_values import (
         KeptByDesk as KeptByDesk,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         InFlight as InFlight,
         LiveStream as LiveStream,
         NotSent as NotSent,
+        Past as Past,
         Problem as Problem,
         ResponseState as ResponseState,
         Streaming as Streaming,
@@ -67,6 +69,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "confirm",
         ),
         "desk": ("Change", "Desk"),
+        "history": ("Listing",),
         "items": ("TreeItem",),
         "private_values": ("KeptByDesk", "PrivateValueAccess"),
         "response": (
@@ -78,6 +81,7 @@ __getattr__, __dir__, __all__ = lazy_face(
             "InFlight",
             "LiveStream",
             "NotSent",
+            "Past",
             "Problem",
             "ResponseState",
             "Streaming",

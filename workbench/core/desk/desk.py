@@ -18,6 +18,7 @@ from workbench.core.desk.ask import Ask, Choice
 from workbench.core.desk.body_file import save_body
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.documents import DocumentFlows
+from workbench.core.desk.history import HistoryFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
 from workbench.core.desk.logging_in import LoginFlow
@@ -107,6 +108,7 @@ class Desk:
             defaults = self.documents[0].defaults if self.documents else Defaults()
         self.files = DocumentFlows(self, folder, defaults)
         self.logging_in = LoginFlow(self)
+        self.history = HistoryFlow(self)
         self._show_selected()
 
     # --- publishing ---------------------------------------------------------------------------
@@ -143,6 +145,11 @@ class Desk:
         if of == self.answer_of(self.selected):
             self.response = state
             self.publish(Change.RESPONSE)
+
+    def show_only(self, state: ResponseState) -> None:
+        """Show `state` now, kept for no call (a past response of a call that is not open)."""
+        self.response = state
+        self.publish(Change.RESPONSE)
 
     def answer_of(self, item: TreeItem | None) -> AnswerOf | None:
         """Whose response `item` shows: its call in its document's environment (None for a

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from workbench.core.workspace.model import ResponseType
 
 if TYPE_CHECKING:
+    from workbench.core.history.entry import HistoryEntry
     from workbench.core.sending.session import CallResult
     from workbench.core.sending.stream import StreamEvent
     from workbench.core.workspace.document import WorkspaceDocument
@@ -125,6 +126,14 @@ class Streaming:
 
 
 @dataclass(frozen=True)
+class Past:
+    """A response from the history, as it was kept: masked, its body cut at the cap."""
+
+    entry: HistoryEntry
+    response_type: ResponseType
+
+
+@dataclass(frozen=True)
 class Cancelled:
     """The user cancelled the call in flight."""
 
@@ -138,4 +147,4 @@ class Problem:
     text: str
 
 
-ResponseState = Idle | NotSent | InFlight | Streaming | Answered | Cancelled | Problem
+ResponseState = Idle | NotSent | InFlight | Streaming | Answered | Past | Cancelled | Problem

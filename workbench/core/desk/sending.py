@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import NO, Choice, confirm
@@ -59,6 +60,8 @@ class Sending:
     provider: Provider
     call: Call
     environment: str
+    # Parameter values given for this send (a past request's, sent again from the history).
+    overrides: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def of(self) -> AnswerOf:
@@ -71,13 +74,23 @@ class Sending:
         base = base_url_of(self.provider, self.environment, self.document.base_url)
         return join(base, self.call.url)
 
-    async def send(self, on_event: OnEvent | None = None) -> CallResult:
+    async def send(
+        self, history_problem: Callable[[str], None], on_event: OnEvent | None = None
+    ) -> CallResult:
+        """Send through the document's session; `history_problem` is told when the history
+        cannot keep the exchange (the send goes on), `on_event` of each event of a stream."""
         # The first send imports the HTTP stack and loads the CA bundle (about 0.1 s): in a
         # thread, so the screen stays live.
         await asyncio.to_thread(warm_up)
         session = self.document.session()
+        if session.history is not None:
+            session.history.on_problem = history_problem
         return await session.run_call(
-            self.provider, self.call, environment=self.environment, on_event=on_event
+            self.provider,
+            self.call,
+            environment=self.environment,
+            overrides=self.overrides,
+            on_event=on_event,
         )
 
 
@@ -99,15 +112,19 @@ class SendFlow:
     def in_flight(self) -> bool:
         return self._current is not None
 
-    async def send_selected(self, verb: str = "Send") -> CallResult | None:
+    async def send_selected(
+        self, verb: str = "Send", past_values: Mapping[str, str] | None = None
+    ) -> CallResult | None:
         """Send the selected call as edited and show the outcome; the result, or None when
-        nothing was sent or it failed. `verb` names what sending is for in the confirmation."""
+        nothing was sent or it failed. `verb` names what sending is for in the confirmation;
+        `past_values` are parameter values to send instead of the workspace's."""
         desk = self.desk
         selected = desk.selected_call(f"to {verb.lower()} it")
         if selected is None:
             return None
         document, provider, call = selected
-        sending = Sending(document, provider, call, desk.environment_of(document))
+        environment = desk.environment_of(document)
+        sending = Sending(document, provider, call, environment, dict(past_values or {}))
         try:  # a placeholder nothing fills is refused before any question
             url = preview_url(
                 provider, call, environment=sending.environment, base_url=document.base_url
@@ -147,7 +164,7 @@ class SendFlow:
                 desk.show(sending.of, Streaming(live, sending.environment))
 
         try:
-            result = await sending.send(on_event)
+            result = await sending.send(self._history_problem, on_event)
         except asyncio.CancelledError:
             if self._current is sending:  # not replaced by a newer send
                 live.stopped = True
@@ -162,6 +179,9 @@ class SendFlow:
                 desk.publish_busy()
         desk.show(sending.of, Answered(result, sending.environment))
         return result
+
+    def _history_problem(self, message: str) -> None:
+        self.desk.ask.tell(message, title="Not kept in the history", severity="warning")
 
     async def _after_failure(self, sending: Sending, error: BaseException) -> bool:
         """Show why the send failed; True when the user gave what was missing (send again)."""

@@ -39,6 +39,9 @@ class SentRequest:
     url: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    # The values of the call's parameters that are not private, as the request was built
+    # with them: the history re-sends a past request with these (and today's private values).
+    parameters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

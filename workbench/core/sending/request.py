@@ -29,6 +29,7 @@ from workbench.core.secrets.store import (
     Secret,
     SecretAddress,
     SecretResolver,
+    remember,
 )
 from workbench.core.sending.body import Body, Field, UploadCheck, UploadFile, encode_body
 from workbench.core.sending.exchange import SentRequest
@@ -84,6 +85,7 @@ class BuiltRequest:
     # A multipart body with files is streamed from disk, so it is shown as this summary.
     shown_body: bytes | None = None
     uploads: tuple[UploadFile, ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()  # the values of the non-private parameters
 
     def __repr__(self) -> str:
         # httpx's repr of the request shows its URL, private query values included.
@@ -111,6 +113,7 @@ class BuiltRequest:
             body=masker.bytes(
                 self.shown_body if self.shown_body is not None else self.request.read()
             ),
+            parameters=tuple((name, masker.text(value)) for name, value in self.parameters),
         )
 
 
@@ -281,6 +284,11 @@ class _Builder:
             ),
             shown_body=shown_body,
             uploads=uploads,
+            parameters=tuple(
+                (r.parameter.name, r.value)
+                for r in parameters
+                if not r.parameter.private and r.value is not None
+            ),
         )
 
     def _upload_check(self, overrides: Mapping[str, str]) -> UploadCheck | None:
@@ -318,6 +326,9 @@ class _Builder:
         # An empty value reveals nothing and masking "" would mask everywhere.
         if value:
             self.private.add(value)
+            # Known to the process too (a private value given with --param is no `Secret`),
+            # so that a server echoing it back is masked in output and history.
+            remember(value)
 
     def _where(self, owner: str | None) -> str:
         return f"call '{self.call.name}'" if owner else f"provider '{self.provider.name}'"

@@ -19,6 +19,9 @@ from workbench.core.auth.login import DEFAULT_TIMEOUT_SECONDS, LoginPrompt, Past
 from workbench.core.auth.settings import method_of, resolve_settings
 from workbench.core.auth.tokens import Token, TokenContext, TokenManager
 from workbench.core.errors import ChainError
+from workbench.core.history.entry import Where
+from workbench.core.history.recorder import HistoryRecorder
+from workbench.core.history.store import HistoryStore
 from workbench.core.secrets.store import Secret, SecretResolver, SecretStore
 from workbench.core.secrets.trust import Trust, TrustBook
 from workbench.core.sending.client import ClientPool, send
@@ -97,6 +100,9 @@ class Session:
     per environment (`latest`): chained parameters take their values from it;
     and the cookies servers set, per provider and environment (`cookies`), which
     go back with that provider's next calls in that environment.
+
+    Each exchange is kept in the user's history (`history`, beside the secret store) unless
+    the workspace or the user's config turns it off (`Defaults.keeps_history`).
     """
 
     workspace: Workspace
@@ -106,6 +112,7 @@ class Session:
     base_url: str | None = None  # replaces every provider's base URL (the demo on a free port)
     defaults: Defaults = field(default_factory=Defaults)  # what the workspace leaves unset
     cookies: CookieJars = field(default_factory=CookieJars)
+    history: HistoryRecorder | None = None  # None: the history of the secret store's home
     tokens: TokenManager = field(init=False)
     trust: Trust = field(init=False)
     _latest: dict[tuple[str, str, str], CallResult] = field(init=False, default_factory=dict)
@@ -113,6 +120,8 @@ class Session:
     def __post_init__(self) -> None:
         self.tokens = TokenManager(self.secrets)
         store = self.secrets.store
+        if self.history is None and store is not None:
+            self.history = HistoryRecorder(HistoryStore(store.home))
         self.trust = Trust(
             self.workspace.id,
             self.path.parent,
@@ -233,6 +242,17 @@ class Session:
         exchange = await self._send(
             provider, call, environment, overrides, chained, max_bytes, on_event
         )
+        if self.history is not None and self.defaults.keeps_history(self.workspace):
+            workspace = self.workspace
+            where = Where(
+                workspace.id,
+                workspace.name,
+                provider.name,
+                call.name,
+                environment,
+                str(self.path.resolve()),
+            )
+            self.history.record(where, exchange)
         data, error = await _data(call, exchange)
         result = CallResult(
             provider, call, environment, exchange, data, error, sent_first=tuple(sent_first)
@@ -403,6 +423,9 @@ class Session:
         return replace(base, verify=base.verify and call.options.verify_tls)
 
     async def aclose(self) -> None:
+        """Finish writing the history, close the connections."""
+        if self.history is not None:
+            await self.history.flush()
         await self.pool.aclose()
 
 

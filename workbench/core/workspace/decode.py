@@ -192,6 +192,7 @@ class _Reader(TableReader):
             max_response_bytes=self._positive_integer(
                 table, "max_response_bytes", path, _DEFAULT_SETTINGS.max_response_bytes
             ),
+            history=self._flag(table, "history", path, _DEFAULT_SETTINGS.history),
         )
 
     def _providers(self, data: Mapping[str, Any]) -> tuple[Provider, ...]:

@@ -28,7 +28,7 @@ from workbench.core.workspace.model import (
 )
 
 WORKSPACE_KEYS = ("format", "id", "name", "environments", "settings", "providers")
-SETTINGS_KEYS = ("confirm_actions", "max_response_bytes")
+SETTINGS_KEYS = ("confirm_actions", "max_response_bytes", "history")
 PROVIDER_KEYS = (
     "name",
     "base_url",

@@ -258,6 +258,7 @@ class WorkspaceSettings:
 
     confirm_actions: bool | None = None  # ask before sending an action call
     max_response_bytes: int | None = None
+    history: bool | None = None  # keep this workspace's exchanges in the user's history
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ class Defaults:
     size_cap: int = DEFAULT_SIZE_CAP
     confirm_actions: bool = DEFAULT_CONFIRM_ACTIONS
     stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT  # seconds a stream may stay quiet
+    history: bool = True
 
     def timeout_of(self, call: Call) -> float:
         """The deadline in seconds `call` is sent with."""
@@ -283,6 +285,11 @@ class Defaults:
         """Whether sending an action call of `workspace` asks first."""
         own = workspace.settings.confirm_actions
         return self.confirm_actions if own is None else own
+
+    def keeps_history(self, workspace: Workspace) -> bool:
+        """Whether the exchanges of `workspace` are kept in the user's history."""
+        own = workspace.settings.history
+        return self.history if own is None else own
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,13 @@ from workbench.core.desk import (
     Idle,
     InFlight,
     NotSent,
+    Past,
     Problem,
     ResponseState,
     Streaming,
     TreeItem,
 )
+from workbench.core.history import local_time
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
@@ -44,6 +46,7 @@ from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.dialogs.shape_view import SavedShapeScreen
 from workbench.ui.key_names import key_name
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
+from workbench.ui.screens.history import browse_history
 from workbench.ui.screens.places import current_editor, pane_of, places, reveal_and_focus
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
@@ -191,6 +194,22 @@ class MainScreen(Screen[None]):
             tooltip="The body or notes in $EDITOR; in the response, the response in $PAGER",
             show=False,
             id="outside",
+        ),
+        Binding(
+            "shift+f4",
+            "history",
+            "History",
+            tooltip="History of the selected call: open, compare or send again a past exchange",
+            show=False,
+            id="history",
+        ),
+        Binding(
+            "shift+f3",
+            "history(True)",
+            "History of every call",
+            tooltip="History of every call, filtered as you type",
+            show=False,
+            id="history_all",
         ),
         Binding("ctrl+t", "focus_tree", "Focus tree", show=False),
         Binding("ctrl+g", "go_to_call", "Go to call", show=False, id="go_to_call"),
@@ -341,6 +360,15 @@ class MainScreen(Screen[None]):
                 parsed_json=state.parsed_json,
                 wrapped_data=state.wrapped_data,
                 view=kept[1] if kept and kept[0]() is state else None,
+            )
+        elif isinstance(state, Past):
+            entry, where = state.entry, state.entry.where
+            view.border_title = visible(
+                f"{where.name} · {where.environment} · "
+                f"from history #{entry.id}, {local_time(entry.sent_at)}"
+            )
+            view.show_exchange(
+                entry.exchange, environment=where.environment, response_type=state.response_type
             )
         elif isinstance(state, Cancelled):
             view.show_cancelled(state.environment)
@@ -516,6 +544,10 @@ class MainScreen(Screen[None]):
             )
             return
         self.run_flow(desk.sending.send_selected(), group="send")
+
+    def action_history(self, every: bool = False) -> None:
+        self.flush_editor()
+        self.run_flow(browse_history(self, every=every))
 
     def action_cancel_send(self) -> None:
         self.workers.cancel_group(self, "send")

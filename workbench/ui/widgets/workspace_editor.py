@@ -221,6 +221,7 @@ class WorkspaceEditor(Widget):
                 if maximum is None or maximum == defaults.size_cap_of(self._workspace)
                 else maximum
             ),
+            history=own.history,  # not edited here: kept as the file says
         )
         self.post_message(self.SettingsEdited(name, settings))
 
