@@ -19,6 +19,8 @@ import re
 _FORMAT = r"\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f" + _FORMAT + "]")
 _CONTROL_NO_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f" + _FORMAT + "]")
+# The same but tab, line feed and carriage return: text that may span lines.
+_CONTROL_BUT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _FORMAT + "]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -39,9 +41,11 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-def has_control(text: str) -> bool:
-    """Whether `visible` would change `text` (its one-line form)."""
-    return _CONTROL_NO_NEWLINES.search(text) is not None
+def has_control(text: str, *, allow_line_breaks: bool = False) -> bool:
+    """Whether `visible` would change `text` (its one-line form); with `allow_line_breaks`,
+    tabs, line feeds and carriage returns do not count."""
+    pattern = _CONTROL_BUT_LINE_BREAKS if allow_line_breaks else _CONTROL_NO_NEWLINES
+    return pattern.search(text) is not None
 
 
 def plain_line_breaks(text: str) -> str:

@@ -72,6 +72,22 @@ _DEFAULT_OPTIONS = CallOptions()
 _ROOT = KeyPath()
 
 
+def _holds_control(value: object) -> bool:
+    """Whether a control character (line breaks and tabs aside) is anywhere in `value`: the
+    quick pass over a whole file, which makes no key paths (they are made for the error)."""
+    if isinstance(value, str):
+        return has_control(value, allow_line_breaks=True)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if _holds_control(key) or _holds_control(item):
+                return True
+    elif isinstance(value, list):
+        for element in value:
+            if _holds_control(element):
+                return True
+    return False
+
+
 def decode_workspace(data: Mapping[str, Any], source: str, text: str) -> Workspace:
     """The workspace described by `data`, parsed from `text` (used to find lines for errors)."""
     return _Reader(source, text).workspace(data)
@@ -105,8 +121,13 @@ class _Reader(TableReader):
         """Refuse text holding control characters (line breaks and tabs aside) anywhere in the
         file: a workspace may come from someone else, and its text is shown in editors that
         would hand an escape sequence to the terminal as it is."""
+        if _holds_control(value):
+            self._find_control_character(value, path)
+
+    def _find_control_character(self, value: object, path: KeyPath) -> None:
+        """Raise the error naming where the control character is (`value` holds one)."""
         if isinstance(value, str):
-            if has_control(value.replace("\n", "").replace("\t", "").replace("\r", "")):
+            if has_control(value, allow_line_breaks=True):
                 shown = visible(value)
                 raise self.error(
                     path,
@@ -115,17 +136,17 @@ class _Reader(TableReader):
                 )
         elif isinstance(value, Mapping):
             for key, item in value.items():
-                self._no_control_characters(key, path.key(key))
+                self._find_control_character(key, path.key(key))
                 if isinstance(item, list):
                     for index, element in enumerate(item):
                         name = peek_name(element) if isinstance(element, Mapping) else None
                         label = visible(name) if name else None  # the path is in the message
-                        self._no_control_characters(element, path.item(key, index, label))
+                        self._find_control_character(element, path.item(key, index, label))
                 else:
-                    self._no_control_characters(item, path.key(key))
+                    self._find_control_character(item, path.key(key))
         elif isinstance(value, list):
             for element in value:  # an array inside an array: the path stops at the outer one
-                self._no_control_characters(element, path)
+                self._find_control_character(element, path)
 
     def _check_chains(self, workspace: Workspace) -> None:
         """Check every chained parameter's source: it may be a call later in the file, so

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from workbench.core.errors import WorkspaceError
 from workbench.core.workspace.model import DEFAULT_ENVIRONMENTS, PerEnvironment, Value
@@ -121,10 +121,10 @@ class TableReader:
         self, table: Mapping[str, Any], key: str, path: KeyPath, kind: type[EnumT], default: EnumT
     ) -> EnumT:
         value = table.get(key, default.value)
-        choices = [member.value for member in kind]
-        if isinstance(value, str) and value in choices:
-            return kind(value)
-        raise self.error(path.key(key), expected_one_of(choices, value))
+        member = _member(kind, value) if isinstance(value, str) else None
+        if member is not None:
+            return member
+        raise self.error(path.key(key), expected_one_of([member.value for member in kind], value))
 
     def _value(self, table: Mapping[str, Any], key: str, path: KeyPath) -> Value:
         """A text, or a table of texts keyed by environment names."""
@@ -166,6 +166,18 @@ class TableReader:
             if not isinstance(item, dict):
                 raise self.error(path.item(key, index), f"expected a table; got {describe(item)}")
         return enumerate(value)
+
+
+# Each enumeration's members by value, made once: `kind(value)` costs a microsecond or two, a
+# few hundred thousand times in a big workspace.
+_MEMBERS: dict[type[StrEnum], dict[str, StrEnum]] = {}
+
+
+def _member(kind: type[EnumT], value: str) -> EnumT | None:
+    members = _MEMBERS.get(kind)
+    if members is None:
+        members = _MEMBERS[kind] = {member.value: member for member in kind}
+    return cast("EnumT | None", members.get(value))
 
 
 def peek_name(table: Mapping[str, Any]) -> str | None:

@@ -5,6 +5,10 @@ the call is initialized (its response shape learned), the second is `·` for
 a data call and `!` for an action call (one that changes things on the
 server). A workspace with unsaved edits ends with `*`.
 
+A workspace of more than `EXPAND_ALL_UP_TO` calls opens with its providers collapsed
+(but the selected call's), and a provider's call lines are made when it is first expanded:
+start-up and each keystroke then cost about the same at 100 or 100,000 calls.
+
 The tree only shows documents and reports which item the cursor is on; the
 editing keys bound here run actions of the screen, which owns the documents.
 """
@@ -49,6 +53,10 @@ MARKS = (
     (UNSAVED_MARK.strip(), "unsaved edits"),
 )
 
+
+# A workspace of at most this many calls opens with every provider expanded; a bigger one
+# with only the selected call's provider open (its call lines are made when expanded).
+EXPAND_ALL_UP_TO = 500
 
 # A label is a few parts, each with the component class that styles it (None: plain).
 _Parts = list[tuple[str, str | None]]
@@ -99,17 +107,6 @@ def _label_source(item: TreeItem) -> object:
     if item.provider is None:
         return (item.document.workspace.name, item.document.dirty)
     return item.call_model if item.call is not None else item.provider_model
-
-
-def tree_items(documents: Sequence[WorkspaceDocument]) -> list[TreeItem]:
-    """Every item of the documents, in the order the tree shows them."""
-    items: list[TreeItem] = []
-    for document in documents:
-        items.append(TreeItem(document))
-        for provider in document.workspace.providers:
-            items.append(TreeItem(document, provider.name))
-            items.extend(TreeItem(document, provider.name, c.name) for c in provider.calls)
-    return items
 
 
 class WorkspaceTree(Tree[TreeItem]):
@@ -189,59 +186,87 @@ class WorkspaceTree(Tree[TreeItem]):
         self.show_root = False
         self.guide_depth = 2
         self._structure: tuple[object, ...] = ()  # the names shown (see `_structure`)
+        self._node_of: dict[TreeItem, TreeNode[TreeItem]] = {}  # the items with a node now
         self._sources: dict[int, object] = {}  # by node id: what its label was made from
 
     def show(self, documents: Sequence[WorkspaceDocument], cursor: TreeItem | None) -> None:
         """Show the documents' current models and put the cursor on `cursor` (when given).
 
-        Only labels are updated when the items are the same, so the cursor,
-        the scroll position and what the user has collapsed stay put. Every keystroke
-        in an editor comes here: the names are compared per provider object and a
-        label is made again only for a line whose model changed (models are immutable),
-        so a keystroke costs the same at 10 or 10,000 calls.
+        Only labels are updated when the items are the same, so the cursor, the scroll
+        position and what the user has collapsed stay put. Every keystroke in an editor comes
+        here, so its cost must not grow with the workspace: a provider's call lines are made
+        only once it is expanded (a big workspace opens with them collapsed), and a call's
+        label is made again only when its provider's model changed (models are immutable).
         """
         structure = _structure(documents)
-        if structure == self._structure:
-            for node in self._item_nodes():
-                item = node.data
-                assert item is not None
-                source = _label_source(item)
-                if self._sources.get(node.id) is not source:
-                    self._sources[node.id] = source
-                    label = self._plain(item)
-                    if str(node.label) != str(label):
-                        node.set_label(label)
-            if cursor is not None and cursor != self.cursor_item:
+        if structure != self._structure:
+            self._rebuild(documents, structure)
+            if cursor is not None:
                 self._move_to(cursor)
             return
-        nodes = self._item_nodes()
-        collapsed = {node.data for node in nodes if node.allow_expand and not node.is_expanded}
-        self.clear()
-        self._structure, self._sources = structure, {}
-        parents: dict[tuple[WorkspaceDocument, str | None], TreeNode[TreeItem]] = {}
-        for item in tree_items(documents):
-            if item.call is not None:
-                parent = parents[(item.document, item.provider)]
-                leaf = parent.add_leaf(self._plain(item), data=item)
-                self._sources[leaf.id] = _label_source(item)
-                continue
-            parent = self.root if item.provider is None else parents[(item.document, None)]
-            node = parent.add(self._plain(item), data=item, expand=item not in collapsed)
-            parents[(item.document, item.provider)] = node
-            self._sources[node.id] = _label_source(item)
-        if cursor is not None:
+        for item, node in self._node_of.items():
+            if item.call is None and self._relabel(node, item) and item.provider is not None:
+                for leaf in node.children:
+                    assert leaf.data is not None
+                    self._relabel(leaf, leaf.data)
+        if cursor is not None and cursor != self.cursor_item:
             self._move_to(cursor)
 
-    def _item_nodes(self) -> list[TreeNode[TreeItem]]:
-        nodes: list[TreeNode[TreeItem]] = []
+    def _relabel(self, node: TreeNode[TreeItem], item: TreeItem) -> bool:
+        """Make `node`'s label again if what it is made from changed; True if it did."""
+        source = _label_source(item)
+        if self._sources.get(node.id) is source:
+            return False
+        self._sources[node.id] = source
+        label = self._plain(item)
+        if str(node.label) != str(label):
+            node.set_label(label)
+        return True
 
-        def walk(node: TreeNode[TreeItem]) -> None:
-            for child in node.children:
-                nodes.append(child)
-                walk(child)
+    def _rebuild(
+        self, documents: Sequence[WorkspaceDocument], structure: tuple[object, ...]
+    ) -> None:
+        """Make the tree's nodes again, keeping what the user expanded or collapsed."""
+        shown = {
+            item: node.is_expanded for item, node in self._node_of.items() if item.call is None
+        }
+        calls = sum(len(p.calls) for d in documents for p in d.workspace.providers)
+        self.clear()
+        self._structure, self._node_of, self._sources = structure, {}, {}
+        for document in documents:
+            item = TreeItem(document)
+            workspace_node = self._add(self.root, item, expand=shown.get(item, True))
+            for provider in document.workspace.providers:
+                item = TreeItem(document, provider.name)
+                expand = shown.get(item, calls <= EXPAND_ALL_UP_TO)
+                self._add(workspace_node, item, expand=expand)
 
-        walk(self.root)
-        return nodes
+    def _add(
+        self, parent: TreeNode[TreeItem], item: TreeItem, *, expand: bool
+    ) -> TreeNode[TreeItem]:
+        node = parent.add(self._plain(item), data=item, expand=expand)
+        self._node_of[item] = node
+        self._sources[node.id] = _label_source(item)
+        if expand:
+            self._fill(node)
+        return node
+
+    def _fill(self, node: TreeNode[TreeItem]) -> None:
+        """Give a provider's node its call lines, if it has none yet."""
+        item = node.data
+        provider = item.provider_model if item is not None and item.is_provider else None
+        if provider is None or node.children:
+            return
+        assert item is not None
+        for call in provider.calls:
+            call_item = TreeItem(item.document, item.provider, call.name)
+            leaf = node.add_leaf(self._plain(call_item), data=call_item)
+            self._node_of[call_item] = leaf
+            self._sources[leaf.id] = call
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[TreeItem]) -> None:
+        event.stop()
+        self._fill(event.node)
 
     @property
     def cursor_item(self) -> TreeItem | None:
@@ -249,7 +274,11 @@ class WorkspaceTree(Tree[TreeItem]):
         return self.cursor_node.data if self.cursor_node is not None else None
 
     def _move_to(self, item: TreeItem) -> None:
-        node = next((n for n in self._item_nodes() if n.data == item), None)
+        if item.call is not None:
+            provider_node = self._node_of.get(TreeItem(item.document, item.provider))
+            if provider_node is not None:
+                self._fill(provider_node)
+        node = self._node_of.get(item)
         if node is None:
             return
         for ancestor in (node.parent, node.parent.parent if node.parent else None):
