@@ -416,11 +416,28 @@ async def test_body_renders_only_visible_lines() -> None:
         assert render_line(0).text.split() == ["100001", "line", "100000"]
 
         body.focus()
-        await pilot.press("end")
-        await pilot.wait_for_scheduled_animations()
+        await pilot.press("end")  # at once: no animation to wait for
         assert body.scroll_y == body.max_scroll_y
         assert render_line(height - 1).text.split() == ["200000", "line", "199999"]
         assert body.document is not None and body.document.line_count == 200_000
+        await pilot.press("home")
+        assert body.scroll_y == 0
+        assert render_line(0).text.split() == ["1", "line", "0"]
+
+
+async def test_end_on_a_body_of_one_line_goes_to_the_end_of_that_line() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = "".join(f"item{n}," for n in range(20_000)) + "THE END"
+        await show(app, pilot, make_exchange(text, content_type="text/plain"), ResponseType.TEXT)
+        body = app.query_one("#response-body", BodyView)
+        body.focus()
+        await pilot.press("end")
+        assert body.max_scroll_x > 0 and body.scroll_x == body.max_scroll_x
+        await pilot.pause()
+        assert body.render_line(0).text.rstrip().endswith("THE END")
+        await pilot.press("home")
+        assert body.scroll_x == 0
 
 
 async def test_pretty_and_raw() -> None:

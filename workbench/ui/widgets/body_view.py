@@ -216,6 +216,19 @@ class BodyView(ScrollView, can_focus=True):
             return
         self._replace(lambda: setattr(self, "show_pretty", not self.show_pretty))
 
+    def action_scroll_home(self) -> None:
+        # At once, to the first column too: Textual's animated scroll takes about a second
+        # over a body of a million lines, and drew each step of it.
+        self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        # At once; on a body of one line (raw JSON as most servers send it) the end is the
+        # end of that line, where Textual's End would not move at all.
+        document = self.document
+        one_line = document is not None and document.line_count <= 1
+        x = self.max_scroll_x if one_line else 0
+        self.scroll_to(x, self.max_scroll_y, animate=False, immediate=True)
+
     def action_next_match(self) -> None:
         self._step(backwards=False)
 
