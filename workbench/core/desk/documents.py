@@ -71,9 +71,15 @@ class DocumentFlows:
         desk = self.desk
         opened = next((d for d in desk.documents if d.path.resolve() == path.resolve()), None)
         if opened is None:
-            store = desk.documents[0].secrets.store if desk.documents else None
+            # The same store and personal sources as the others (a command runs once).
+            first = desk.documents[0].secrets if desk.documents else None
             try:
-                opened = WorkspaceDocument.load(path, store=store, defaults=self.defaults)
+                opened = WorkspaceDocument.load(
+                    path,
+                    store=first.store if first else None,
+                    sources=first.sources if first else None,
+                    defaults=self.defaults,
+                )
             except (WorkspaceError, SecretStoreError) as error:
                 desk.ask.tell(str(error), title="Not opened", severity="error")
                 return

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workbench.core import auth
-from workbench.core.secrets.store import (
-    SecretAddress,
-)
+from workbench.core.secrets.store import SecretAddress, SecretResolver
 from workbench.core.workspace.model import Provider, Workspace
 
 
@@ -36,6 +34,19 @@ def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
             *(SecretAddress.token(provider.name) for provider in workspace.providers),
         )
     )
+
+
+def missing_values(
+    workspace: Workspace, secrets: SecretResolver, environment: str
+) -> list[PrivateValue]:
+    """The private values the calls need (not optional) that no source has for `environment`:
+    what this person still has to set. A command of their config counts as having its value
+    (it is not run here: it may ask them to unlock something)."""
+    return [
+        value
+        for value in private_values(workspace)
+        if not value.optional and secrets.source_of(value.address, environment) is None
+    ]
 
 
 def token_caches(workspace: Workspace) -> Iterator[PrivateValue]:
