@@ -118,6 +118,8 @@ class WorkbenchApp(App[None]):
         if self._config is not None:
             for problem in self._config.problems:
                 self.notify(problem, title="Config file", severity="warning", timeout=30)
+            # A real start (the user's config read): say what private values are missing.
+            self._main.desk.filling.tell_missing()
             self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:

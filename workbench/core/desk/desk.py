@@ -18,6 +18,7 @@ from workbench.core.desk.ask import Ask, Choice
 from workbench.core.desk.body_file import save_body
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.documents import DocumentFlows
+from workbench.core.desk.filling import FillFlow
 from workbench.core.desk.history import HistoryFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
@@ -108,6 +109,7 @@ class Desk:
             defaults = self.documents[0].defaults if self.documents else Defaults()
         self.files = DocumentFlows(self, folder, defaults)
         self.logging_in = LoginFlow(self)
+        self.filling = FillFlow(self)
         self.history = HistoryFlow(self)
         self._show_selected()
 

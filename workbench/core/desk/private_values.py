@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from workbench.core.errors import SecretStoreError, WorkspaceError
 
 if TYPE_CHECKING:
-    from workbench.core.desk.ask import Ask
+    from workbench.core.desk.ask import Ask, PrivateValueAnswer
     from workbench.core.secrets.store import Secret, SecretAddress
     from workbench.core.workspace.document import WorkspaceDocument
 
@@ -46,6 +46,19 @@ class KeptByDesk:
             self.ask.tell(str(error), title="Not stored", severity="error")
             return
         self.ask.tell(f"Stored {address} in the secret store.")
+
+
+def keep_typed_value(
+    document: WorkspaceDocument, ask: Ask, address: SecretAddress, answer: PrivateValueAnswer
+) -> None:
+    """Store a value the user typed when asked for it (the workspace given an id first). They
+    typed it for the workspace they see: the provider's first value fixes where its values may
+    go. Raises `SecretStoreError` or `WorkspaceError` when it cannot be kept."""
+    give_id(document, ask)
+    document.secrets.set(address, answer.value, answer.environment)
+    provider = document.workspace.provider(address.provider)
+    if provider is not None:
+        document.session().record_first_origins(provider, answer.environment)
 
 
 def give_id(document: WorkspaceDocument, ask: Ask) -> None:

@@ -153,6 +153,14 @@ class MainScreen(Screen[None]):
             id="refresh",
         ),
         Binding(
+            "shift+f7",
+            "fill_private_values",
+            "Set missing",
+            tooltip="Set missing private values, one by one",
+            show=False,
+            id="fill_private_values",
+        ),
+        Binding(
             "ctrl+o",
             "jump",
             "Jump",
@@ -551,6 +559,10 @@ class MainScreen(Screen[None]):
 
     def action_cancel_send(self) -> None:
         self.workers.cancel_group(self, "send")
+
+    def action_fill_private_values(self) -> None:
+        self.flush_editor()  # private values of calls just edited count
+        self.run_flow(self.desk.filling.fill_missing())
 
     def action_log_in(self) -> None:
         self.flush_editor()  # the provider's settings as edited
