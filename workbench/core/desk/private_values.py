@@ -45,7 +45,8 @@ class KeptByDesk:
         except (SecretStoreError, WorkspaceError) as error:
             self.ask.tell(str(error), title="Not stored", severity="error")
             return
-        self.ask.tell(f"Stored {address} in the secret store.")
+        store = document.secrets.store
+        self.ask.tell(f"Stored {address} in {store.label if store else 'the secret store'}.")
 
 
 def keep_typed_value(
