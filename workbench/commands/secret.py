@@ -43,11 +43,15 @@ from workbench.core.workspace import Workspace
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "secret",
-        help="set, list or delete private values (kept outside workspace files)",
+        help="set, list or delete private values (kept outside workspace files), tell where one "
+        "comes from and which are missing",
         description=(
             "Private values live in the secret store in your user data directory "
-            "(or $WORKBENCH_HOME), keyed by workspace id, provider and field, optionally "
-            "per environment. Names look like 'Demo/auth.value' or "
+            "(or $WORKBENCH_HOME), or in your OS keyring when your config file says "
+            '[secrets] store = "keyring", keyed by workspace id, provider and field, optionally '
+            "per environment. Before the store, a value can come from an environment variable, "
+            "or a command or a .env file named in your config's [secrets] (see `workbench "
+            "config --help`). Names look like 'Demo/auth.value' or "
             "'Demo/Create user/param.token'; `workbench secret list WORKSPACE` shows them."
         ),
     )
