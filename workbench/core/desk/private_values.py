@@ -15,6 +15,7 @@ from workbench.core.errors import SecretStoreError, WorkspaceError
 
 if TYPE_CHECKING:
     from workbench.core.desk.ask import Ask, PrivateValueAnswer
+    from workbench.core.secrets.sources import ValueSource
     from workbench.core.secrets.store import Secret, SecretAddress
     from workbench.core.workspace.document import WorkspaceDocument
 
@@ -23,6 +24,8 @@ class PrivateValueAccess(Protocol):
     """Reading and keeping the private values of one workspace (a `SecretResolver` is one)."""
 
     def get(self, address: SecretAddress, environment: str) -> Secret | None: ...
+
+    def source_of(self, address: SecretAddress, environment: str) -> ValueSource | None: ...
 
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None: ...
 
@@ -36,6 +39,9 @@ class KeptByDesk:
 
     def get(self, address: SecretAddress, environment: str) -> Secret | None:
         return self.document.secrets.get(address, environment)
+
+    def source_of(self, address: SecretAddress, environment: str) -> ValueSource | None:
+        return self.document.secrets.source_of(address, environment)
 
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None:
         document = self.document

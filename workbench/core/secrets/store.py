@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -378,6 +378,20 @@ class SecretResolver:
         # A value given for this run by whoever runs the process is not bound to approved
         # origins; one from the person's config sources or the store is.
         return Secret(value, bound=answer.source.kind is not SourceKind.ENVIRONMENT)
+
+    async def run_commands(self, addresses: Iterable[SecretAddress], environment: str) -> None:
+        """Run, in a thread, the commands of the person's config that give `addresses` their
+        values (each once a process), so that the event loop (the TUI) goes on meanwhile;
+        `SecretStoreError` when one fails."""
+        sources = self.sources
+        if sources is None or not sources.settings.commands:
+            return
+        answers = [next(self._answers(address, environment), None) for address in addresses]
+        to_run = [a for a in answers if a is not None and a.command is not None]
+        if to_run:
+            import asyncio
+
+            await asyncio.to_thread(lambda: [sources.value(answer) for answer in to_run])
 
     def source_of(self, address: SecretAddress, environment: str) -> ValueSource | None:
         """Where the value for `environment` comes from (no command is run), or None."""
