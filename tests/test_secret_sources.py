@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -490,3 +491,32 @@ def test_secrets_table_problems_name_the_key_and_keep_the_rest(isolated_home: Pa
     ):
         assert expected in problems
     assert len(config.problems) == 7
+
+
+# -- the TUI's desk ----------------------------------------------------------------------------
+
+
+async def test_a_workspace_opened_in_an_empty_folder_gets_the_users_sources(
+    isolated_home: Path, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from desk_script import ScriptedUser
+
+    from workbench.core.desk import Desk
+
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    shutil.copy(DEMO, folder / "demo.toml")
+    team = tmp_path / "team.env"
+    team.write_text(f"{VARIABLE}=from-dotenv\n", encoding="utf-8")
+    settings = load_config_text(
+        isolated_home, f'[secrets]\nstore = "keyring"\ndotenv = ["{team}"]\n'
+    )
+    user = ScriptedUser(answers=["demo.toml"])
+    desk = Desk([], user, folder=folder, sources=PersonalSources(settings))
+
+    await desk.files.open_workspace()
+
+    [document] = desk.documents
+    found = document.secrets.get(ADDRESS, "development")
+    assert found is not None and found.reveal() == "from-dotenv"
+    assert isinstance(document.secrets.store, KeyringStore)

@@ -39,6 +39,7 @@ from workbench.core.desk import (
     TreeItem,
 )
 from workbench.core.history import local_time
+from workbench.core.secrets import PersonalSources
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
@@ -235,6 +236,7 @@ class MainScreen(Screen[None]):
         environment: str | None = None,
         folder: Path | None = None,
         defaults: Defaults | None = None,
+        sources: PersonalSources | None = None,
     ) -> None:
         super().__init__()
         self.desk = Desk(
@@ -244,6 +246,7 @@ class MainScreen(Screen[None]):
             environment=environment,
             folder=folder,
             defaults=defaults,
+            sources=sources,
         )
         self._tree_width: int | None = None  # chosen with < and >; None: fit the names
         self._workspace_editor_wanted = False  # a workspace shows the hint until F3
