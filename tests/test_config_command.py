@@ -95,3 +95,23 @@ def test_run_with_a_broken_config_warns_and_sends(demo_url: str) -> None:
     assert result.returncode == 0
     assert result.stderr.startswith(f"workbench: warning: {path}: not valid TOML (")
     assert "200 OK" in result.stderr
+
+
+def test_show_lists_the_secrets_table_as_toml_one_could_keep(isolated_home: Path) -> None:
+    write_config(
+        "[secrets]\n"
+        'store = "keyring"\n'
+        'dotenv = ["team.env"]\n'
+        "[secrets.commands]\n"
+        'WORKBENCH_SECRET__DEMO__AUTH_VALUE = ["op", "read", "op://team/demo key"]\n'
+    )
+    result = workbench_here("config", "show")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert 'store = "keyring"                # file' in lines
+    assert "command_timeout = 10.0           # default" in lines
+    assert f'dotenv = ["{isolated_home / "team.env"}"]' in result.stdout
+    shown = tomllib.loads(result.stdout)["secrets"]
+    assert shown["commands"] == {
+        "WORKBENCH_SECRET__DEMO__AUTH_VALUE": "op read 'op://team/demo key'"
+    }

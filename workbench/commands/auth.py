@@ -20,7 +20,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
-from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.common import (
+    CommandFailed,
+    give_id_saying_so,
+    load,
+    personal_resolver,
+    personal_secrets,
+    report,
+)
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.auth import DEFAULT_TIMEOUT_SECONDS, AuthMethod, Token, TokenManager
 from workbench.core.terminal_text import visible
@@ -121,7 +128,8 @@ async def _log_in(args: argparse.Namespace) -> int:
         raise CommandFailed(
             f"Provider {provider.name!r} uses {method.label}, which needs no login.", ExitCode.USAGE
         )
-    session = Session.open(workspace, path)
+    store, sources = personal_secrets()
+    session = Session.open(workspace, path, store=store, sources=sources)
     session.base_url = args.base_url
     try:
         give_id_saying_so(workspace, path, args.workspace)  # the token is stored by id
@@ -259,7 +267,7 @@ def _status(args: argparse.Namespace) -> int:
         workspace, path = load(args.workspace)
         providers = [_provider(workspace, args.provider)] if args.provider else workspace.providers
         environment = _environment(workspace, args.env)
-        tokens = _tokens(workspace)
+        tokens = _tokens(workspace, args.workspace)
         for provider in providers:
             method = _method(provider)
             if method.token_flow is None:
@@ -290,7 +298,7 @@ def _reset(args: argparse.Namespace) -> int:
         workspace, _ = load(args.workspace)
         providers = [_provider(workspace, args.provider)] if args.provider else workspace.providers
         environment = _environment(workspace, args.env) if args.env else None
-        tokens = _tokens(workspace)
+        tokens = _tokens(workspace, args.workspace)
         where = f"environment {environment}" if environment else "every environment"
         for provider in providers:
             method = _method(provider)
@@ -342,10 +350,8 @@ def _duration(seconds: float) -> str:
 # -- shared -----------------------------------------------------------------------------------
 
 
-def _tokens(workspace: Workspace) -> TokenManager:
-    from workbench.core.secrets import SecretResolver, SecretStore
-
-    return TokenManager(SecretResolver(workspace.id, SecretStore()))
+def _tokens(workspace: Workspace, path: str) -> TokenManager:
+    return TokenManager(personal_resolver(workspace, path))
 
 
 def _provider(workspace: Workspace, name: str) -> Provider:

@@ -15,7 +15,13 @@ from workbench.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from workbench.core.config import Config
-    from workbench.core.secrets import FileNotApproved, OriginNotApproved
+    from workbench.core.secrets import (
+        FileNotApproved,
+        OriginNotApproved,
+        PersonalSources,
+        SecretResolver,
+        SecretStore,
+    )
     from workbench.core.sending import CallResult, Exchange, OnEvent, Session
     from workbench.core.workspace import Call, Provider
 
@@ -108,9 +114,31 @@ def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Sess
     file for what the workspace leaves unset."""
     from workbench.core.sending import Session
 
-    session = Session.open(workspace, path, defaults=user_config().defaults)
+    config = user_config()
+    store, sources = personal_secrets(config)
+    session = Session.open(workspace, path, defaults=config.defaults, store=store, sources=sources)
     session.base_url = base_url
     return session
+
+
+def personal_secrets(config: Config | None = None) -> tuple[SecretStore, PersonalSources]:
+    """The secret store the user's config chooses (the file, or the keyring) and their own
+    sources of private values (commands, .env files); `config` None: read it now."""
+    from workbench.core.secrets import PersonalSources, open_store
+
+    settings = (config or user_config()).secrets
+    return open_store(settings), PersonalSources(settings)
+
+
+def personal_resolver(workspace: Workspace, path: str) -> SecretResolver:
+    """What looks up the workspace's private values for this person (see `personal_secrets`);
+    `path` is the workspace file as the user wrote it (for the commands in messages)."""
+    import shlex
+
+    from workbench.core.secrets import SecretResolver
+
+    store, sources = personal_secrets()
+    return SecretResolver(workspace.id, store, workspace_path=shlex.quote(path), sources=sources)
 
 
 async def close_session(session: Session) -> None:

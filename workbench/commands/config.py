@@ -16,6 +16,7 @@ import tomli_w
 from workbench.commands.common import warn
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.config import CONFIG_VARIABLE, Config, Source, config_path
+from workbench.core.secrets import SecretSettings
 from workbench.core.terminal_text import visible
 
 if TYPE_CHECKING:
@@ -28,9 +29,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="show where the config file is, and the settings in effect",
         description=(
             "Your config file holds your own settings: theme, the default timeout and "
-            "size_cap, confirm_actions, history, and a [keymap] of key bindings. It is "
-            f"config.toml in your config directory, or the file ${CONFIG_VARIABLE} names. A "
-            "workspace's own settings win over it."
+            "size_cap, confirm_actions, history, a [keymap] of key bindings, and [secrets]: "
+            'where your private values come from besides the environment (store = "file" or '
+            '"keyring"; dotenv = ["~/team.env"]; command_timeout = 10; and '
+            "[secrets.commands] mapping a value's environment-variable name, e.g. "
+            "WORKBENCH_SECRET__DEMO__AUTH_VALUE, to a command printing it, e.g. "
+            '"op read op://team/demo/key"; see docs/security.md). It is config.toml in your '
+            f"config directory, or the file ${CONFIG_VARIABLE} names. A workspace's own "
+            "settings win over it."
         ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -76,9 +82,35 @@ def shown_settings(config: Config, bindings: Mapping[str, Rebindable], theme: st
         given = config.keymap.get(binding_id)
         source = Source.DEFAULT if given is None else Source.FILE
         lines.append(_line(binding_id, given or default.keys, source))
+    return lines + _secrets_lines(config.secrets)
+
+
+def _secrets_lines(settings: SecretSettings) -> list[str]:
+    """The `[secrets]` table in effect: a value that differs from the default came from the
+    file; a command given as a list is shown as the text that splits into it."""
+    default = SecretSettings()
+    values = {
+        "store": settings.store,
+        "dotenv": [str(path) for path in settings.dotenv],
+        "command_timeout": settings.command_timeout,
+    }
+    lines = ["", "[secrets]"]
+    for key, value in values.items():
+        same = value == getattr(default, key) or (key == "dotenv" and not value)
+        lines.append(_line(key, value, Source.DEFAULT if same else Source.FILE))
+    lines += ["", "[secrets.commands]"]
+    lines += [
+        _line(variable, command.written, Source.FILE)
+        for variable, command in settings.commands.items()
+    ]
     return lines
 
 
 def _line(key: str, value: object, source: Source) -> str:
-    text = visible(tomli_w.dumps({key: value}).strip())
-    return f"{text:<32} # {source}"
+    if isinstance(value, list):
+        # On one line (tomli-w writes an array over several), so the comment can follow.
+        items = (tomli_w.dumps({"_": item}).strip().removeprefix("_ = ") for item in value)
+        text = f"{key} = [{', '.join(items)}]"  # the keys of lists are bare: `dotenv`
+    else:
+        text = tomli_w.dumps({key: value}).strip()
+    return f"{visible(text):<32} # {source}"

@@ -44,5 +44,6 @@ private values:
   Private values (auth keys, private parameters and headers) are never in workspace
   files. Set them with `workbench secret set`, or for CI in environment variables named
   WORKBENCH_SECRET__<PROVIDER>__<FIELD>[__<ENVIRONMENT>], e.g.
-  WORKBENCH_SECRET__DEMO__AUTH_VALUE. `workbench secret list WORKSPACE` shows the names.
+  WORKBENCH_SECRET__DEMO__AUTH_VALUE; your config's [secrets] can name a command or a
+  .env file giving them. `workbench secret missing WORKSPACE` lists what is not set.
 """

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,6 +37,8 @@ from workbench.commands.common import (
     find,
     give_id_saying_so,
     load,
+    personal_resolver,
+    personal_secrets,
     report,
 )
 from workbench.commands.exit_codes import ExitCode
@@ -58,7 +59,7 @@ from workbench.core.interop import (
     import_postman,
     is_url,
 )
-from workbench.core.secrets import SecretResolver, SecretStore, Trust, TrustBook
+from workbench.core.secrets import Trust, TrustBook
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Workspace, save_workspace
 
@@ -220,9 +221,7 @@ def _export_command(args: argparse.Namespace) -> int:
         workspace, path = load(args.workspace)
         check_environment(workspace, args.env)
         provider, call = find(workspace, args.call)
-        secrets = SecretResolver(
-            workspace.id, SecretStore(), workspace_path=shlex.quote(args.workspace)
-        )
+        secrets = personal_resolver(workspace, args.workspace)
         command = export_command(
             args.tool,
             workspace,
@@ -331,7 +330,7 @@ def _save(
 ) -> None:
     """Write `changed` over the workspace file and its private values into the store; the
     provider's values may then go to its origins (as after `secret set`)."""
-    store = SecretStore()
+    store, _ = personal_secrets()
     if secrets:
         store.values(workspace.id)  # an unreadable store stops before anything changes
         give_id_saying_so(workspace, path, shown)

@@ -14,16 +14,24 @@ import getpass
 import sys
 from pathlib import Path
 
-from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands import secret_sources
+from workbench.commands.common import (
+    CommandFailed,
+    give_id_saying_so,
+    load,
+    personal_resolver,
+    personal_secrets,
+    report,
+    warn,
+)
 from workbench.commands.exit_codes import ExitCode
+from workbench.commands.secret_sources import parse_name, private_address
 from workbench.core.errors import SecretStoreError, WorkspaceError
 from workbench.core.secrets import (
     SecretAddress,
-    SecretResolver,
     SecretStore,
     Trust,
     TrustBook,
-    environment_variable,
     private_values,
     shown_origin,
     token_caches,
@@ -35,11 +43,15 @@ from workbench.core.workspace import Workspace
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "secret",
-        help="set, list or delete private values (kept outside workspace files)",
+        help="set, list or delete private values (kept outside workspace files), tell where one "
+        "comes from and which are missing",
         description=(
             "Private values live in the secret store in your user data directory "
-            "(or $WORKBENCH_HOME), keyed by workspace id, provider and field, optionally "
-            "per environment. Names look like 'Demo/auth.value' or "
+            "(or $WORKBENCH_HOME), or in your OS keyring when your config file says "
+            '[secrets] store = "keyring", keyed by workspace id, provider and field, optionally '
+            "per environment. Before the store, a value can come from an environment variable, "
+            "or a command or a .env file named in your config's [secrets] (see `workbench "
+            "config --help`). Names look like 'Demo/auth.value' or "
             "'Demo/Create user/param.token'; `workbench secret list WORKSPACE` shows them."
         ),
     )
@@ -69,13 +81,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     set_parser.set_defaults(handler=_set)
     list_parser.set_defaults(handler=_list)
     delete_parser.set_defaults(handler=_delete)
+    secret_sources.register(actions)
 
 
 def _set(args: argparse.Namespace) -> int:
     try:
         workspace, path = load(args.workspace)
-        address = _address(workspace, args.name, args.env)
-        store = SecretStore()
+        address = private_address(workspace, args.name, args.env)
+        store, _ = personal_secrets()
+        if store.fallback_notice:
+            warn([store.fallback_notice])
         store.values(workspace.id)  # a store that cannot be read stops before anything changes
         give_id_saying_so(workspace, path, args.workspace)
         value = _read_value(visible(str(address)))
@@ -86,7 +101,7 @@ def _set(args: argparse.Namespace) -> int:
     except (SecretStoreError, WorkspaceError) as error:
         return report(CommandFailed(str(error), ExitCode.NOT_SENT))
     scope = f"environment {args.env}" if args.env else "all environments"
-    print(f"Stored {visible(str(address))} for {visible(scope)}.", file=sys.stderr)
+    print(f"Stored {visible(str(address))} in {store.label} for {visible(scope)}.", file=sys.stderr)
     if approved:
         listed = ", ".join(shown_origin(o) for o in sorted(approved))
         print(
@@ -115,7 +130,7 @@ def _approve_first_origins(
 def _list(args: argparse.Namespace) -> int:
     try:
         workspace, _ = load(args.workspace)
-        resolver = SecretResolver(workspace.id, SecretStore())
+        resolver = personal_resolver(workspace, args.workspace)
         stored = dict(resolver.stored_addresses())
     except CommandFailed as error:
         return report(error)
@@ -130,8 +145,8 @@ def _list(args: argparse.Namespace) -> int:
         environments = stored.pop(name, [])
         if environments:
             state = "set for " + _environments(environments)
-        elif environment_variable(value.address) in resolver.environ:
-            state = f"from ${environment_variable(value.address)}"
+        elif source := resolver.source_of(value.address, workspace.default_environment):
+            state = f"from {source}"
         else:
             state = "optional, not set" if value.optional else "NOT SET"
         _print_line(name, state, value.description)
@@ -160,8 +175,8 @@ def _print_line(name: str, state: str, description: str) -> None:
 def _delete(args: argparse.Namespace) -> int:
     try:
         workspace, _ = load(args.workspace)
-        address = _parse(args.name)
-        deleted = SecretStore().delete(workspace.id, address, args.env)
+        address = parse_name(args.name)
+        deleted = personal_secrets()[0].delete(workspace.id, address, args.env)
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:
@@ -172,32 +187,6 @@ def _delete(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     print(f"Deleted {visible(str(address))}.", file=sys.stderr)
     return 0
-
-
-def _parse(name: str) -> SecretAddress:
-    """NAME as an address; a usage error when it is not PROVIDER/FIELD."""
-    try:
-        return SecretAddress.parse(name)
-    except SecretStoreError as error:
-        raise CommandFailed(str(error), ExitCode.USAGE) from None
-
-
-def _address(workspace: Workspace, name: str, environment: str | None) -> SecretAddress:
-    """Parse NAME and check the workspace really has such a private value."""
-    address = _parse(name)
-    if environment is not None and environment not in workspace.environments:
-        known = ", ".join(workspace.environments)
-        raise CommandFailed(
-            f"No environment {environment!r}; this workspace has: {known}", ExitCode.USAGE
-        )
-    known_addresses = [v.address for v in private_values(workspace)]
-    if address not in known_addresses:
-        listing = "\n  ".join(str(a) for a in known_addresses) or "(none)"
-        raise CommandFailed(
-            f"{address} is not a private value of this workspace. Its private values:\n  {listing}",
-            ExitCode.USAGE,
-        )
-    return address
 
 
 def _read_value(label: str) -> str:

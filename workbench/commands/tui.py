@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.commands.common import CommandFailed, report
@@ -187,7 +188,7 @@ def run_tui(
     """
     from workbench.core.desk import TreeItem
     from workbench.core.errors import SecretStoreError, WorkspaceError
-    from workbench.core.secrets import SecretStore
+    from workbench.core.secrets import PersonalSources, open_store
     from workbench.core.workspace import WorkspaceDocument, locate_call
 
     # The config is checked against the TUI's key bindings and themes, so the UI is imported
@@ -195,14 +196,16 @@ def run_tui(
     from workbench.ui.user_config import load_user_config
 
     config = load_user_config()
-    store = SecretStore()
+    store, sources = open_store(config.secrets), PersonalSources(config.secrets)
+    if store.fallback_notice:  # said once, with the config file's problems
+        config = replace(config, problems=(*config.problems, store.fallback_notice))
     documents: list[WorkspaceDocument] = []
     problems: list[str] = []
     for file in files:
         try:
             documents.append(
                 WorkspaceDocument.load(
-                    file, store=store, base_url=base_url, defaults=config.defaults
+                    file, store=store, sources=sources, base_url=base_url, defaults=config.defaults
                 )
             )
         except (WorkspaceError, SecretStoreError) as error:

@@ -21,7 +21,7 @@ from textual.theme import Theme
 from workbench.core.config import Config, write_setting
 from workbench.core.desk import TreeItem
 from workbench.core.errors import ConfigError
-from workbench.core.secrets import shown_message
+from workbench.core.secrets import PersonalSources, shown_message
 from workbench.core.workspace import WorkspaceDocument
 from workbench.ui.dialogs.help import HelpScreen, help_rows
 from workbench.ui.palette import WorkbenchActions
@@ -72,7 +72,9 @@ class WorkbenchApp(App[None]):
         None: no config file, nothing read or written (tests, the docs' screenshots)."""
         super().__init__()
         defaults = config.defaults if config is not None else None
-        self._main = MainScreen(documents, selected, environment, folder, defaults)
+        # For workspaces made or opened in an empty folder: the others share their documents'.
+        sources = PersonalSources(config.secrets) if config is not None else None
+        self._main = MainScreen(documents, selected, environment, folder, defaults, sources)
         self._problems = tuple(problems)
         self._config = config
         if config is not None:
@@ -118,6 +120,8 @@ class WorkbenchApp(App[None]):
         if self._config is not None:
             for problem in self._config.problems:
                 self.notify(problem, title="Config file", severity="warning", timeout=30)
+            # A real start (the user's config read): say what private values are missing.
+            self._main.desk.filling.tell_missing()
             self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:

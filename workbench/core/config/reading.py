@@ -9,8 +9,10 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
+from workbench.core.config.secrets_table import read_secrets
 from workbench.core.config.settings import KEYS, Config, config_path
 from workbench.core.errors import WorkspaceError
+from workbench.core.secrets.sources import SecretSettings
 from workbench.core.terminal_text import visible
 from workbench.core.workspace.model import Defaults
 from workbench.core.workspace.paths import KeyPath
@@ -54,6 +56,7 @@ class _Reader(TableReader):
         themes: Collection[str] | None,
     ) -> None:
         super().__init__(source, text)
+        self.text = text
         self.binding_ids = binding_ids
         self.themes = themes
         self.problems: list[str] = []
@@ -62,7 +65,11 @@ class _Reader(TableReader):
         for key in data:
             if key not in KEYS:
                 self._unknown(_ROOT.key(key), key, KEYS, "key")
-        read = {key: value for key in KEYS if (value := self._read(data, key)) is not None}
+        read = {
+            key: value
+            for key in KEYS
+            if key != "secrets" and (value := self._read(data, key)) is not None
+        }
         defaults = Defaults(
             timeout=read.get("timeout", _BUILT_IN.timeout),
             size_cap=read.get("size_cap", _BUILT_IN.size_cap),
@@ -75,6 +82,7 @@ class _Reader(TableReader):
             theme=read.get("theme"),
             defaults=defaults,
             keymap=read.get("keymap", {}),
+            secrets=self._secrets(data, path),
             from_file=frozenset(read),
             problems=tuple(self.problems),
         )
@@ -96,6 +104,13 @@ class _Reader(TableReader):
         except WorkspaceError as error:
             self.problems.append(f"{error}; using the default")
             return None
+
+    def _secrets(self, data: Mapping[str, Any], path: Path) -> SecretSettings:
+        if "secrets" not in data:
+            return SecretSettings()
+        settings, problems = read_secrets(self.source, self.text, data["secrets"], path.parent)
+        self.problems += problems
+        return settings
 
     def _theme(self, data: Mapping[str, Any]) -> str | None:
         name = self._text(data, "theme", _ROOT)

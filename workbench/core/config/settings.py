@@ -12,6 +12,9 @@ by `$WORKBENCH_CONFIG`. Every key is optional:
 
     [keymap]                    # binding id = keys (comma-separated), see docs/keys.md
     send = "f5"
+
+    [secrets]                   # where your private values come from (`config.secrets_table`)
+    store = "keyring"
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from workbench.core.secrets.sources import SecretSettings
 from workbench.core.workspace.model import Defaults
 
 CONFIG_VARIABLE = "WORKBENCH_CONFIG"
 APP_NAME = "workbench"
 FILE_NAME = "config.toml"
-# The file's keys in the order `workbench config show` lists them; `keymap` is a table.
+# The file's keys in the order `workbench config show` lists them; `keymap` and `secrets` are
+# tables.
 KEYS = (
     "theme",
     "timeout",
@@ -37,6 +42,7 @@ KEYS = (
     "stream_idle_timeout",
     "history",
     "keymap",
+    "secrets",
 )
 
 
@@ -62,7 +68,8 @@ class Source(StrEnum):
 class Config:
     """The user's settings as read from `path`, with built-in values for what it leaves out.
 
-    `theme` None: Textual's default theme. `from_file`: the keys whose value the file gave
+    `theme` None: Textual's default theme. `secrets`: where the person's private values come
+    from besides the environment and the store file. `from_file`: the keys whose value the file gave
     (a key with a wrong value is not among them: it keeps its default). `problems`: what was
     wrong with the file, each message naming the file and the key; the settings it could read
     still apply.
@@ -72,6 +79,7 @@ class Config:
     theme: str | None = None
     defaults: Defaults = field(default_factory=Defaults)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    secrets: SecretSettings = field(default_factory=SecretSettings)
     from_file: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
 

@@ -18,6 +18,7 @@ from workbench.core.desk.ask import Ask, Choice
 from workbench.core.desk.body_file import save_body
 from workbench.core.desk.chaining import ChainFlow
 from workbench.core.desk.documents import DocumentFlows
+from workbench.core.desk.filling import FillFlow
 from workbench.core.desk.history import HistoryFlow
 from workbench.core.desk.initializing import InitializeFlow
 from workbench.core.desk.items import TreeItem
@@ -30,6 +31,7 @@ from workbench.core.desk.tree_edits import TreeEdits
 from workbench.core.desk.workspace_edits import WorkspaceEdits
 from workbench.core.errors import WorkbenchError
 from workbench.core.interop import export_command
+from workbench.core.secrets.sources import PersonalSources
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
 from workbench.core.workspace.model import Call, Defaults, Provider, Workspace
@@ -76,10 +78,12 @@ class Desk:
         environment: str | None = None,
         folder: Path | None = None,
         defaults: Defaults | None = None,
+        sources: PersonalSources | None = None,
     ) -> None:
         """`folder`: where new and opened workspace files are taken from (default: the first
         document's folder, else the current one); `defaults`: the user's, for the workspaces
-        opened or made here (default: the first document's)."""
+        opened or made here (default: the first document's); `sources`: the user's own sources
+        of private values (and store choice), for those opened with no other open."""
         self.documents = list(documents)
         self.ask = ask
         self.selected: TreeItem | None = selected or (
@@ -106,8 +110,9 @@ class Desk:
             folder = self.documents[0].path.parent if self.documents else Path.cwd()
         if defaults is None:
             defaults = self.documents[0].defaults if self.documents else Defaults()
-        self.files = DocumentFlows(self, folder, defaults)
+        self.files = DocumentFlows(self, folder, defaults, sources)
         self.logging_in = LoginFlow(self)
+        self.filling = FillFlow(self)
         self.history = HistoryFlow(self)
         self._show_selected()
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from workbench.core.desk.items import TreeItem
 from workbench.core.errors import SecretStoreError, WorkspaceError
+from workbench.core.secrets.keyring_store import open_store
+from workbench.core.secrets.sources import PersonalSources
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import Renamed
 from workbench.core.workspace.model import Defaults
@@ -25,10 +27,13 @@ if TYPE_CHECKING:
 class DocumentFlows:
     """What the tree's w (new), o (open) and r on a workspace (rename) start."""
 
-    def __init__(self, desk: Desk, folder: Path, defaults: Defaults) -> None:
+    def __init__(
+        self, desk: Desk, folder: Path, defaults: Defaults, sources: PersonalSources | None
+    ) -> None:
         self.desk = desk
         self.folder = folder
         self.defaults = defaults  # the user's config, for the files opened here
+        self.sources = sources  # the user's sources of private values, when none is open
 
     def _path(self, text: str) -> Path:
         path = self.folder / Path(text.strip()).expanduser()
@@ -71,9 +76,17 @@ class DocumentFlows:
         desk = self.desk
         opened = next((d for d in desk.documents if d.path.resolve() == path.resolve()), None)
         if opened is None:
-            store = desk.documents[0].secrets.store if desk.documents else None
+            # The same store and personal sources as the others (a command runs once).
+            first = desk.documents[0].secrets if desk.documents else None
+            sources = first.sources if first else self.sources
             try:
-                opened = WorkspaceDocument.load(path, store=store, defaults=self.defaults)
+                if first is not None:
+                    store = first.store
+                else:
+                    store = open_store(sources.settings) if sources is not None else None
+                opened = WorkspaceDocument.load(
+                    path, store=store, sources=sources, defaults=self.defaults
+                )
             except (WorkspaceError, SecretStoreError) as error:
                 desk.ask.tell(str(error), title="Not opened", severity="error")
                 return

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Protocol
 from workbench.core.errors import SecretStoreError, WorkspaceError
 
 if TYPE_CHECKING:
-    from workbench.core.desk.ask import Ask
+    from workbench.core.desk.ask import Ask, PrivateValueAnswer
+    from workbench.core.secrets.sources import ValueSource
     from workbench.core.secrets.store import Secret, SecretAddress
     from workbench.core.workspace.document import WorkspaceDocument
 
@@ -23,6 +24,8 @@ class PrivateValueAccess(Protocol):
     """Reading and keeping the private values of one workspace (a `SecretResolver` is one)."""
 
     def get(self, address: SecretAddress, environment: str) -> Secret | None: ...
+
+    def source_of(self, address: SecretAddress, environment: str) -> ValueSource | None: ...
 
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None: ...
 
@@ -37,6 +40,9 @@ class KeptByDesk:
     def get(self, address: SecretAddress, environment: str) -> Secret | None:
         return self.document.secrets.get(address, environment)
 
+    def source_of(self, address: SecretAddress, environment: str) -> ValueSource | None:
+        return self.document.secrets.source_of(address, environment)
+
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None:
         document = self.document
         try:
@@ -45,7 +51,21 @@ class KeptByDesk:
         except (SecretStoreError, WorkspaceError) as error:
             self.ask.tell(str(error), title="Not stored", severity="error")
             return
-        self.ask.tell(f"Stored {address} in the secret store.")
+        store = document.secrets.store
+        self.ask.tell(f"Stored {address} in {store.label if store else 'the secret store'}.")
+
+
+def keep_typed_value(
+    document: WorkspaceDocument, ask: Ask, address: SecretAddress, answer: PrivateValueAnswer
+) -> None:
+    """Store a value the user typed when asked for it (the workspace given an id first). They
+    typed it for the workspace they see: the provider's first value fixes where its values may
+    go. Raises `SecretStoreError` or `WorkspaceError` when it cannot be kept."""
+    give_id(document, ask)
+    document.secrets.set(address, answer.value, answer.environment)
+    provider = document.workspace.provider(address.provider)
+    if provider is not None:
+        document.session().record_first_origins(provider, answer.environment)
 
 
 def give_id(document: WorkspaceDocument, ask: Ask) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from workbench.core.desk.ask import NO, Choice, confirm
+from workbench.core.desk.private_values import keep_typed_value
 from workbench.core.desk.response import (
     Answered,
     AnswerOf,
@@ -259,15 +260,7 @@ class SendFlow:
         if answer is None:
             return False
         try:
-            if document.ensure_id():
-                desk.ask.tell(
-                    f"Gave {document.path.name} the id {document.workspace.id} "
-                    "(one added line); commit it so your teammates' values match."
-                )
-            document.secrets.set(value.address, answer.value, answer.environment)
-            # The user typed it for the workspace they see: its first value fixes where the
-            # provider's values may go.
-            document.session().record_first_origins(sending.provider, answer.environment)
+            keep_typed_value(document, desk.ask, value.address, answer)
         except (SecretStoreError, WorkspaceError) as error:
             desk.show(sending.of, Problem(str(error)))
             return False

@@ -1,4 +1,5 @@
-"""Private values: the secret store, masking, approvals (trust) and the secret scan.
+"""Private values: the secret store (a file, or the OS keyring), the person's own sources
+(commands, .env files), masking, approvals (trust) and the secret scan.
 
 The package's public face, imported lazily (see `workbench.core.lazy`).
 """
@@ -10,6 +11,10 @@ from typing import TYPE_CHECKING
 from workbench.core.lazy import lazy_face
 
 if TYPE_CHECKING:
+    from workbench.core.secrets.keyring_store import (
+        KeyringStore as KeyringStore,
+        open_store as open_store,
+    )
     from workbench.core.secrets.masking import (
         Masker as Masker,
         shown_message as shown_message,
@@ -17,6 +22,7 @@ if TYPE_CHECKING:
     from workbench.core.secrets.needed import (
         PrivateValue as PrivateValue,
         addresses_in_use as addresses_in_use,
+        missing_values as missing_values,
         private_values as private_values,
         token_caches as token_caches,
     )
@@ -26,6 +32,12 @@ if TYPE_CHECKING:
         is_workspace as is_workspace,
         parse_toml as parse_toml,
         scan_data as scan_data,
+    )
+    from workbench.core.secrets.sources import (
+        PersonalSources as PersonalSources,
+        SecretSettings as SecretSettings,
+        SourceKind as SourceKind,
+        ValueSource as ValueSource,
     )
     from workbench.core.secrets.store import (
         MASK as MASK,
@@ -64,6 +76,8 @@ __getattr__, __dir__, __all__ = lazy_face(
             "header_field",
             "parameter_field",
         ),
+        "keyring_store": ("KeyringStore", "open_store"),
+        "sources": ("PersonalSources", "SecretSettings", "SourceKind", "ValueSource"),
         "masking": (
             "Masker",
             "shown_message",
@@ -71,6 +85,7 @@ __getattr__, __dir__, __all__ = lazy_face(
         "needed": (
             "PrivateValue",
             "addresses_in_use",
+            "missing_values",
             "private_values",
             "token_caches",
         ),

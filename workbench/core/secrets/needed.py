@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workbench.core import auth
-from workbench.core.secrets.store import (
-    SecretAddress,
-)
-from workbench.core.workspace.model import Provider, Workspace
+from workbench.core.secrets.store import SecretAddress, SecretResolver
+from workbench.core.workspace.model import Call, Provider, Workspace
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,19 @@ def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
     )
 
 
+def missing_values(
+    workspace: Workspace, secrets: SecretResolver, environment: str
+) -> list[PrivateValue]:
+    """The private values the calls need (not optional) that no source has for `environment`:
+    what this person still has to set. A command of their config counts as having its value
+    (it is not run here: it may ask them to unlock something)."""
+    return [
+        value
+        for value in private_values(workspace)
+        if not value.optional and secrets.source_of(value.address, environment) is None
+    ]
+
+
 def token_caches(workspace: Workspace) -> Iterator[PrivateValue]:
     """Where each provider whose method obtains tokens keeps them (`auth.tokens`): values
     workbench stores and renews itself, not ones the user sets."""
@@ -53,6 +64,19 @@ def token_caches(workspace: Workspace) -> Iterator[PrivateValue]:
 
 def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:
     """The private values of one provider: authentication, shared and per-call ones."""
+    yield from _shared_private_values(provider)
+    for call in provider.calls:
+        yield from _own_private_values(provider, call)
+
+
+def call_private_values(provider: Provider, call: Call) -> Iterator[PrivateValue]:
+    """The private values one call of `provider` may send: the provider's and its own."""
+    yield from _shared_private_values(provider)
+    yield from _own_private_values(provider, call)
+
+
+def _shared_private_values(provider: Provider) -> Iterator[PrivateValue]:
+    """Authentication settings, shared headers and parameters."""
     method = auth.method(provider.auth.method)
     for setting in method.settings if method else ():
         if setting.private:
@@ -74,17 +98,20 @@ def provider_private_values(provider: Provider) -> Iterator[PrivateValue]:
                 f"shared parameter {parameter.name}",
                 optional=parameter.optional,
             )
-    for call in provider.calls:
-        for header in call.headers:
-            if header.private:
-                yield PrivateValue(
-                    SecretAddress.header(provider.name, header.name, call.name),
-                    f"header {header.name} of {call.name}",
-                )
-        for parameter in call.parameters:
-            if parameter.private:
-                yield PrivateValue(
-                    SecretAddress.parameter(provider.name, parameter.name, call.name),
-                    f"parameter {parameter.name} of {call.name}",
-                    optional=parameter.optional,
-                )
+
+
+def _own_private_values(provider: Provider, call: Call) -> Iterator[PrivateValue]:
+    """A call's own private headers and parameters."""
+    for header in call.headers:
+        if header.private:
+            yield PrivateValue(
+                SecretAddress.header(provider.name, header.name, call.name),
+                f"header {header.name} of {call.name}",
+            )
+    for parameter in call.parameters:
+        if parameter.private:
+            yield PrivateValue(
+                SecretAddress.parameter(provider.name, parameter.name, call.name),
+                f"parameter {parameter.name} of {call.name}",
+                optional=parameter.optional,
+            )

@@ -7,7 +7,10 @@ per environment. Fields are named like `auth.value`, `param.api_key`,
 Values are looked up, first match wins:
 1. the environment variable for the environment, e.g. `WORKBENCH_SECRET__DEMO__AUTH_VALUE__LIVE`;
 2. the environment variable for all environments, `WORKBENCH_SECRET__DEMO__AUTH_VALUE`;
-3. the store file entry for the environment, then the one for all environments.
+3. the person's own sources named in their config file, asked by those two names: commands,
+   then `.env` files (`workbench.core.secrets.sources`);
+4. the store entry for the environment, then the one for all environments (the OS keyring's
+   first when the person chose it, `workbench.core.secrets.keyring_store`).
 
 The store file is JSON in workbench's data directory (`$WORKBENCH_HOME`, else the `workbench`
 folder of the user's data directory), mode 0600 in a folder only the user can write. Every
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,12 @@ from typing import Any
 
 from workbench.core.errors import SecretMissing, SecretStoreError
 from workbench.core.secrets.private_files import LockedJson, check_private_directory
+from workbench.core.secrets.sources import (
+    PersonalSources,
+    SourceAnswer,
+    SourceKind,
+    ValueSource,
+)
 
 HOME_VARIABLE = "WORKBENCH_HOME"
 ENV_PREFIX = "WORKBENCH_SECRET"
@@ -183,13 +192,14 @@ def _fresh_store() -> dict[str, Any]:
 def _valid_store(data: dict[str, Any]) -> bool:
     """Whether a format-1 document has the store's layout (workspace -> address -> env -> text)."""
     workspaces = data.get("workspaces")
-    return isinstance(workspaces, dict) and all(
-        isinstance(entries, dict)
-        and all(
-            isinstance(per_env, dict) and all(isinstance(v, str) for v in per_env.values())
-            for per_env in entries.values()
-        )
-        for entries in workspaces.values()
+    return isinstance(workspaces, dict) and all(map(_valid_entries, workspaces.values()))
+
+
+def _valid_entries(entries: object) -> bool:
+    """Whether `entries` has the layout of one workspace's values (address -> env -> text)."""
+    return isinstance(entries, dict) and all(
+        isinstance(per_env, dict) and all(isinstance(v, str) for v in per_env.values())
+        for per_env in entries.values()
     )
 
 
@@ -230,10 +240,13 @@ class SecretStore:
     """The secret store file: a JSON document keyed by workspace id, address and environment."""
 
     FILE_NAME = "secrets.json"
+    label = "the secret store"  # where `set` keeps values, in messages
 
     def __init__(self, home: Path | None = None) -> None:
         self.home = home if home is not None else default_home()
         self.path = self.home / self.FILE_NAME
+        # Why values go to this file although the person's config asked for the keyring.
+        self.fallback_notice: str | None = None
         self._file = LockedJson(
             self.path,
             what="the secret store",
@@ -258,6 +271,10 @@ class SecretStore:
             check_private_directory(self.home)
         entries = self._file.read()["workspaces"].get(workspace_id, {})
         return {str(k): dict(v) for k, v in entries.items()}
+
+    def source_of(self, workspace_id: str, address: str, environment: str) -> ValueSource:
+        """Where the stored value of `address` for `environment` (or '*') is kept."""
+        return ValueSource(SourceKind.STORE, str(self.path))
 
     def set(
         self, workspace_id: str, address: SecretAddress, value: str, environment: str | None = None
@@ -303,7 +320,8 @@ class SecretStore:
 
 
 class SecretResolver:
-    """Looks up the private values of one workspace from the environment and the store.
+    """Looks up the private values of one workspace from the environment, the person's own
+    sources (`sources`: commands and `.env` files of their config) and the store.
 
     The store is read at the first lookup and again whenever the file changed on disk (a
     cheap `lstat` per lookup), so a value set, deleted or renewed by another process (a
@@ -318,11 +336,13 @@ class SecretResolver:
         store: SecretStore | None = None,
         environ: Mapping[str, str] | None = None,
         workspace_path: str = "WORKSPACE",
+        sources: PersonalSources | None = None,
     ) -> None:
         self.workspace_id = workspace_id
         self.store = store
         self.environ = os.environ if environ is None else environ
         self.workspace_path = workspace_path
+        self.sources = sources
         self._stored: Entries = {}
         self._read = False
         self._stamp: tuple[int, int, int] | None = None
@@ -345,18 +365,64 @@ class SecretResolver:
         self._entries()
 
     def get(self, address: SecretAddress, environment: str) -> Secret | None:
-        """The value for `environment`, or None when it is set nowhere."""
-        for variable in (
-            environment_variable(address, environment),
-            environment_variable(address),
-        ):
+        """The value for `environment`, or None when it is set nowhere. `SecretStoreError`
+        when the source that has it cannot give it (a command fails)."""
+        answer = next(self._answers(address, environment), None)
+        if answer is None:
+            return None
+        if answer.value is not None:
+            value = answer.value
+        else:
+            assert self.sources is not None  # only a person's command gives no value at once
+            value = self.sources.value(answer)
+        # A value given for this run by whoever runs the process is not bound to approved
+        # origins; one from the person's config sources or the store is.
+        return Secret(value, bound=answer.source.kind is not SourceKind.ENVIRONMENT)
+
+    async def run_commands(self, addresses: Iterable[SecretAddress], environment: str) -> None:
+        """Run, in a thread, the commands of the person's config that give `addresses` their
+        values (each once a process), so that the event loop (the TUI) goes on meanwhile;
+        `SecretStoreError` when one fails."""
+        sources = self.sources
+        if sources is None or not sources.settings.commands:
+            return
+        answers = [next(self._answers(address, environment), None) for address in addresses]
+        to_run = [a for a in answers if a is not None and a.command is not None]
+        if to_run:
+            import asyncio
+
+            await asyncio.to_thread(lambda: [sources.value(answer) for answer in to_run])
+
+    def source_of(self, address: SecretAddress, environment: str) -> ValueSource | None:
+        """Where the value for `environment` comes from (no command is run), or None."""
+        answer = next(self._answers(address, environment), None)
+        return None if answer is None else answer.source
+
+    def sources_of(self, address: SecretAddress, environment: str) -> list[ValueSource]:
+        """Every source that has a value for `environment`, the one used first."""
+        return [answer.source for answer in self._answers(address, environment)]
+
+    def _answers(self, address: SecretAddress, environment: str) -> Iterator[SourceAnswer]:
+        """Every source with a value for `address` in `environment`, first match first."""
+        variables = (environment_variable(address, environment), environment_variable(address))
+        for variable in variables:
             if variable in self.environ:
-                return Secret(self.environ[variable], bound=False)
+                yield SourceAnswer(
+                    ValueSource(SourceKind.ENVIRONMENT, variable),
+                    variable,
+                    value=self.environ[variable],
+                )
+        if self.sources is not None:
+            yield from self.sources.answers(variables)
         per_env = self._entries().get(str(address), {})
         for key in (environment, ALL_ENVIRONMENTS):
             if key in per_env:
-                return Secret(per_env[key])
-        return None
+                where = (
+                    self.store.source_of(self.workspace_id, str(address), key)
+                    if self.store is not None
+                    else ValueSource(SourceKind.STORE, "(in memory)")
+                )
+                yield SourceAnswer(where, variables[0], value=per_env[key])
 
     def require(self, address: SecretAddress, environment: str) -> Secret:
         """The value for `environment`; raises `SecretMissing` naming how to set it."""

@@ -105,8 +105,8 @@ class OriginNotApproved(WorkbenchError):
         )
         super().__init__(
             f"Not sent: {what} of {provider} would go to {shown_origin(origin)}. "
-            f"{stored_for(approved)} This workspace changed where it points. If you trust "
-            f"it, approve that origin with `{self.command}` (or send with --base-url)."
+            f"{stored_for(approved)} If you trust it, approve that origin with "
+            f"`{self.command}` (or send with --base-url)."
         )
 
     @property
@@ -114,16 +114,18 @@ class OriginNotApproved(WorkbenchError):
         """The question the TUI asks, old and new origin included."""
         return (
             f"Send {self.what} of {self.provider} to {shown_origin(self.origin)}? "
-            f"{stored_for(self.approved)} This workspace changed where it points."
+            f"{stored_for(self.approved)}"
         )
 
 
 def stored_for(approved: frozenset[str]) -> str:
     """Where a provider's values were meant to go, as a sentence."""
     if not approved:
-        return "They were stored before workbench kept where they may go."
+        # Values stored before workbench kept origins, or given by the person's config
+        # sources (a command, a .env file), which name no workspace: approved where first sent.
+        return "No place is approved for its private values yet."
     listed = ", ".join(sorted(shown_origin(o) for o in approved))
-    return f"They were stored for {listed}."
+    return f"They were stored for {listed}. This workspace changed where it points."
 
 
 @dataclass(frozen=True)

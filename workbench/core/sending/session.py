@@ -22,6 +22,8 @@ from workbench.core.errors import ChainError
 from workbench.core.history.entry import Where
 from workbench.core.history.recorder import HistoryRecorder
 from workbench.core.history.store import HistoryStore
+from workbench.core.secrets.needed import call_private_values
+from workbench.core.secrets.sources import PersonalSources
 from workbench.core.secrets.store import Secret, SecretResolver, SecretStore
 from workbench.core.secrets.trust import Trust, TrustBook
 from workbench.core.sending.client import ClientPool, send
@@ -137,9 +139,12 @@ class Session:
         *,
         store: SecretStore | None = None,
         defaults: Defaults | None = None,
+        sources: PersonalSources | None = None,
     ) -> Session:
+        """A session of `workspace`, its private values from the environment, the person's
+        own `sources` (their config's commands and .env files) and `store`."""
         resolver = SecretResolver(
-            workspace.id, store or SecretStore(), workspace_path=_shell_path(path)
+            workspace.id, store or SecretStore(), workspace_path=_shell_path(path), sources=sources
         )
         return cls(workspace, path, resolver, defaults=defaults or Defaults())
 
@@ -239,6 +244,9 @@ class Session:
             chained[parameter.name] = value
             if first is not None:
                 sent_first.append(first)
+        # A command of the person's config runs in a thread: the TUI goes on meanwhile.
+        values = call_private_values(provider, call)
+        await self.secrets.run_commands((value.address for value in values), environment)
         exchange = await self._send(
             provider, call, environment, overrides, chained, max_bytes, on_event
         )

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore, addresses_in_use
+from workbench.core.secrets import (
+    PersonalSources,
+    SecretAddress,
+    SecretResolver,
+    SecretStore,
+    addresses_in_use,
+)
 from workbench.core.workspace import (
     Defaults,
     EnvironmentRename,
@@ -117,12 +123,17 @@ class WorkspaceDocument:
         store: SecretStore | None = None,
         base_url: str | None = None,
         defaults: Defaults | None = None,
+        sources: PersonalSources | None = None,
     ) -> WorkspaceDocument:
         """Load a workspace file; raises `WorkspaceError` naming what is wrong with it, and
-        `SecretStoreError` when the secret store cannot be read (before any screen shows)."""
+        `SecretStoreError` when the secret store cannot be read (before any screen shows).
+        `sources`: the person's own commands and .env files, asked before the store."""
         workspace = load_workspace(path)
         resolver = SecretResolver(
-            workspace.id, store or SecretStore(), workspace_path=shlex.quote(str(path))
+            workspace.id,
+            store or SecretStore(),
+            workspace_path=shlex.quote(str(path)),
+            sources=sources,
         )
         resolver.reload()
         return cls(path, workspace, resolver, base_url=base_url, defaults=defaults)

@@ -1,4 +1,5 @@
-"""A modal asking for a private value that a call needs and the secret store does not have.
+"""A modal asking for a private value that a call needs and no source has (before a send, or
+one by one with shift+F7).
 
 The value is typed into a masked input (revealed only with an explicit key)
 and goes straight to the secret store, never to the workspace file.
@@ -51,9 +52,7 @@ class PrivateValuePromptScreen(ModalScreen[PrivateValueAnswer | None]):
             only_this = Content(visible(f"only for environment {self._environment}"))
             yield Checkbox(only_this, id="only-this")
             yield Static("", classes="dialog-error", id="problem")
-            yield Static(
-                "enter: store and send   ctrl+r: show   escape: cancel", classes="dialog-hint"
-            )
+            yield Static("enter: store   ctrl+r: show   escape: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()

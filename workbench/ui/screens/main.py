@@ -39,6 +39,7 @@ from workbench.core.desk import (
     TreeItem,
 )
 from workbench.core.history import local_time
+from workbench.core.secrets import PersonalSources
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
@@ -153,6 +154,14 @@ class MainScreen(Screen[None]):
             id="refresh",
         ),
         Binding(
+            "shift+f7",
+            "fill_private_values",
+            "Set missing",
+            tooltip="Set missing private values, one by one",
+            show=False,
+            id="fill_private_values",
+        ),
+        Binding(
             "ctrl+o",
             "jump",
             "Jump",
@@ -227,6 +236,7 @@ class MainScreen(Screen[None]):
         environment: str | None = None,
         folder: Path | None = None,
         defaults: Defaults | None = None,
+        sources: PersonalSources | None = None,
     ) -> None:
         super().__init__()
         self.desk = Desk(
@@ -236,6 +246,7 @@ class MainScreen(Screen[None]):
             environment=environment,
             folder=folder,
             defaults=defaults,
+            sources=sources,
         )
         self._tree_width: int | None = None  # chosen with < and >; None: fit the names
         self._workspace_editor_wanted = False  # a workspace shows the hint until F3
@@ -551,6 +562,10 @@ class MainScreen(Screen[None]):
 
     def action_cancel_send(self) -> None:
         self.workers.cancel_group(self, "send")
+
+    def action_fill_private_values(self) -> None:
+        self.flush_editor()  # private values of calls just edited count
+        self.run_flow(self.desk.filling.fill_missing())
 
     def action_log_in(self) -> None:
         self.flush_editor()  # the provider's settings as edited

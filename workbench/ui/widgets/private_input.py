@@ -4,7 +4,10 @@ Focused, the input holds the stored value, masked, the cursor at its end:
 typing edits it rather than replacing it. What was typed is handed over (on
 enter, or when focus leaves) to the `PrivateValueAccess` the editor was
 given: the desk's, which stores it and says so. Left, the input shows the
-mask and whether a value is set. ctrl+r is the one explicit way to see a value.
+mask and whether a value is set, and where from when a source that wins over
+the store gives it (an environment variable, a command or a .env file of the
+user's config). Nothing here runs a command. ctrl+r is the one explicit way to
+see a value.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from workbench.core.desk import PrivateValueAccess
-from workbench.core.secrets import MASK, Secret, SecretAddress
+from workbench.core.secrets import MASK, Secret, SecretAddress, SourceKind, ValueSource
 from workbench.core.terminal_text import plain_line_breaks
 
 
@@ -41,6 +44,11 @@ class _WithoutValue:
 
     def __rich_repr__(self) -> rich.repr.Result:
         yield self.input
+
+
+# Where a value comes from when a source that wins over the store gives it, short enough for a
+# table's value column; the tooltip says it in full.
+_SHORT = {SourceKind.ENVIRONMENT: "$VAR", SourceKind.COMMAND: "cmd", SourceKind.DOTENV: ".env"}
 
 
 class PrivateInput(Input):
@@ -91,8 +99,8 @@ class PrivateInput(Input):
 
     @property
     def is_set(self) -> bool:
-        """Whether a value is set for the current environment (in the store or the environment)."""
-        return self._stored() is not None
+        """Whether a source has a value for the current environment (no command is run)."""
+        return self._source() is not None
 
     def store(self) -> None:
         """Hand the typed text over to be stored; an empty input leaves the stored value as is."""
@@ -141,8 +149,12 @@ class PrivateInput(Input):
         return Text(self.value.replace("\n", "⏎"), no_wrap=True, overflow="ignore", end="")
 
     def _load_stored(self) -> None:
-        """Put the stored value into the empty input, to be edited from its end."""
-        if self.value or (secret := self._stored()) is None:
+        """Put the stored value into the empty input, to be edited from its end. A value a
+        command of the user's config gives is not fetched: focus runs nothing."""
+        source = self._source()
+        if self.value or source is None or source.kind is SourceKind.COMMAND:
+            return
+        if (secret := self._stored()) is None:
             return
         self._loaded_text = self.value = secret.reveal()
         self.cursor_position = len(self.value)
@@ -159,11 +171,22 @@ class PrivateInput(Input):
             return None
         return self._secrets.get(self._address, self._environment)
 
+    def _source(self) -> ValueSource | None:
+        if self._address is None:
+            return None
+        return self._secrets.source_of(self._address, self._environment)
+
     def show_state(self) -> None:
         """Say whether a value is set (also after it was stored elsewhere, e.g. at a prompt)."""
-        is_set = self.is_set
-        self.set_class(is_set, "-set")
+        source = self._source()
+        self.set_class(source is not None, "-set")
+        self.tooltip = None
         if self._address is None:
             self.placeholder = "name it first"
-        else:
-            self.placeholder = f"{MASK} set" if is_set else "not set"
+        elif source is None:
+            self.placeholder = "not set"
+        elif source.kind in (SourceKind.STORE, SourceKind.KEYRING):
+            self.placeholder = f"{MASK} set"
+        else:  # what is typed here is stored, but this source wins over the store
+            self.placeholder = f"{MASK} {_SHORT[source.kind]}"
+            self.tooltip = f"From {source}"
