@@ -38,6 +38,7 @@ from workbench.commands.common import (
     find,
     give_id_saying_so,
     load,
+    load_shared,
     report,
 )
 from workbench.commands.exit_codes import ExitCode
@@ -205,7 +206,8 @@ def _collection_parser(
 
 def _export_openapi(args: argparse.Namespace) -> int:
     try:
-        workspace, _ = load(args.workspace)
+        # The team's document: no person's own base URLs or values (`export curl` has them).
+        workspace, _ = load_shared(args.workspace)
     except CommandFailed as error:
         return report(error)
     exported = export_openapi(workspace)
@@ -245,7 +247,7 @@ def _export_command(args: argparse.Namespace) -> int:
 def _curl(args: argparse.Namespace) -> int:
     try:
         command = _read(args.source)
-        workspace, path = load(args.into)
+        workspace, path = load_shared(args.into)
         if args.provider is not None and workspace.provider(args.provider) is None:
             raise CommandFailed(f"{args.into} has no provider {args.provider!r}.", ExitCode.USAGE)
         imported = import_curl(workspace, command, args.provider)
@@ -265,7 +267,7 @@ def _curl(args: argparse.Namespace) -> int:
 
 def _openapi(args: argparse.Namespace) -> int:
     try:
-        workspace, path = load(args.into)
+        workspace, path = load_shared(args.into)
         url = args.source if is_url(args.source) else None
         text = _read(args.source) if url is None else fetch_document(url)
         imported = import_openapi(workspace, text, args.source, url=url)
@@ -302,7 +304,7 @@ def _posting(args: argparse.Namespace) -> int:
 def _collection(args: argparse.Namespace, read: Callable[[Workspace], CollectionImport]) -> int:
     """Import what `read` makes of the workspace `--into`, and say what was added."""
     try:
-        workspace, path = load(args.into)
+        workspace, path = load_shared(args.into)
         imported = read(workspace)
         _save(args.into, workspace, path, imported.workspace, imported.provider, imported.secrets)
     except CommandFailed as error:

@@ -12,6 +12,9 @@ by `$WORKBENCH_CONFIG`. Every key is optional:
 
     [keymap]                    # binding id = keys (comma-separated), see docs/keys.md
     send = "f5"
+
+    [overrides."WORKSPACE-ID"]  # your own values for the workspace with this id, like its
+    base_url = ...              # NAME.local.toml (see docs/workspace-format.md)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from workbench.core.workspace.local_file import ConfigOverrides
 from workbench.core.workspace.model import Defaults
 
 CONFIG_VARIABLE = "WORKBENCH_CONFIG"
@@ -74,6 +78,8 @@ class Config:
     keymap: Mapping[str, str] = field(default_factory=dict)
     from_file: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
+    # `[overrides."WORKSPACE-ID"]`: a person's own values, read when that workspace is loaded.
+    overrides: ConfigOverrides = field(default_factory=ConfigOverrides)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keymap", MappingProxyType(dict(self.keymap)))
