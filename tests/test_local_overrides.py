@@ -49,10 +49,15 @@ url = "/health"
 
 @pytest.fixture
 def shared(tmp_path: Path) -> Path:
-    """A team's workspace whose base URL nobody answers on."""
-    path = tmp_path / "team.toml"
+    return team_workspace(tmp_path)
+
+
+def team_workspace(folder: Path) -> Path:
+    """A team's workspace whose base URL nobody answers on, in canonical form (as workbench
+    writes it)."""
+    path = folder / "team.toml"
     path.write_text(shared_text(f"http://127.0.0.1:{free_port()}"), encoding="utf-8")
-    save_workspace(load_workspace(path), path)  # in canonical form, as workbench writes it
+    save_workspace(load_workspace(path), path)
     return path
 
 

@@ -35,6 +35,7 @@ from workbench.core.workspace import (
     new_workspace_id,
     save_workspace,
 )
+from workbench.core.workspace.environments import ValueSlot
 from workbench.core.workspace.local_file import (
     ConfigOverrides,
     InUse,
@@ -149,6 +150,20 @@ class WorkspaceDocument:
     def overrides(self) -> Overrides:
         """The person's own values laid on the shared workspace (config file and local file)."""
         return combined(self.shared, self.personal, self.local)
+
+    def own_values(self, provider: str, call: str | None, environment: str) -> dict[ValueSlot, str]:
+        """The person's own values `provider`'s calls (and `call`'s, when given) are sent with
+        in `environment`: the base URL's and parameters' slots, each with where it comes from
+        (the local file's name, or "your config file")."""
+        found: dict[ValueSlot, str] = {}
+        for slot in self.overrides.values:
+            if slot.provider != provider or slot.call not in (None, call):
+                continue
+            if self.local.covers(slot, environment):
+                found[slot] = self.local_path.name
+            elif self.personal.covers(slot, environment):
+                found[slot] = "your config file"
+        return found
 
     @classmethod
     def load(

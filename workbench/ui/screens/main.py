@@ -46,6 +46,7 @@ from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.dialogs.shape_view import SavedShapeScreen
 from workbench.ui.key_names import key_name
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
+from workbench.ui.own_values import own_note
 from workbench.ui.screens.history import browse_history
 from workbench.ui.screens.places import current_editor, pane_of, places, reveal_and_focus
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
@@ -360,6 +361,12 @@ class MainScreen(Screen[None]):
                 parsed_json=state.parsed_json,
                 wrapped_data=state.wrapped_data,
                 view=kept[1] if kept and kept[0]() is state else None,
+                own_note=own_note(
+                    of.document.own_values(of.provider, of.call, of.environment),
+                    edited_here=False,
+                )
+                if of
+                else "",
             )
         elif isinstance(state, Past):
             entry, where = state.entry, state.entry.where
@@ -415,9 +422,12 @@ class MainScreen(Screen[None]):
         environment = desk.environment_of(item.document)
         secrets = self.desk.private_values(item.document)
         call = item.call_model
+        own = item.document.own_values(provider.name, item.call, environment)
         if call is not None:
             call_editor = self._editor(CallEditor, "call-editor")
-            call_editor.load(provider, call, environment=environment, secrets=secrets, item=item)
+            call_editor.load(
+                provider, call, environment=environment, secrets=secrets, item=item, own=own
+            )
             switcher.current = "call-editor"
         else:
             self._editor(ProviderEditor, "provider-editor").load(
@@ -427,6 +437,7 @@ class MainScreen(Screen[None]):
                 secrets=secrets,
                 item=item,
                 base_url_override=item.document.base_url,
+                own=own,
             )
             switcher.current = "provider-editor"
 

@@ -1,0 +1,89 @@
+"""The TUI with a person's own values (`NAME.local.toml`): they are marked "(local)" in the
+editors and the request view, a send uses them, an edit of one changes the local file, and
+saving leaves the shared file byte-identical."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tests.test_local_overrides import WORKSPACE_ID, local_file, team_workspace
+from tests.test_ui_editors import type_into
+from tests.ui_app import SIZE, main_screen, notified, screen_text, send
+from tests.ui_wait import wait_for
+from workbench.core.desk import Answered, TreeItem
+from workbench.core.workspace import WorkspaceDocument
+from workbench.ui.app import WorkbenchApp
+from workbench.ui.widgets.parameter_table import ParameterTable
+
+
+def local_team_workspace(tmp_path: Path, demo_url: str) -> Path:
+    path = team_workspace(tmp_path)
+    local_file(
+        path,
+        f"""[providers.Demo]
+base_url = "{demo_url}"
+
+[providers.Demo.calls."List users".parameters]
+page = "2"
+""",
+    )
+    return path
+
+
+def app_on(path: Path, item: tuple[str, ...]) -> WorkbenchApp:
+    document = WorkspaceDocument.load(path)
+    return WorkbenchApp([document], selected=TreeItem(document, *item))
+
+
+async def test_local_values_are_marked_sent_and_edited_apart(tmp_path: Path, demo_url: str) -> None:
+    path = local_team_workspace(tmp_path, demo_url)
+    shared_before = path.read_bytes()
+    app = app_on(path, ("Demo", "List users"))
+    async with app.run_test(size=SIZE) as pilot:
+        table = main_screen(app).query_one(ParameterTable)
+        await wait_for(pilot, lambda: len(table.query(".row")) == 1, what="the parameters")
+        assert "(local) page: yours only, from team.local.toml" in screen_text(app)
+        await send(pilot, app)
+        desk = main_screen(app).desk
+        assert isinstance(desk.response, Answered)
+        assert desk.response.result.exchange.request.url == f"{demo_url}/users?per_page=10&page=2"
+        await pilot.press("f4", "4")  # the Request tab
+        await wait_for(
+            pilot,
+            lambda: "(local) base URL, page: from team.local.toml" in screen_text(app),
+            what="the request view's note",
+        )
+        await type_into(pilot, table.query(".row .row-value").first(), "3")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "team.local.toml (yours only)" in notified(app))
+        assert path.read_bytes() == shared_before
+        assert 'page = "3"' in path.with_name("team.local.toml").read_text(encoding="utf-8")
+
+
+async def test_the_base_url_is_marked_in_the_provider_editor_and_another_edit_is_shared(
+    tmp_path: Path, demo_url: str
+) -> None:
+    path = local_team_workspace(tmp_path, demo_url)
+    shared_before = path.read_text(encoding="utf-8")
+    local_before = path.with_name("team.local.toml").read_bytes()
+    app = app_on(path, ("Demo",))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot,
+            lambda: "(local) base URL: yours only, from team.local.toml" in screen_text(app),
+            what="the base URL's note",
+        )
+        assert "An edit here changes yours, not the shared one." in screen_text(app)
+        screen = main_screen(app)
+        document = screen.desk.documents[0]
+        provider = document.workspace.providers[0]
+        screen.desk.edit_provider(
+            TreeItem(document, "Demo"), replace(provider, notes="Ask Ada for access.")
+        )
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: f"Saved {path}" in notified(app))
+    after = path.read_text(encoding="utf-8")
+    assert WORKSPACE_ID in after and demo_url not in after
+    assert after.replace('notes = "Ask Ada for access."\n', "") == shared_before
+    assert path.with_name("team.local.toml").read_bytes() == local_before
