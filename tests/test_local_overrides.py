@@ -369,3 +369,21 @@ def test_a_local_file_workbench_makes_is_kept_out_of_git(tmp_path: Path) -> None
     again = workbench_here("local", "set", str(path), "Demo/base_url", "http://127.0.0.1:3")
     assert again.returncode == 0 and "Added" not in again.stderr
     assert (repository / ".gitignore").read_text() == "*.local.toml\n"
+
+
+def test_local_set_env_and_show(shared: Path, demo_url: str) -> None:
+    assert workbench_here("local", "show", str(shared)).stdout.startswith("No values of your own")
+    assert workbench_here("local", "env", str(shared), "mine").returncode == 0
+    made = workbench_here("local", "set", str(shared), "Demo/base_url", demo_url, "--env", "mine")
+    assert made.returncode == 0, made.stderr
+    paged = workbench_here("local", "set", str(shared), "Demo/List users/param.page", "4")
+    assert paged.returncode == 0, paged.stderr
+    assert body(workbench_here("run", str(shared), "Demo/List users", "--env", "mine"))["page"] == 4
+    shown = workbench_here("local", "show", str(shared)).stdout
+    assert f"Demo/base_url = mine: '{demo_url}'" in shown
+    assert "Demo/List users/param.page = '4'" in shown and "environment mine" in shown
+    refused = workbench_here("local", "set", str(shared), "Demo/List users/param.nope", "1")
+    assert refused.returncode == 2
+    assert 'the call "Demo/List users" has no parameter "nope"' in refused.stderr
+    wrong = workbench_here("local", "set", str(shared), "Demo/url", "x")
+    assert wrong.returncode == 2 and "PROVIDER/base_url, PROVIDER/param.NAME" in wrong.stderr
