@@ -387,3 +387,44 @@ def test_local_set_env_and_show(shared: Path, demo_url: str) -> None:
     assert 'the call "Demo/List users" has no parameter "nope"' in refused.stderr
     wrong = workbench_here("local", "set", str(shared), "Demo/url", "x")
     assert wrong.returncode == 2 and "PROVIDER/base_url, PROVIDER/param.NAME" in wrong.stderr
+
+
+def test_initialize_sends_to_the_local_url_and_writes_only_the_shape(
+    shared: Path, demo_url: str
+) -> None:
+    local_file(shared, f'[providers.Demo]\nbase_url = "{demo_url}"\n')
+    result = workbench_here("initialize", str(shared), "Demo/List users")
+    assert result.returncode == 0, result.stderr
+    text = shared.read_text(encoding="utf-8")
+    assert '"data[].email" = "text"' in text
+    assert demo_url not in text
+
+
+def test_a_mistake_in_the_config_files_overrides_names_that_file(
+    shared: Path, isolated_home: Path
+) -> None:
+    config = isolated_home / "config.toml"
+    config.write_text(
+        f'[overrides."{WORKSPACE_ID}".providers.Demo]\nheaders = []\n', encoding="utf-8"
+    )
+    result = workbench_here("run", str(shared), "Demo/List users")
+    assert result.returncode == 3
+    assert f"{config}: overrides > {WORKSPACE_ID} > providers > Demo > headers" in result.stderr
+    assert '"headers" cannot be overridden here' in result.stderr
+
+
+def test_the_documented_example_loads(shared: Path) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "local-values.md").read_text()
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    local_file(shared, example)
+    layers = load_in_use(shared)
+    assert layers.warnings == ()
+    provider = layers.workspace.providers[0]
+    assert layers.workspace.environments == ("development", "live", "mine")
+    assert provider.base_url == "http://127.0.0.1:8400"
+    assert provider.parameters[0].value == PerEnvironment(
+        {"development": "5", "live": "10", "mine": "10"}
+    )
+    assert provider.calls[0].parameters[0].value == PerEnvironment(
+        {"development": "1", "live": "1", "mine": "3"}
+    )
