@@ -16,7 +16,16 @@ from tests.desk_script import ScriptedUser
 from tests.test_cli import free_port  # a loopback port nobody answers on
 from workbench.core.desk import Answered, Desk, TreeItem
 from workbench.core.errors import WorkspaceError
-from workbench.core.workspace import WorkspaceDocument, load_in_use, load_workspace, save_workspace
+from workbench.core.workspace import (
+    ChangedOnDisk,
+    WorkspaceDocument,
+    load_in_use,
+    load_workspace,
+    remove_environment,
+    rename_environment,
+    save_workspace,
+)
+from workbench.core.workspace.editing import duplicate_call
 from workbench.core.workspace.model import PerEnvironment, Workspace
 
 WORKSPACE_ID = "0b7e1c2d3a4f5e6a7b8c9d0e1f2a3b4c"
@@ -427,4 +436,46 @@ def test_the_documented_example_loads(shared: Path) -> None:
     )
     assert provider.calls[0].parameters[0].value == PerEnvironment(
         {"development": "1", "live": "1", "mine": "3"}
+    )
+
+
+async def test_a_hand_edit_of_the_local_file_is_not_overwritten(
+    document: WorkspaceDocument, shared: Path
+) -> None:
+    document.update(edited_base_url(document.workspace, "http://127.0.0.1:1234"))
+    document.local_path.write_text('[providers.Demo]\nbase_url = "http://mine"\n')
+    with pytest.raises(ChangedOnDisk):
+        document.save()
+    assert "http://mine" in document.local_path.read_text()
+    document.save(overwrite=True)
+    assert "1234" in document.local_path.read_text()
+
+
+async def test_ones_own_environment_renamed_or_removed_stays_out_of_the_shared_file(
+    document: WorkspaceDocument, shared: Path
+) -> None:
+    before = shared.read_bytes()
+    renamed = rename_environment(document.workspace, "mine", "me")
+    document.update(renamed.workspace, renamed.moves)
+    assert document.workspace.environments == ("development", "live", "me")
+    document.save()
+    assert shared.read_bytes() == before
+    assert load_in_use(shared).local.environments == ("me",)
+    document.update(remove_environment(document.workspace, "me"))
+    document.save()
+    assert shared.read_bytes() == before
+    assert load_in_use(shared).workspace.environments == ("development", "live")
+
+
+async def test_a_duplicated_call_gets_a_copy_of_the_override(
+    document: WorkspaceDocument, shared: Path
+) -> None:
+    duplicated, name = duplicate_call(document.workspace, "Demo", "List users")
+    document.update(duplicated.workspace, duplicated.moves)
+    document.save()
+    assert '"2"' not in shared.read_text(encoding="utf-8")  # the copy's page is the shared 1
+    copy = load_in_use(shared).workspace.providers[0].call(name)
+    assert copy is not None
+    assert copy.parameters[0].value == PerEnvironment(
+        {"development": "2", "live": "1", "mine": "1"}
     )

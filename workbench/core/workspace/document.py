@@ -98,6 +98,13 @@ class Fingerprint:
         return current is not None and current.sha256 == self.sha256
 
 
+def _changed(fingerprint: Fingerprint | None, path: Path) -> bool:
+    """Whether the file at `path` differs from `fingerprint` (None: it did not exist)."""
+    if fingerprint is None:
+        return path.exists()
+    return not fingerprint.matches(path)
+
+
 class WorkspaceDocument:
     """One workspace file being edited.
 
@@ -132,6 +139,7 @@ class WorkspaceDocument:
         # What the workspace leaves unset (timeout, size cap, confirm_actions): the user's config.
         self.defaults = defaults or Defaults()
         self._fingerprint = Fingerprint.of(path)
+        self._local_fingerprint = Fingerprint.of(self.local_path)
         self._moves: list[SecretMove | SecretCopy | EnvironmentRename] = []  # `discard` undoes
         self._removals: list[SecretAddress] = []  # made by `save`
         self._session: Session | None = None
@@ -276,9 +284,7 @@ class WorkspaceDocument:
 
     def changed_on_disk(self) -> bool:
         """Whether the file differs from what was loaded or last saved here."""
-        if self._fingerprint is None:
-            return self.path.exists()
-        return not self._fingerprint.matches(self.path)
+        return _changed(self._fingerprint, self.path)
 
     def save(self, *, overwrite: bool = False) -> str | None:
         """Write the workspace atomically, and the person's own values to the local file when
@@ -286,13 +292,18 @@ class WorkspaceDocument:
         added to the folder's .gitignore), else None.
 
         The workspace file is left untouched when only the person's values changed. Raises
-        `ChangedOnDisk` (writing nothing) when the file changed since it was loaded, unless
-        `overwrite`; `WorkspaceError` when it cannot be written.
+        `ChangedOnDisk` (writing nothing) when a file to write changed since it was loaded
+        (the local file too: edited by hand meanwhile), unless `overwrite`; `WorkspaceError`
+        when it cannot be written.
         """
         local_changed = self.local != self.saved_local
-        if self.shared != self.saved or not local_changed:
-            if not overwrite and self.changed_on_disk():
+        shared_written = self.shared != self.saved or not local_changed
+        if not overwrite:
+            if shared_written and self.changed_on_disk():
                 raise ChangedOnDisk(self.path, removed=not self.path.exists())
+            if local_changed and _changed(self._local_fingerprint, self.local_path):
+                raise ChangedOnDisk(self.local_path, removed=not self.local_path.exists())
+        if shared_written:
             save_workspace(self.shared, self.path)
             self.saved = self.shared
             self._fingerprint = Fingerprint.of(self.path)
@@ -300,6 +311,7 @@ class WorkspaceDocument:
         if local_changed:
             told = save_local(self.local_path, self.local, self.path.name)
             self.saved_local = self.local
+            self._local_fingerprint = Fingerprint.of(self.local_path)
         self._moves.clear()
         # A later edit may have put values back at a removed address (a new call of the
         # deleted one's name, a rename onto it): those belong to the saved workspace.
@@ -316,6 +328,7 @@ class WorkspaceDocument:
         self.discard()
         self._take(layers)
         self._fingerprint = Fingerprint.of(self.path)
+        self._local_fingerprint = Fingerprint.of(self.local_path)
 
     def discard(self) -> None:
         """Forget unsaved edits: put moved private values back under their saved names,
