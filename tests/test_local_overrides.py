@@ -479,3 +479,9 @@ async def test_a_duplicated_call_gets_a_copy_of_the_override(
     assert copy.parameters[0].value == PerEnvironment(
         {"development": "2", "live": "1", "mine": "1"}
     )
+
+
+def test_an_empty_value_of_ones_own_is_kept(shared: Path) -> None:
+    made = workbench_here("local", "set", str(shared), "Demo/base_url", "")
+    assert made.returncode == 0, made.stderr
+    assert load_in_use(shared).workspace.providers[0].base_url == ""

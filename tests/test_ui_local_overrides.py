@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tests.test_local_overrides import WORKSPACE_ID, local_file, team_workspace
+from tests.test_local_overrides import WORKSPACE_ID, git, local_file, team_workspace
 from tests.test_ui_editors import type_into
 from tests.ui_app import SIZE, main_screen, notified, screen_text, send
 from tests.ui_wait import wait_for
@@ -87,3 +87,34 @@ async def test_the_base_url_is_marked_in_the_provider_editor_and_another_edit_is
     assert WORKSPACE_ID in after and demo_url not in after
     assert after.replace('notes = "Ask Ada for access."\n', "") == shared_before
     assert path.with_name("team.local.toml").read_bytes() == local_before
+
+
+async def test_shift_f2_makes_a_value_ones_own_and_the_local_file_stays_out_of_git(
+    tmp_path: Path, demo_url: str
+) -> None:
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    git(repository, "init", "-q")
+    path = team_workspace(repository)
+    git(repository, "add", "team.toml")
+    git(repository, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "t")
+    shared_before = path.read_bytes()
+    app = app_on(path, ("Demo", "List users"))
+    async with app.run_test(size=SIZE) as pilot:
+        table = main_screen(app).query_one(ParameterTable)
+        await wait_for(pilot, lambda: len(table.query(".row")) == 1, what="the parameters")
+        value = table.query(".row .row-value").first()
+        value.focus()
+        await pilot.press("shift+f2")
+        await wait_for(pilot, lambda: "yours only now" in notified(app))
+        await wait_for(
+            pilot,
+            lambda: "(local) page: yours only, from team.local.toml" in screen_text(app),
+            what="the mark",
+        )
+        await type_into(pilot, table.query(".row .row-value").first(), "3")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Added *.local.toml to" in notified(app))
+    assert path.read_bytes() == shared_before
+    assert 'page = "3"' in path.with_name("team.local.toml").read_text(encoding="utf-8")
+    assert git(repository, "status", "--porcelain").splitlines() == ["?? .gitignore"]

@@ -48,6 +48,8 @@ from workbench.core.workspace.overrides import (
     apply_overrides,
     combined,
     separate,
+    slot_problem,
+    slot_value,
 )
 
 if TYPE_CHECKING:
@@ -172,6 +174,17 @@ class WorkspaceDocument:
             elif self.personal.covers(slot, environment):
                 found[slot] = "your config file"
         return found
+
+    def keep_own(self, slot: ValueSlot) -> str | None:
+        """Make the value of `slot` the person's own, as it is now (in the local file at the
+        next save): later edits of it change their value only. Why it cannot be, or None."""
+        value = slot_value(self.workspace, slot)
+        if value is None:
+            return slot_problem(self.workspace, slot)
+        if slot in self.local.values and self.local.values[slot] == value:
+            return f"it is yours already (in {self.local_path.name})"
+        self.local = Overrides(self.local.environments, {**self.local.values, slot: value})
+        return None
 
     @classmethod
     def load(

@@ -355,24 +355,23 @@ def dumps_overrides(overrides: Overrides, workspace_file: str) -> str:
         data["environments"] = list(overrides.environments)
     providers: dict[str, dict[str, Any]] = {}
     for slot, value in overrides.values.items():
-        table = providers.setdefault(
-            slot.provider, {"base_url": None, "parameters": {}, "calls": {}}
-        )
+        table = providers.setdefault(slot.provider, {})
         if slot.kind == "base_url":
             table["base_url"] = _value_data(value)
-        elif slot.call is None:
-            table["parameters"][slot.name] = _value_data(value)
-        else:
-            call = table["calls"].setdefault(slot.call, {"parameters": {}})
-            call["parameters"][slot.name] = _value_data(value)
+            continue
+        if slot.call is not None:
+            table = table.setdefault("calls", {}).setdefault(slot.call, {})
+        table.setdefault("parameters", {})[slot.name] = _value_data(value)
     if providers:
+        # base_url first, then parameters, then calls, whatever order they were given in.
+        order = {"base_url": 0, "parameters": 1, "calls": 2}
         data["providers"] = {
-            name: {key: item for key, item in table.items() if item}
+            name: dict(sorted(table.items(), key=lambda item: order[item[0]]))
             for name, table in providers.items()
         }
     header = (
         f"# Your own values for {workspace_file}: never shared (workbench keeps this file out "
-        'of git).\n# See docs/workspace-format.md, "Your own values".\n'
+        "of git).\n# Its keys: docs/local-values.md.\n"
     )
     return header + (dumps_readable(data) if data else "")
 

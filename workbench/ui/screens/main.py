@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from workbench.core.desk import (
@@ -40,7 +41,7 @@ from workbench.core.desk import (
 )
 from workbench.core.history import local_time
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
+from workbench.core.workspace import Defaults, UseAs, ValueSlot, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.dialogs.shape_view import SavedShapeScreen
@@ -52,9 +53,11 @@ from workbench.ui.screens.places import current_editor, pane_of, places, reveal_
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
+from workbench.ui.widgets.parameter_table import ParameterRow
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView, ShownView
+from workbench.ui.widgets.value_input import ValueInput
 from workbench.ui.widgets.workspace_editor import EnvironmentTable, WorkspaceEditor
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
@@ -219,6 +222,14 @@ class MainScreen(Screen[None]):
         # ctrl+l keeps its terminal meaning; reloading is shift+F5, as a browser's reload.
         Binding("ctrl+l", "redraw", "Redraw the screen", show=False),
         Binding("shift+f5", "reload", "Reload from disk", show=False, priority=True),
+        Binding(
+            "shift+f2",
+            "keep_own",
+            "Keep the value for you only",
+            tooltip="Keep the base URL or parameter value under the cursor for you only (local)",
+            show=False,
+            id="keep_own",
+        ),
     ]
 
     def __init__(
@@ -681,6 +692,20 @@ class MainScreen(Screen[None]):
         self.flush_editor()
         self.desk.undo()
 
+    def action_keep_own(self) -> None:
+        """Make the base URL or the parameter value under the cursor the person's own."""
+        item = self.desk.selected
+        slot = own_slot(self.focused, item.provider if item else None)
+        if item is None or slot is None:
+            self.notify(
+                "Put the cursor on a base URL or a parameter's value: "
+                f"{key_name(self, 'keep_own')} keeps it for you only.",
+                severity="warning",
+            )
+            return
+        self.flush_editor()
+        self.desk.keep_own(item.document, slot)
+
     def action_redraw(self) -> None:
         self.app.refresh(layout=True, repaint=True)
 
@@ -790,3 +815,14 @@ class MainScreen(Screen[None]):
         from workbench.ui.palette import GoToCall
 
         self.app.push_screen(CommandPalette([GoToCall], placeholder="Go to call…"))
+
+
+def own_slot(focused: Widget | None, provider: str | None) -> ValueSlot | None:
+    """The value under the cursor a person can make their own: the provider editor's base URL
+    (of `provider`, the selected one) or a parameter's value; None for anything else."""
+    for node in focused.ancestors_with_self if focused is not None else ():
+        if isinstance(node, ParameterRow):
+            return node.value_slot()
+        if isinstance(node, ValueInput) and node.id == "base-url" and provider:
+            return ValueSlot(provider, None, "base_url", "")
+    return None
