@@ -7,13 +7,18 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from textual.widgets import DataTable
+
 from tests.test_local_overrides import WORKSPACE_ID, git, local_file, team_workspace
 from tests.test_ui_editors import type_into
 from tests.ui_app import SIZE, main_screen, notified, screen_text, send
+from tests.ui_keys import type_text
 from tests.ui_wait import wait_for
 from workbench.core.desk import Answered, TreeItem
 from workbench.core.workspace import WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
+from workbench.ui.dialogs.name_prompt import NamePromptScreen
+from workbench.ui.screens.main import MainScreen
 from workbench.ui.widgets.parameter_table import ParameterTable
 
 
@@ -118,3 +123,33 @@ async def test_shift_f2_makes_a_value_ones_own_and_the_local_file_stays_out_of_g
     assert path.read_bytes() == shared_before
     assert 'page = "3"' in path.with_name("team.local.toml").read_text(encoding="utf-8")
     assert git(repository, "status", "--porcelain").splitlines() == ["?? .gitignore"]
+
+
+async def test_an_environment_of_ones_own_is_marked_and_its_values_stay_local(
+    tmp_path: Path, demo_url: str
+) -> None:
+    path = team_workspace(tmp_path)
+    local_file(path, 'environments = ["mine"]\n')
+    shared_before = path.read_bytes()
+    app = app_on(path, ())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        await pilot.press("f3")
+        environments = screen.query_one("#environments", DataTable)
+        await wait_for(pilot, lambda: environments.row_count == 3, what="the environments")
+        rows = [str(environments.get_row_at(i)[0]) for i in range(environments.row_count)]
+        assert rows == ["development (default)", "live", "mine (local)"]
+        values = screen.query_one("#values", DataTable)
+        values.focus()
+        values.move_cursor(row=0, column=3)  # the base URL, in mine
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NamePromptScreen))
+        await pilot.press("ctrl+u")
+        await type_text(pilot, demo_url)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "team.local.toml (yours only)" in notified(app))
+    assert path.read_bytes() == shared_before
+    local = path.with_name("team.local.toml").read_text(encoding="utf-8")
+    assert f'mine = "{demo_url}"' in local

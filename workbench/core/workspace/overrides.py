@@ -200,14 +200,22 @@ def separate(
         result = change_slot(result, slot, _always(shared_value))
         if change is not None:
             person[slot] = overlay(person[slot], change, environments) if slot in person else change
+    shared_environments = tuple(e for e in environments if e not in kept_own)
     for slot, edited in value_slots(new):
         if slot.kind not in OVERRIDABLE or slot in merged or not kept_own:
             continue
-        was = slot_value(old, moves.origin.get(slot, slot)) if slot in moves.origin else None
+        origin = moves.origin.get(slot)
+        was = slot_value(old, origin) if origin is not None else None
         change = _own_environment_edit(edited, was, kept_own)
-        if change is not None:
-            person[slot] = overlay(person[slot], change, environments) if slot in person else change
-    shared_environments = tuple(e for e in environments if e not in kept_own)
+        if change is None:
+            continue
+        person[slot] = overlay(person[slot], change, environments) if slot in person else change
+        in_shared = slot_value(shared, origin) if origin is not None else None
+        if in_shared is not None and all(
+            value_for(edited, e) == value_for(in_shared, e) for e in shared_environments
+        ):
+            # Only the person's environments changed: the shared value stays as it was written.
+            result = change_slot(result, slot, _always(in_shared))
     result = replace(_without(result, kept_own), environments=shared_environments)
     local_environments = tuple(e for e in local.environments if e in environments)
     return result, Overrides(local_environments, person)
@@ -273,11 +281,12 @@ def _without(workspace: Workspace, environments: Sequence[str]) -> Workspace:
     environments never reach the shared file)."""
     if not environments:
         return workspace
+    shared = tuple(e for e in workspace.environments if e not in environments)
 
     def without(value: Value) -> Value:
         if isinstance(value, PerEnvironment) and any(e in value.values for e in environments):
-            kept = {k: v for k, v in value.values.items() if k not in environments}
-            return PerEnvironment(kept) if kept else ""
+            kept = {k: v for k, v in value.values.items() if k in shared}
+            return simplest(kept, shared) if kept else ""
         return value
 
     return map_values(workspace, without)

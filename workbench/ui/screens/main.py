@@ -425,7 +425,12 @@ class MainScreen(Screen[None]):
             # The workspace editor is made when first asked for (F3): start-up stays light.
             if item is not None and self._workspace_editor_wanted:
                 workspace_editor = self._editor(WorkspaceEditor, "workspace-editor")
-                workspace_editor.load(item.document.workspace, item.document.defaults)
+                document = item.document
+                shared = document.shared.environments
+                own_environments = tuple(
+                    e for e in document.workspace.environments if e not in shared
+                )
+                workspace_editor.load(document.workspace, document.defaults, own_environments)
                 switcher.current = "workspace-editor"
             else:
                 switcher.current = "editor-hint"
