@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         history,
         initialize,
         interop,
+        local,
         run,
         secret,
         trust,
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.register(commands)
     auth.register(commands)
     trust.register(commands)
+    local.register(commands)
     check.register(commands)
     interop.register(commands)
     config.register(commands)

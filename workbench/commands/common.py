@@ -35,7 +35,26 @@ class CommandFailed(Exception):
 
 
 def load(path: str) -> tuple[Workspace, Path]:
-    """Load a workspace file, turning a `WorkspaceError` into a clean exit."""
+    """Load a workspace file as this person uses it: with their own values (`NAME.local.toml`,
+    the config file's overrides) laid on it, each override left out printed as a warning; a
+    `WorkspaceError` becomes a clean exit. What a command writes back to the file is read with
+    `load_shared`, so that a person's values never reach it."""
+    from workbench.core.config import load_config
+    from workbench.core.errors import WorkspaceError
+    from workbench.core.workspace import load_in_use
+
+    file = Path(path)
+    try:
+        # The config's own problems are told by the commands that use its settings.
+        layers = load_in_use(file, load_config().overrides)
+    except WorkspaceError as error:
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
+    warn(layers.warnings)
+    return layers.workspace, file
+
+
+def load_shared(path: str) -> tuple[Workspace, Path]:
+    """Load a workspace file as the team shares it (no person's values): for changing it."""
     from workbench.core.errors import WorkspaceError
     from workbench.core.workspace import load_workspace
 

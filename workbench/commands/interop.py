@@ -37,6 +37,7 @@ from workbench.commands.common import (
     find,
     give_id_saying_so,
     load,
+    load_shared,
     personal_resolver,
     personal_secrets,
     report,
@@ -206,7 +207,8 @@ def _collection_parser(
 
 def _export_openapi(args: argparse.Namespace) -> int:
     try:
-        workspace, _ = load(args.workspace)
+        # The team's document: no person's own base URLs or values (`export curl` has them).
+        workspace, _ = load_shared(args.workspace)
     except CommandFailed as error:
         return report(error)
     exported = export_openapi(workspace)
@@ -244,7 +246,7 @@ def _export_command(args: argparse.Namespace) -> int:
 def _curl(args: argparse.Namespace) -> int:
     try:
         command = _read(args.source)
-        workspace, path = load(args.into)
+        workspace, path = load_shared(args.into)
         if args.provider is not None and workspace.provider(args.provider) is None:
             raise CommandFailed(f"{args.into} has no provider {args.provider!r}.", ExitCode.USAGE)
         imported = import_curl(workspace, command, args.provider)
@@ -264,7 +266,7 @@ def _curl(args: argparse.Namespace) -> int:
 
 def _openapi(args: argparse.Namespace) -> int:
     try:
-        workspace, path = load(args.into)
+        workspace, path = load_shared(args.into)
         url = args.source if is_url(args.source) else None
         text = _read(args.source) if url is None else fetch_document(url)
         imported = import_openapi(workspace, text, args.source, url=url)
@@ -301,7 +303,7 @@ def _posting(args: argparse.Namespace) -> int:
 def _collection(args: argparse.Namespace, read: Callable[[Workspace], CollectionImport]) -> int:
     """Import what `read` makes of the workspace `--into`, and say what was added."""
     try:
-        workspace, path = load(args.into)
+        workspace, path = load_shared(args.into)
         imported = read(workspace)
         _save(args.into, workspace, path, imported.workspace, imported.provider, imported.secrets)
     except CommandFailed as error:

@@ -132,7 +132,11 @@ def workspace_files(path: Path | None) -> list[Path]:
         else:
             return [default_workspace()]
     if path.is_dir():
-        return sorted(path.glob("*.toml"))  # none: the TUI opens on the empty folder (w creates)
+        from workbench.core.workspace import is_local_file
+
+        # None: the TUI opens on the empty folder (w creates one). A person's NAME.local.toml
+        # is read with NAME.toml, not opened as a workspace.
+        return sorted(p for p in path.glob("*.toml") if not is_local_file(p))
     if not path.exists():
         if path.suffix == ".toml" and path.parent.is_dir():
             return [new_workspace(path)]
@@ -205,7 +209,12 @@ def run_tui(
         try:
             documents.append(
                 WorkspaceDocument.load(
-                    file, store=store, sources=sources, base_url=base_url, defaults=config.defaults
+                    file,
+                    store=store,
+                    sources=sources,
+                    base_url=base_url,
+                    defaults=config.defaults,
+                    config=config.overrides,
                 )
             )
         except (WorkspaceError, SecretStoreError) as error:

@@ -117,6 +117,9 @@ class WorkbenchApp(App[None]):
         await self.push_screen(self._main)
         for problem in self._problems:
             self.notify(problem, title="Not opened", severity="error", timeout=30)
+        for document in self._main.desk.documents:
+            for warning in document.warnings:
+                self.notify(warning, title="Your own values", severity="warning", timeout=30)
         if self._config is not None:
             for problem in self._config.problems:
                 self.notify(problem, title="Config file", severity="warning", timeout=30)

@@ -14,12 +14,14 @@ from workbench.core.config.settings import KEYS, Config, config_path
 from workbench.core.errors import WorkspaceError
 from workbench.core.secrets.sources import SecretSettings
 from workbench.core.terminal_text import visible
+from workbench.core.workspace.local_file import ConfigOverrides
 from workbench.core.workspace.model import Defaults
 from workbench.core.workspace.paths import KeyPath
 from workbench.core.workspace.values import TableReader, describe, did_you_mean
 
 _BUILT_IN = Defaults()
 _ROOT = KeyPath()
+OVERRIDES = "overrides"  # a person's own values per workspace (`workspace.local_file`)
 
 
 def load_config(
@@ -63,8 +65,8 @@ class _Reader(TableReader):
 
     def config(self, path: Path, data: Mapping[str, Any]) -> Config:
         for key in data:
-            if key not in KEYS:
-                self._unknown(_ROOT.key(key), key, KEYS, "key")
+            if key not in KEYS and key != OVERRIDES:
+                self._unknown(_ROOT.key(key), key, (*KEYS, OVERRIDES), "key")
         read = {
             key: value
             for key in KEYS
@@ -85,7 +87,18 @@ class _Reader(TableReader):
             secrets=self._secrets(data, path),
             from_file=frozenset(read),
             problems=tuple(self.problems),
+            overrides=self._overrides(data),
         )
+
+    def _overrides(self, data: Mapping[str, Any]) -> ConfigOverrides:
+        """The `[overrides]` tables by workspace id, checked when their workspace is loaded."""
+        tables = data.get(OVERRIDES, {})
+        if not isinstance(tables, dict):
+            self.problems.append(
+                str(self.error(_ROOT.key(OVERRIDES), f"expected a table; got {describe(tables)}"))
+            )
+            return ConfigOverrides(self.source)
+        return ConfigOverrides(self.source, tables)
 
     def _read(self, data: Mapping[str, Any], key: str) -> Any:
         """The value of `key` when the file gives a good one, else None (a problem noted)."""

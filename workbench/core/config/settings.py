@@ -15,6 +15,8 @@ by `$WORKBENCH_CONFIG`. Every key is optional:
 
     [secrets]                   # where your private values come from (`config.secrets_table`)
     store = "keyring"
+    [overrides."WORKSPACE-ID"]  # your own values for the workspace with this id, like its
+    base_url = ...              # NAME.local.toml (see docs/workspace-format.md)
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from workbench.core.secrets.sources import SecretSettings
+from workbench.core.workspace.local_file import ConfigOverrides
 from workbench.core.workspace.model import Defaults
 
 CONFIG_VARIABLE = "WORKBENCH_CONFIG"
@@ -82,6 +85,8 @@ class Config:
     secrets: SecretSettings = field(default_factory=SecretSettings)
     from_file: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
+    # `[overrides."WORKSPACE-ID"]`: a person's own values, read when that workspace is loaded.
+    overrides: ConfigOverrides = field(default_factory=ConfigOverrides)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keymap", MappingProxyType(dict(self.keymap)))

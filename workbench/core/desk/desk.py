@@ -34,6 +34,7 @@ from workbench.core.interop import export_command
 from workbench.core.secrets.sources import PersonalSources
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import EditError, Renamed, replace_call, replace_provider
+from workbench.core.workspace.environments import ValueSlot
 from workbench.core.workspace.model import Call, Defaults, Provider, Workspace
 
 if TYPE_CHECKING:
@@ -339,6 +340,20 @@ class Desk:
         self.selected = selected
         self.publish(Change.TREE | Change.EDITOR if reload_editor else Change.TREE)
         self._show_selected()
+
+    def keep_own(self, document: WorkspaceDocument, slot: ValueSlot) -> None:
+        """Make a base URL or parameter value the person's own (`WorkspaceDocument.keep_own`),
+        saying what that means or why it cannot be."""
+        what = "the base URL" if slot.kind == "base_url" else f"the value of {slot.name}"
+        problem = document.keep_own(slot)
+        if problem is not None:
+            self.ask.tell(f"Not made yours: {problem}.", severity="warning")
+            return
+        self.publish(Change.TREE | Change.EDITOR)
+        self.ask.tell(
+            f"{what[0].upper()}{what[1:]} is yours only now: edits of it go to "
+            f"{document.local_path.name} (out of git), not the shared file. Save to keep it."
+        )
 
     def undo(self) -> None:
         """Bring back what the last undoable edit took away, as it was."""

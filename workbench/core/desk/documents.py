@@ -12,12 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.core.config.reading import load_config
 from workbench.core.desk.items import TreeItem
 from workbench.core.errors import SecretStoreError, WorkspaceError
 from workbench.core.secrets.keyring_store import open_store
 from workbench.core.secrets.sources import PersonalSources
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.editing import Renamed
+from workbench.core.workspace.local_file import is_local_file
 from workbench.core.workspace.model import Defaults
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ class DocumentFlows:
             path = self._path(text) if text.strip() else None
             if path is None or not path.is_file():
                 return f"There is no workspace file {path or 'by that name'}."
+            if is_local_file(path):
+                return f"{path.name} holds your own values for a workspace: open the workspace."
             return None
 
         text = await self.desk.ask.name(f"Open a workspace file (from {self.folder})", "", problem)
@@ -85,7 +89,11 @@ class DocumentFlows:
                 else:
                     store = open_store(sources.settings) if sources is not None else None
                 opened = WorkspaceDocument.load(
-                    path, store=store, sources=sources, defaults=self.defaults
+                    path,
+                    store=store,
+                    sources=sources,
+                    defaults=self.defaults,
+                    config=load_config().overrides,
                 )
             except (WorkspaceError, SecretStoreError) as error:
                 desk.ask.tell(str(error), title="Not opened", severity="error")
@@ -94,6 +102,8 @@ class DocumentFlows:
         desk.reselect(TreeItem(opened))
         if told:
             desk.ask.tell(told)
+        for warning in opened.warnings:
+            desk.ask.tell(warning, title="Your own values", severity="warning")
 
     async def rename_workspace(self, document: WorkspaceDocument) -> None:
         def problem(text: str) -> str | None:

@@ -55,9 +55,11 @@ class SaveFlow:
 
     async def _save(self, document: WorkspaceDocument) -> bool:
         desk = self.desk
+        shared_before, local_before = document.saved, document.saved_local
+        told = None
         try:
             try:
-                document.save()
+                told = document.save()
             except ChangedOnDisk as changed:
                 question = (
                     f"{changed} Overwrite it with your version, or reload it from disk "
@@ -65,7 +67,7 @@ class SaveFlow:
                 )
                 answer = await desk.ask.choose("Changed on disk", question, CHANGED_ON_DISK_CHOICES)
                 if answer == "overwrite":
-                    document.save(overwrite=True)
+                    told = document.save(overwrite=True)
                 elif answer == "reload":
                     self.reload_document(document)
                     return False
@@ -76,7 +78,12 @@ class SaveFlow:
             desk.ask.tell(str(error), title="Not saved", severity="error")
             return False
         desk.publish_tree()
-        desk.ask.tell(f"Saved {document.path}", timeout=2)
+        saved = [str(document.path)] if document.saved is not shared_before else []
+        if document.saved_local is not local_before:
+            saved.append(f"your own values in {document.local_path.name} (yours only)")
+        desk.ask.tell(f"Saved {' and '.join(saved) or document.path}", timeout=3)
+        if told:
+            desk.ask.tell(told, timeout=8)
         return True
 
     async def quit(self) -> bool:

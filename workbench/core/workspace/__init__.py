@@ -52,6 +52,15 @@ if TYPE_CHECKING:
         load_workspace as load_workspace,
         save_workspace as save_workspace,
     )
+    from workbench.core.workspace.local_file import (
+        ConfigOverrides as ConfigOverrides,
+        InUse as InUse,
+        add_local_environment as add_local_environment,
+        is_local_file as is_local_file,
+        load_in_use as load_in_use,
+        local_path as local_path,
+        set_local_value as set_local_value,
+    )
     from workbench.core.workspace.model import (
         Auth as Auth,
         BodyType as BodyType,
@@ -106,6 +115,15 @@ __getattr__, __dir__, __all__ = lazy_face(
             "save_workspace",
         ),
         "ids": ("give_id",),
+        "local_file": (
+            "ConfigOverrides",
+            "InUse",
+            "add_local_environment",
+            "is_local_file",
+            "load_in_use",
+            "local_path",
+            "set_local_value",
+        ),
         "schema": ("SCHEMA_FILE", "workspace_schema"),
         "editing": (
             "EditError",

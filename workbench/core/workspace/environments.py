@@ -82,7 +82,7 @@ def remove_environment(workspace: Workspace, name: str) -> Workspace:
 
     def without(value: Value) -> Value:
         if isinstance(value, PerEnvironment) and name in value.values:
-            return _simplest({k: v for k, v in value.values.items() if k != name}, environments)
+            return simplest({k: v for k, v in value.values.items() if k != name}, environments)
         return value
 
     return replace(map_values(workspace, without), environments=environments)
@@ -146,10 +146,10 @@ def with_text(value: Value, environment: str, text: str, environments: tuple[str
     """`value` once `environment` has `text`: the other environments keep what they had."""
     values = {e: value_in(value, e) for e in environments}
     values[environment] = text
-    return _simplest(values, environments)
+    return simplest(values, environments)
 
 
-def _simplest(values: Mapping[str, str], environments: tuple[str, ...]) -> Value:
+def simplest(values: Mapping[str, str], environments: tuple[str, ...]) -> Value:
     """One text when every environment has the same, else the per-environment entries."""
     texts = {values.get(e, "") for e in environments}
     if len(texts) == 1 and all(e in values for e in environments):
@@ -164,6 +164,14 @@ def set_slot(workspace: Workspace, slot: ValueSlot, environment: str, text: str)
     def change(value: Value) -> Value:
         return with_text(value, environment, text, environments)
 
+    return change_slot(workspace, slot, change)
+
+
+def change_slot(
+    workspace: Workspace, slot: ValueSlot, change: Callable[[Value], Value]
+) -> Workspace:
+    """`workspace` with `change` applied to `slot`'s value (nothing changes when the slot is
+    not there)."""
     providers = tuple(
         _set_in_provider(p, slot, change) if p.name == slot.provider else p
         for p in workspace.providers

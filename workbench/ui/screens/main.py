@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from workbench.core.desk import (
@@ -41,20 +42,23 @@ from workbench.core.desk import (
 from workbench.core.history import local_time
 from workbench.core.secrets import PersonalSources
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import Defaults, UseAs, WorkspaceDocument, full_name
+from workbench.core.workspace import Defaults, UseAs, ValueSlot, WorkspaceDocument, full_name
 from workbench.ui.ask import DialogAsk
 from workbench.ui.dialogs.jump import JumpScreen
 from workbench.ui.dialogs.shape_view import SavedShapeScreen
 from workbench.ui.key_names import key_name
 from workbench.ui.outside import OutsideError, edit_text, long_text_of, page_text, suffix_of
+from workbench.ui.own_values import own_note
 from workbench.ui.screens.history import browse_history
 from workbench.ui.screens.places import current_editor, pane_of, places, reveal_and_focus
 from workbench.ui.widgets.call_editor import CallEditor, UrlInput
 from workbench.ui.widgets.environment_badge import EnvironmentBadge
 from workbench.ui.widgets.json_tree import JsonTree
+from workbench.ui.widgets.parameter_table import ParameterRow
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.provider_editor import ProviderEditor
 from workbench.ui.widgets.response_view import ResponseView, ShownView
+from workbench.ui.widgets.value_input import ValueInput
 from workbench.ui.widgets.workspace_editor import EnvironmentTable, WorkspaceEditor
 from workbench.ui.widgets.workspace_tree import WorkspaceTree
 
@@ -227,6 +231,14 @@ class MainScreen(Screen[None]):
         # ctrl+l keeps its terminal meaning; reloading is shift+F5, as a browser's reload.
         Binding("ctrl+l", "redraw", "Redraw the screen", show=False),
         Binding("shift+f5", "reload", "Reload from disk", show=False, priority=True),
+        Binding(
+            "shift+f2",
+            "keep_own",
+            "Keep the value for you only",
+            tooltip="Keep the base URL or parameter value under the cursor for you only (local)",
+            show=False,
+            id="keep_own",
+        ),
     ]
 
     def __init__(
@@ -371,6 +383,12 @@ class MainScreen(Screen[None]):
                 parsed_json=state.parsed_json,
                 wrapped_data=state.wrapped_data,
                 view=kept[1] if kept and kept[0]() is state else None,
+                own_note=own_note(
+                    of.document.own_values(of.provider, of.call, of.environment),
+                    edited_here=False,
+                )
+                if of
+                else "",
             )
         elif isinstance(state, Past):
             entry, where = state.entry, state.entry.where
@@ -418,7 +436,12 @@ class MainScreen(Screen[None]):
             # The workspace editor is made when first asked for (F3): start-up stays light.
             if item is not None and self._workspace_editor_wanted:
                 workspace_editor = self._editor(WorkspaceEditor, "workspace-editor")
-                workspace_editor.load(item.document.workspace, item.document.defaults)
+                document = item.document
+                shared = document.shared.environments
+                own_environments = tuple(
+                    e for e in document.workspace.environments if e not in shared
+                )
+                workspace_editor.load(document.workspace, document.defaults, own_environments)
                 switcher.current = "workspace-editor"
             else:
                 switcher.current = "editor-hint"
@@ -426,9 +449,12 @@ class MainScreen(Screen[None]):
         environment = desk.environment_of(item.document)
         secrets = self.desk.private_values(item.document)
         call = item.call_model
+        own = item.document.own_values(provider.name, item.call, environment)
         if call is not None:
             call_editor = self._editor(CallEditor, "call-editor")
-            call_editor.load(provider, call, environment=environment, secrets=secrets, item=item)
+            call_editor.load(
+                provider, call, environment=environment, secrets=secrets, item=item, own=own
+            )
             switcher.current = "call-editor"
         else:
             self._editor(ProviderEditor, "provider-editor").load(
@@ -438,6 +464,7 @@ class MainScreen(Screen[None]):
                 secrets=secrets,
                 item=item,
                 base_url_override=item.document.base_url,
+                own=own,
             )
             switcher.current = "provider-editor"
 
@@ -685,6 +712,20 @@ class MainScreen(Screen[None]):
         self.flush_editor()
         self.desk.undo()
 
+    def action_keep_own(self) -> None:
+        """Make the base URL or the parameter value under the cursor the person's own."""
+        item = self.desk.selected
+        slot = own_slot(self.focused, item.provider if item else None)
+        if item is None or slot is None:
+            self.notify(
+                "Put the cursor on a base URL or a parameter's value: "
+                f"{key_name(self, 'keep_own')} keeps it for you only.",
+                severity="warning",
+            )
+            return
+        self.flush_editor()
+        self.desk.keep_own(item.document, slot)
+
     def action_redraw(self) -> None:
         self.app.refresh(layout=True, repaint=True)
 
@@ -794,3 +835,14 @@ class MainScreen(Screen[None]):
         from workbench.ui.palette import GoToCall
 
         self.app.push_screen(CommandPalette([GoToCall], placeholder="Go to call…"))
+
+
+def own_slot(focused: Widget | None, provider: str | None) -> ValueSlot | None:
+    """The value under the cursor a person can make their own: the provider editor's base URL
+    (of `provider`, the selected one) or a parameter's value; None for anything else."""
+    for node in focused.ancestors_with_self if focused is not None else ():
+        if isinstance(node, ParameterRow):
+            return node.value_slot()
+        if isinstance(node, ValueInput) and node.id == "base-url" and provider:
+            return ValueSlot(provider, None, "base_url", "")
+    return None

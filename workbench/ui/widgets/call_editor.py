@@ -7,6 +7,7 @@ sending and saving are the screen's job.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ from workbench.core.workspace import (
     Provider,
     ResponseType,
     UseAs,
+    ValueSlot,
 )
 from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.model_editor import ModelEditor
@@ -72,6 +74,7 @@ class CallEditor(ModelEditor[Call]):
         self._call: Call | None = None
         self._environment = ""
         self._secrets: PrivateValueAccess | None = None
+        self._own: dict[ValueSlot, str] = {}  # the person's own values, marked "(local)"
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="call-line"):
@@ -135,8 +138,11 @@ class CallEditor(ModelEditor[Call]):
         environment: str,
         secrets: PrivateValueAccess,
         item: TreeItem | None = None,
+        own: Mapping[ValueSlot, str] | None = None,
     ) -> None:
-        """Show `call` of `provider`, with per-environment values as they are in `environment`."""
+        """Show `call` of `provider`, with per-environment values as they are in `environment`;
+        `own`: the person's own values there (`WorkspaceDocument.own_values`), marked."""
+        self._own = {s: w for s, w in (own or {}).items() if s.call is not None}
         self._provider = provider
         self._call = call
         self._environment = environment
@@ -192,6 +198,7 @@ class CallEditor(ModelEditor[Call]):
             call=call.name,
             environment=environment,
             secrets=secrets,
+            own=self._own,
         )
         self.query_one(HeaderTable).load(
             call.headers,

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Select
 
 from workbench.core.secrets import parameter_field
-from workbench.core.workspace import Location, Parameter
+from workbench.core.workspace import Location, Parameter, ValueSlot
 from workbench.ui.widgets.rows_editor import RowContext, RowEditor, RowsEditor
 
 # "auto" stands for no `in`: the location is decided from where the parameter is used.
@@ -74,6 +74,11 @@ class ParameterRow(RowEditor[Parameter]):
             else None,
             "file": self._file_checkbox.value,
         }
+
+    def value_slot(self) -> ValueSlot:
+        """Where this row's value is in the workspace (for making it a person's own)."""
+        context = self._row_context
+        return ValueSlot(context.provider, context.call, "parameter", self.to_model().name)
 
     def to_model(self) -> Parameter:
         parameter = super().to_model()

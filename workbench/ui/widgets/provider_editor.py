@@ -6,6 +6,7 @@ through untouched, and renaming is the screen's job.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from textual import on
@@ -18,7 +19,8 @@ from workbench.core import auth as auth_methods
 from workbench.core.desk import PrivateValueAccess, TreeItem
 from workbench.core.sending import shown_proxy
 from workbench.core.terminal_text import visible
-from workbench.core.workspace import PerEnvironment, Provider, value_for
+from workbench.core.workspace import PerEnvironment, Provider, ValueSlot, value_for
+from workbench.ui.own_values import own_note
 from workbench.ui.widgets.auth_form import AuthForm
 from workbench.ui.widgets.header_table import HeaderTable
 from workbench.ui.widgets.model_editor import ModelEditor
@@ -48,6 +50,7 @@ class ProviderEditor(ModelEditor[Provider]):
         self._environment = ""
         self._secrets: PrivateValueAccess | None = None
         self._base_url_override: str | None = None
+        self._own: dict[ValueSlot, str] = {}  # the person's own values, marked "(local)"
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="provider-line"):
@@ -86,9 +89,12 @@ class ProviderEditor(ModelEditor[Provider]):
         secrets: PrivateValueAccess,
         item: TreeItem | None = None,
         base_url_override: str | None = None,
+        own: Mapping[ValueSlot, str] | None = None,
     ) -> None:
         """Show `provider`, with per-environment values as they are in `environment`;
-        `base_url_override` is where this run sends instead (`--base-url`), said, not edited."""
+        `base_url_override` is where this run sends instead (`--base-url`), said, not edited;
+        `own`: the person's own values there (`WorkspaceDocument.own_values`), marked."""
+        self._own = {s: w for s, w in (own or {}).items() if s.call is None}
         self._provider = provider
         self._base_url_override = base_url_override
         self._environments = environments
@@ -141,6 +147,7 @@ class ProviderEditor(ModelEditor[Provider]):
             call=None,
             environment=environment,
             secrets=secrets,
+            own={s: w for s, w in self._own.items() if s.kind == "parameter"},
         )
         self.query_one("#notes", TextArea).text = provider.notes
 
@@ -159,6 +166,11 @@ class ProviderEditor(ModelEditor[Provider]):
         if self._base_url_override is not None:
             # The field keeps the file's URL: that is what is edited and saved.
             lines.append(f"This run sends to {self._base_url_override} (--base-url)")
+        own_base_url = {s: w for s, w in self._own.items() if s.kind == "base_url"}
+        if own_base_url:
+            lines.extend(own_note(own_base_url, edited_here=True).splitlines())
+        base_url_input = self.query_one("#base-url", ValueInput)
+        base_url_input.set_class(bool(own_base_url), "-own")
         if isinstance(base_url, PerEnvironment):
             others = ", ".join(
                 f"{name}: {base_url.values[name]}"

@@ -169,6 +169,7 @@ class ResponseView(Widget):
         self._generation = 0  # bumped by every show_*: late pieces of older ones are ignored
         self._search_target: JsonTree | BodyView | None = None
         self._showing_response = False  # an exchange is shown (or being prepared)
+        self._own_note = ""  # which values sent were the person's own, above the request
         self._headers: tuple[tuple[str, str], ...] = ()
         self._masker = Masker(())  # the private values masked in the response shown
         self._revealing = False
@@ -260,13 +261,16 @@ class ResponseView(Widget):
         parsed_json: object = UNPARSED,
         wrapped_data: object = UNPARSED,
         view: ShownView | None = None,
+        own_note: str = "",
     ) -> None:
         """Show an answer; `parsed_json` is its body already parsed as JSON (by the session,
         which reads every answer into data), so that a big body is not parsed twice.
         `wrapped_data`: the call's data when its options wrap the body (status, headers,
         body); the JSON tab shows it instead of the body, so that its paths are the data's
         (chaining, the shape), whatever the body is. `view`: how the user left this answer
-        before (its tab, the JSON tree's nodes and scroll)."""
+        before (its tab, the JSON tree's nodes and scroll). `own_note`: which values sent
+        were the person's own (local), said above the request."""
+        self._own_note = own_note
         self._start_over("Reading the response…", events=exchange.stream is not None)
         self._restoring = view
         self._showing_response, self._exchange = True, exchange
@@ -488,7 +492,10 @@ class ResponseView(Widget):
             return shown, None if masked is text else TextDocument.from_text(text, cancelled)
 
         try:
-            sent = request_text(exchange.request) + redirects_text(exchange)
+            sent = (f"{self._own_note}\n\n" if self._own_note else "") + request_text(
+                exchange.request
+            )
+            sent += redirects_text(exchange)
             sent += cookies_text(exchange)
             deliver(self._show_request, TextDocument.from_text(sent))
             if shows_data:

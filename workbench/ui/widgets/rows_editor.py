@@ -8,7 +8,7 @@ columns and its secret field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -18,11 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalGroup
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from workbench.core.desk import PrivateValueAccess
 from workbench.core.secrets import SecretAddress
-from workbench.core.workspace import Header, Parameter
+from workbench.core.terminal_text import visible
+from workbench.core.workspace import Header, Parameter, ValueSlot
+from workbench.ui.own_values import own_note
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import ValueInput
 
@@ -38,6 +40,7 @@ class RowContext:
     environment: str
     secrets: PrivateValueAccess
     field: Callable[[str, str | None], str]  # `parameter_field` or `header_field`
+    own: frozenset[str] = frozenset()  # rows whose value here is the person's own (local)
 
     def address(self, name: str) -> SecretAddress | None:
         """The secret address of the row called `name`; None while it has no name."""
@@ -74,6 +77,9 @@ class RowEditor(Horizontal, Generic[RowModel]):
             tooltip="Private: the value is kept in the secret store, never in the workspace",
         )
         self.set_class(model.private, "-private")
+        if model.name in context.own:
+            self._value_input.add_class("-own")
+            self._value_input.tooltip = "Yours only (local): an edit changes your own value"
 
     def compose(self) -> ComposeResult:
         yield self._name_input
@@ -170,6 +176,7 @@ class RowsEditor(Widget, Generic[RowModel]):
                 yield Label(heading, classes=column)
         yield VerticalGroup(classes="rows")
         yield Button(f"+ Add {self.NOUN}", compact=True, classes="rows-add")
+        yield Static("", classes="rows-own", markup=False)
 
     def new_row(self, model: RowModel, context: RowContext) -> RowEditor[RowModel]:
         """A row editor for `model`."""
@@ -187,11 +194,18 @@ class RowsEditor(Widget, Generic[RowModel]):
         call: str | None,
         environment: str,
         secrets: PrivateValueAccess,
+        own: Mapping[ValueSlot, str] | None = None,
     ) -> None:
-        """Show `rows`; `call` None for a provider's shared rows."""
+        """Show `rows`; `call` None for a provider's shared rows. `own`: the rows whose value
+        is the person's own in `environment`, with where it comes from (marked, and said)."""
         # The class attribute is a plain function: read it from the class, not bound to self.
         field = type(self).FIELD
-        self._row_context = RowContext(provider, call, environment, secrets, field)
+        own = own or {}
+        names = frozenset(slot.name for slot in own)
+        self._row_context = RowContext(provider, call, environment, secrets, field, names)
+        note = self.query_one(".rows-own", Static)
+        note.update("\n".join(map(visible, own_note(own, edited_here=True).splitlines())))
+        note.display = bool(own)
         self._deleted.clear()  # rows of another call or provider cannot come back here
         self._rows = [self.new_row(model, self._row_context) for model in rows]
         # Through the message queue, one load after the other: removing rows

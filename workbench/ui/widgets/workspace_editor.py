@@ -30,6 +30,7 @@ from workbench.core.workspace import (
     value_in,
     value_slots,
 )
+from workbench.ui.own_values import MARK
 
 MEGABYTE = 1024 * 1024
 LABEL_WIDTH = 30  # of the values' names: longer ones are cut, so the values show at 80 columns
@@ -96,6 +97,7 @@ class WorkspaceEditor(Widget):
         super().__init__(id=id)
         self._workspace: Workspace | None = None
         self._defaults = Defaults()
+        self._own: tuple[str, ...] = ()  # environments of the person's own (local)
         self._slots: list[tuple[ValueSlot, Value]] = []
         self._loading = False
         self._focus_on_mount = False
@@ -128,10 +130,11 @@ class WorkspaceEditor(Widget):
             self._focus_on_mount = True
         return self
 
-    def load(self, workspace: Workspace, defaults: Defaults) -> None:
+    def load(self, workspace: Workspace, defaults: Defaults, own: tuple[str, ...] = ()) -> None:
         """Show `workspace` (again, after an edit: the cursor stays where it was), with the
-        settings it leaves unset as `defaults` gives them."""
-        self._workspace, self._defaults = workspace, defaults
+        settings it leaves unset as `defaults` gives them; `own`: the environments that are
+        the person's own (NAME.local.toml), marked "(local)"."""
+        self._workspace, self._defaults, self._own = workspace, defaults, own
         if self.is_mounted:
             self._show(workspace)
 
@@ -157,6 +160,10 @@ class WorkspaceEditor(Widget):
         before = environments.names
         labels = [visible(e) for e in workspace.environments]
         labels[0] += " (default)"
+        labels = [
+            f"{label} {MARK}" if name in self._own else label
+            for label, name in zip(labels, workspace.environments, strict=True)
+        ]
         environments.clear(columns=True)
         # A width given: after `clear` the table measures only the rows added later.
         environments.add_column("Environment", width=max(map(len, labels)))
