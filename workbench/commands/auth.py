@@ -20,7 +20,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
-from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.common import (
+    CommandFailed,
+    give_id_saying_so,
+    load,
+    open_store,
+    report,
+)
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.auth import DEFAULT_TIMEOUT_SECONDS, AuthMethod, Token, TokenManager
 from workbench.core.terminal_text import visible
@@ -121,7 +127,7 @@ async def _log_in(args: argparse.Namespace) -> int:
         raise CommandFailed(
             f"Provider {provider.name!r} uses {method.label}, which needs no login.", ExitCode.USAGE
         )
-    session = Session.open(workspace, path)
+    session = Session.open(workspace, path, store=open_store(workspace))
     session.base_url = args.base_url
     try:
         give_id_saying_so(workspace, path, args.workspace)  # the token is stored by id
@@ -264,7 +270,7 @@ def _status(args: argparse.Namespace) -> int:
             method = _method(provider)
             if method.token_flow is None:
                 state = f"no token needed ({method.label})"
-            elif (token := tokens.cached(provider.name, environment)) is not None:
+            elif (token := tokens.cached(provider, environment)) is not None:
                 state = _describe(token)
             elif isinstance(method.token_flow, UserAgentFlow):
                 state = (
@@ -301,7 +307,7 @@ def _reset(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
                 continue
-            if tokens.forget(provider.name, environment):
+            if tokens.forget(provider, environment):
                 print(
                     f"Forgot the cached token of {visible(provider.name)} ({where}).",
                     file=sys.stderr,
@@ -343,9 +349,9 @@ def _duration(seconds: float) -> str:
 
 
 def _tokens(workspace: Workspace) -> TokenManager:
-    from workbench.core.secrets import SecretResolver, SecretStore
+    from workbench.core.secrets import SecretResolver
 
-    return TokenManager(SecretResolver(workspace.id, SecretStore()))
+    return TokenManager(SecretResolver(workspace.id, open_store(workspace)))
 
 
 def _provider(workspace: Workspace, name: str) -> Provider:

@@ -15,7 +15,7 @@ from workbench.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from workbench.core.config import Config
-    from workbench.core.secrets import FileNotApproved, OriginNotApproved
+    from workbench.core.secrets import FileNotApproved, OriginNotApproved, SecretStore
     from workbench.core.sending import CallResult, Exchange, OnEvent, Session
     from workbench.core.workspace import Call, Provider
 
@@ -41,17 +41,34 @@ def load(path: str) -> tuple[Workspace, Path]:
 
 
 def give_id_saying_so(workspace: Workspace, path: Path, shown: str) -> None:
-    """Before storing something under the workspace's id (a private value, an approval),
-    write the id into a file that has none, so it is found next time; say so."""
+    """Before storing something under the workspace's ids (a private value, an approval),
+    write the ids the file lacks (its own, its providers' and calls'), so it is found next
+    time, even after a rename; say so."""
     from workbench.core.terminal_text import visible
     from workbench.core.workspace import give_id
 
     if give_id(path, workspace):
         print(
-            f"Gave {visible(shown)} the id {workspace.id}; commit this change so your "
-            "teammates' values match.",
+            f"Gave {visible(shown)} the ids it lacked (one added line each); commit this "
+            "change so your teammates' values match.",
             file=sys.stderr,
         )
+
+
+def open_store(workspace: Workspace) -> SecretStore:
+    """The user's secret store, with the workspace's values kept under names (from before
+    providers and calls had ids) moved to the ids, saying so; exits when it cannot be read."""
+    from workbench.core.errors import SecretStoreError
+    from workbench.core.secrets import SecretStore, move_to_ids, shown_message
+
+    store = SecretStore()
+    try:
+        notices = move_to_ids(store, workspace)
+    except SecretStoreError as error:
+        raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
+    for notice in notices:
+        print(shown_message(notice), file=sys.stderr)
+    return store
 
 
 def report(error: CommandFailed) -> int:
@@ -108,7 +125,9 @@ def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Sess
     file for what the workspace leaves unset."""
     from workbench.core.sending import Session
 
-    session = Session.open(workspace, path, defaults=user_config().defaults)
+    session = Session.open(
+        workspace, path, store=open_store(workspace), defaults=user_config().defaults
+    )
     session.base_url = base_url
     return session
 
@@ -154,7 +173,11 @@ async def send(
     failed, 3 any other reason nothing was sent."""
     from workbench.core.auth import CredentialsRefused
     from workbench.core.errors import AuthError, ChainError, WorkbenchError
-    from workbench.core.secrets import FileNotApproved, OriginNotApproved, shown_message
+    from workbench.core.secrets import (
+        FileNotApproved,
+        OriginNotApproved,
+        shown_message,
+    )
 
     try:
         while True:
@@ -193,7 +216,7 @@ def approve(session: Session, refusal: OriginNotApproved | FileNotApproved) -> N
     from workbench.core.secrets import OriginNotApproved
 
     if isinstance(refusal, OriginNotApproved):
-        session.trust.approve_origin(refusal.provider, refusal.origin)
+        session.trust.approve_origin(refusal.key, refusal.origin)
     else:
         session.trust.approve_file(refusal.path)
 

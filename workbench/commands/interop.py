@@ -38,6 +38,7 @@ from workbench.commands.common import (
     find,
     give_id_saying_so,
     load,
+    open_store,
     report,
 )
 from workbench.commands.exit_codes import ExitCode
@@ -221,7 +222,7 @@ def _export_command(args: argparse.Namespace) -> int:
         check_environment(workspace, args.env)
         provider, call = find(workspace, args.call)
         secrets = SecretResolver(
-            workspace.id, SecretStore(), workspace_path=shlex.quote(args.workspace)
+            workspace.id, open_store(workspace), workspace_path=shlex.quote(args.workspace)
         )
         command = export_command(
             args.tool,

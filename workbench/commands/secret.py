@@ -14,7 +14,13 @@ import getpass
 import sys
 from pathlib import Path
 
-from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.common import (
+    CommandFailed,
+    give_id_saying_so,
+    load,
+    open_store,
+    report,
+)
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import SecretStoreError, WorkspaceError
 from workbench.core.secrets import (
@@ -23,6 +29,7 @@ from workbench.core.secrets import (
     SecretStore,
     Trust,
     TrustBook,
+    address_named,
     environment_variable,
     private_values,
     shown_origin,
@@ -75,7 +82,7 @@ def _set(args: argparse.Namespace) -> int:
     try:
         workspace, path = load(args.workspace)
         address = _address(workspace, args.name, args.env)
-        store = SecretStore()
+        store = open_store(workspace)
         store.values(workspace.id)  # a store that cannot be read stops before anything changes
         give_id_saying_so(workspace, path, args.workspace)
         value = _read_value(visible(str(address)))
@@ -115,7 +122,7 @@ def _approve_first_origins(
 def _list(args: argparse.Namespace) -> int:
     try:
         workspace, _ = load(args.workspace)
-        resolver = SecretResolver(workspace.id, SecretStore())
+        resolver = SecretResolver(workspace.id, open_store(workspace))
         stored = dict(resolver.stored_addresses())
     except CommandFailed as error:
         return report(error)
@@ -127,7 +134,7 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for value in needed:
         name = str(value.address)
-        environments = stored.pop(name, [])
+        environments = stored.pop(value.address.store_key, [])
         if environments:
             state = "set for " + _environments(environments)
         elif environment_variable(value.address) in resolver.environ:
@@ -137,7 +144,7 @@ def _list(args: argparse.Namespace) -> int:
         _print_line(name, state, value.description)
     for value in token_caches(workspace):
         # Tokens are stored by workbench as it obtains them: listed only when cached.
-        if environments := stored.pop(str(value.address), []):
+        if environments := stored.pop(value.address.store_key, []):
             _print_line(
                 str(value.address),
                 "token cached for " + _environments(environments),
@@ -160,8 +167,9 @@ def _print_line(name: str, state: str, description: str) -> None:
 def _delete(args: argparse.Namespace) -> int:
     try:
         workspace, _ = load(args.workspace)
-        address = _parse(args.name)
-        deleted = SecretStore().delete(workspace.id, address, args.env)
+        # A value the workspace no longer uses is named as `secret list` shows it.
+        address = address_named(workspace, args.name) or _parse(args.name)
+        deleted = open_store(workspace).delete(workspace.id, address, args.env)
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:
@@ -191,13 +199,14 @@ def _address(workspace: Workspace, name: str, environment: str | None) -> Secret
             f"No environment {environment!r}; this workspace has: {known}", ExitCode.USAGE
         )
     known_addresses = [v.address for v in private_values(workspace)]
-    if address not in known_addresses:
+    found = next((a for a in known_addresses if str(a) == str(address)), None)
+    if found is None:
         listing = "\n  ".join(str(a) for a in known_addresses) or "(none)"
         raise CommandFailed(
             f"{address} is not a private value of this workspace. Its private values:\n  {listing}",
             ExitCode.USAGE,
         )
-    return address
+    return found
 
 
 def _read_value(label: str) -> str:

@@ -74,6 +74,8 @@ class WorkbenchApp(App[None]):
         defaults = config.defaults if config is not None else None
         self._main = MainScreen(documents, selected, environment, folder, defaults)
         self._problems = tuple(problems)
+        # What opening the files did that the user should hear of (values moved to ids).
+        self._notices = tuple(notice for document in documents for notice in document.notices)
         self._config = config
         if config is not None:
             if config.theme is not None:
@@ -115,6 +117,8 @@ class WorkbenchApp(App[None]):
         await self.push_screen(self._main)
         for problem in self._problems:
             self.notify(problem, title="Not opened", severity="error", timeout=30)
+        for notice in self._notices:
+            self.notify(notice, title="Private values", timeout=15)
         if self._config is not None:
             for problem in self._config.problems:
                 self.notify(problem, title="Config file", severity="warning", timeout=30)

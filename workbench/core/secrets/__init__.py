@@ -14,8 +14,10 @@ if TYPE_CHECKING:
         Masker as Masker,
         shown_message as shown_message,
     )
+    from workbench.core.secrets.name_keys import move_to_ids as move_to_ids
     from workbench.core.secrets.needed import (
         PrivateValue as PrivateValue,
+        address_named as address_named,
         addresses_in_use as addresses_in_use,
         private_values as private_values,
         token_caches as token_caches,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     )
     from workbench.core.secrets.store import (
         MASK as MASK,
+        Owner as Owner,
         Secret as Secret,
         SecretAddress as SecretAddress,
         SecretResolver as SecretResolver,
@@ -36,8 +39,6 @@ if TYPE_CHECKING:
         auth_field as auth_field,
         default_home as default_home,
         environment_variable as environment_variable,
-        header_field as header_field,
-        parameter_field as parameter_field,
     )
     from workbench.core.secrets.trust import (
         FileNotApproved as FileNotApproved,
@@ -54,6 +55,7 @@ __getattr__, __dir__, __all__ = lazy_face(
     {
         "store": (
             "MASK",
+            "Owner",
             "Secret",
             "SecretAddress",
             "SecretResolver",
@@ -61,15 +63,15 @@ __getattr__, __dir__, __all__ = lazy_face(
             "auth_field",
             "default_home",
             "environment_variable",
-            "header_field",
-            "parameter_field",
         ),
         "masking": (
             "Masker",
             "shown_message",
         ),
+        "name_keys": ("move_to_ids",),
         "needed": (
             "PrivateValue",
+            "address_named",
             "addresses_in_use",
             "private_values",
             "token_caches",

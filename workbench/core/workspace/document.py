@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.secrets import SecretAddress, SecretResolver, SecretStore, addresses_in_use
+from workbench.core.secrets import (
+    SecretAddress,
+    SecretResolver,
+    SecretStore,
+    addresses_in_use,
+    move_to_ids,
+)
 from workbench.core.workspace import (
     Defaults,
     EnvironmentRename,
@@ -108,6 +114,8 @@ class WorkspaceDocument:
         self._moves: list[SecretMove | SecretCopy | EnvironmentRename] = []  # `discard` undoes
         self._removals: list[SecretAddress] = []  # made by `save`
         self._session: Session | None = None
+        # What loading did that the user should hear of (values moved to ids), said once.
+        self.notices: tuple[str, ...] = ()
 
     @classmethod
     def load(
@@ -121,11 +129,13 @@ class WorkspaceDocument:
         """Load a workspace file; raises `WorkspaceError` naming what is wrong with it, and
         `SecretStoreError` when the secret store cannot be read (before any screen shows)."""
         workspace = load_workspace(path)
-        resolver = SecretResolver(
-            workspace.id, store or SecretStore(), workspace_path=shlex.quote(str(path))
-        )
+        store = store or SecretStore()
+        notices = move_to_ids(store, workspace)
+        resolver = SecretResolver(workspace.id, store, workspace_path=shlex.quote(str(path)))
         resolver.reload()
-        return cls(path, workspace, resolver, base_url=base_url, defaults=defaults)
+        document = cls(path, workspace, resolver, base_url=base_url, defaults=defaults)
+        document.notices = notices
+        return document
 
     @staticmethod
     def create_empty(path: Path, name: str = DEFAULT_WORKSPACE_NAME) -> None:
@@ -178,8 +188,9 @@ class WorkspaceDocument:
             TrustBook(store.home).rename_provider(self.workspace.id, old.provider, new.provider)
 
     def ensure_id(self) -> bool:
-        """Before storing a private value: write the workspace's id into a file that has none
-        (one added line), so the value is found next time; True when it did.
+        """Before storing a private value: write the ids the file lacks (the workspace's, its
+        providers' and calls', one added line each), so the value is found next time even
+        after a rename; True when it did.
 
         Raises `WorkspaceError` (nothing written) when the file cannot be changed. A file
         changed on disk meanwhile is left alone: saving writes the id with the rest.

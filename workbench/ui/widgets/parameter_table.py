@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Select
 
-from workbench.core.secrets import parameter_field
+from workbench.core.secrets import Owner, SecretAddress
 from workbench.core.workspace import Location, Parameter
 from workbench.ui.widgets.rows_editor import RowContext, RowEditor, RowsEditor
 
@@ -96,7 +96,9 @@ class ParameterTable(RowsEditor[Parameter]):
         ("File", "row-file"),
     )
     NOUN = "parameter"
-    FIELD = parameter_field
+
+    def address_of(self, provider: Owner, name: str, call: Owner | None) -> SecretAddress:
+        return SecretAddress.parameter(provider, name, call)
 
     def new_row(self, model: Parameter, context: RowContext) -> ParameterRow:
         return ParameterRow(model, context)

@@ -21,10 +21,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label
 
 from workbench.core.desk import PrivateValueAccess
-from workbench.core.secrets import SecretAddress
+from workbench.core.secrets import Owner, SecretAddress
 from workbench.core.workspace import Header, Parameter
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import ValueInput
+
+# How a table's rows are addressed in the secret store (`RowsEditor.address_of`).
+AddressOf = Callable[[Owner, str, Owner | None], SecretAddress]
 
 RowModel = TypeVar("RowModel", Header, Parameter)
 
@@ -33,15 +36,15 @@ RowModel = TypeVar("RowModel", Header, Parameter)
 class RowContext:
     """What the rows of one table share: where private values live, which environment is shown."""
 
-    provider: str
-    call: str | None  # None for a provider's shared headers and parameters
+    provider: Owner
+    call: Owner | None  # None for a provider's shared headers and parameters
     environment: str
     secrets: PrivateValueAccess
-    field: Callable[[str, str | None], str]  # `parameter_field` or `header_field`
+    address_of: AddressOf  # `SecretAddress.parameter` or `SecretAddress.header`
 
     def address(self, name: str) -> SecretAddress | None:
         """The secret address of the row called `name`; None while it has no name."""
-        return SecretAddress(self.provider, self.field(name, self.call)) if name else None
+        return self.address_of(self.provider, name, self.call) if name else None
 
 
 class RowEditor(Horizontal, Generic[RowModel]):
@@ -153,7 +156,6 @@ class RowsEditor(Widget, Generic[RowModel]):
     # (heading, CSS class of the column), in the order of the row's widgets.
     COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
     NOUN: ClassVar[str] = "row"
-    FIELD: ClassVar[Callable[[str, str | None], str]]
 
     class RowsChanged(Message):
         """Rows were added, deleted or moved."""
@@ -179,19 +181,21 @@ class RowsEditor(Widget, Generic[RowModel]):
         """The model of a freshly added row."""
         raise NotImplementedError
 
+    def address_of(self, provider: Owner, name: str, call: Owner | None) -> SecretAddress:
+        """Where the private value of the row called `name` is stored."""
+        raise NotImplementedError
+
     def load(
         self,
         rows: Iterable[RowModel],
         *,
-        provider: str,
-        call: str | None,
+        provider: Owner,
+        call: Owner | None,
         environment: str,
         secrets: PrivateValueAccess,
     ) -> None:
-        """Show `rows`; `call` None for a provider's shared rows."""
-        # The class attribute is a plain function: read it from the class, not bound to self.
-        field = type(self).FIELD
-        self._row_context = RowContext(provider, call, environment, secrets, field)
+        """Show `rows` of `provider` (or of its `call`; None for its shared rows)."""
+        self._row_context = RowContext(provider, call, environment, secrets, self.address_of)
         self._deleted.clear()  # rows of another call or provider cannot come back here
         self._rows = [self.new_row(model, self._row_context) for model in rows]
         # Through the message queue, one load after the other: removing rows
