@@ -14,12 +14,15 @@ import pytest
 from cli_process import workbench
 
 from tests.desk_script import ScriptedUser
+from tests.ui_app import SIZE, notified
+from tests.ui_wait import wait_for
 from workbench.core.desk import Answered, Desk, TreeItem
 from workbench.core.errors import WorkspaceError
 from workbench.core.secrets import SecretAddress, SecretStore, address_named
 from workbench.core.secrets.trust import Trust, TrustBook
 from workbench.core.workspace import WorkspaceDocument, load_workspace
 from workbench.core.workspace.io import loads_workspace
+from workbench.ui.app import WorkbenchApp
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workspaces" / "demo.toml"
@@ -168,12 +171,18 @@ def test_a_value_stored_under_its_name_moves_to_the_ids_once_saying_so(
     assert f'"sha256": "{sha256_of("old-key")}"' in renamed.stdout
 
 
-def test_opening_a_workspace_in_the_tui_moves_its_values_and_tells(workspace: Path) -> None:
+async def test_opening_a_workspace_in_the_tui_moves_its_values_and_tells(
+    workspace: Path,
+) -> None:
     loaded = load_workspace(workspace)
     SecretStore().set(loaded.id, SecretAddress.parse(KEY), "old-key")
     document = WorkspaceDocument.load(workspace)
-    assert document.notices == (
+    moved = (
         "Moved 1 stored private value of Demo to the provider's id (a rename in git no "
-        "longer loses them).",
+        "longer loses them)."
     )
+    assert document.notices == (moved,)
+    app = WorkbenchApp([document])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: moved in notified(app), what="the notice")
     assert WorkspaceDocument.load(workspace).notices == ()
