@@ -15,13 +15,21 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from workbench.core.workspace.document import WorkspaceDocument
 from workbench.core.workspace.io import load_workspace, save_workspace
-from workbench.core.workspace.model import Auth
+from workbench.core.workspace.model import Auth, Provider
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = ROOT / "workspaces" / "auth.toml"
 PROVIDER = "OAuth2 user-agent"
 WAIT_SECONDS = 20.0
+
+
+def owner(document: WorkspaceDocument) -> Provider:
+    """The OAuth2 user-agent provider of the open workspace (its token is kept by its id)."""
+    provider = document.workspace.provider(PROVIDER)
+    assert provider is not None
+    return provider
 
 
 def auth_workspace(folder: Path) -> Path:

@@ -17,6 +17,7 @@ from workbench import cli
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.auth.tokens import Token, TokenManager
 from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, SecretStore
+from workbench.core.workspace import Provider, load_workspace
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
 
@@ -29,11 +30,18 @@ def tokens() -> TokenManager:
     return TokenManager(SecretResolver(AUTH_WORKSPACE_ID, SecretStore()))
 
 
+def owner(name: str = PROVIDER) -> Provider:
+    """The provider of auth.toml named `name`: its token is kept under its id."""
+    provider = load_workspace(Path(AUTH)).provider(name)
+    assert provider is not None
+    return provider
+
+
 def seed(environment: str = "development", *, age: float = 0.0, refresh: bool = True) -> str:
     """Cache a one-hour token obtained `age` seconds ago; returns its (random) value."""
     value = secrets.token_urlsafe(16)
     tokens().save(
-        PROVIDER,
+        owner(),
         environment,
         Token(
             Secret(value),
@@ -93,13 +101,13 @@ def test_reset_forgets_one_environment_or_all(capsys: pytest.CaptureFixture[str]
     seed("live")
     code, _, err = workbench(capsys, "auth", "reset", AUTH, PROVIDER, "--env", "live")
     assert code == 0 and "Forgot the cached token of OAuth2 user-agent (environment live)" in err
-    assert tokens().cached(PROVIDER, "live") is None
-    assert tokens().cached(PROVIDER, "development") is not None
+    assert tokens().cached(owner(), "live") is None
+    assert tokens().cached(owner(), "development") is not None
 
     code, _, err = workbench(capsys, "auth", "reset", AUTH)
     assert code == 0 and f"Forgot the cached token of {PROVIDER} (every environment)" in err
     assert "No cached token for OAuth2 password (every environment)" in err
-    assert tokens().cached(PROVIDER, "development") is None
+    assert tokens().cached(owner(), "development") is None
 
     code, _, err = workbench(capsys, "auth", "reset", AUTH, PROVIDER)
     assert code == 0 and "No cached token for OAuth2 user-agent" in err
@@ -139,7 +147,7 @@ def test_login_of_a_method_without_a_person_fetches_a_token_at_once(
     assert code == 0, err
     assert "Logged in to OAuth2 password (environment development); token expires in 60 min" in err
     assert fresh_demo.state.request_count("POST", "/oauth/token") == 1
-    assert tokens().cached("OAuth2 password", "development") is not None
+    assert tokens().cached(owner("OAuth2 password"), "development") is not None
 
 
 def test_a_token_endpoint_that_refuses_exits_7(

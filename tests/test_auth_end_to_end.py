@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from leaks import demo_secret_values, demo_tokens, project_files_holding
 
 from workbench.core.auth import METHODS
+from workbench.core.secrets import address_named
 from workbench.core.secrets.store import MASK, SecretAddress, SecretStore
 from workbench.core.sending.session import Session
 from workbench.core.workspace.chaining import find_call
@@ -421,12 +422,16 @@ def test_secret_set_reads_a_whole_multiline_value_from_stdin(
     pem = demo_credentials.jwt_private_key_pem
     result = workbench("secret", "set", str(AUTH), "JWT/auth.private_key", stdin=pem + "\n")
     assert result.returncode == 0, result.stderr
-    stored = SecretStore().values(AUTH_WORKSPACE_ID)["JWT/auth.private_key"]["*"]
+    address = address_named(load_workspace(AUTH), "JWT/auth.private_key")
+    assert address is not None
+    stored = SecretStore().values(AUTH_WORKSPACE_ID)[address.store_key]["*"]
     assert stored == pem  # every line, less the one newline added at the end
     assert pem not in result.stdout + result.stderr
     json_key = json.dumps({"private_key": pem, "client_email": "x@y"}, indent=2)
     workbench("secret", "set", str(AUTH), "JWT/auth.private_key", stdin=json_key + "\n\n")
-    stored = SecretStore().values(AUTH_WORKSPACE_ID)["JWT/auth.private_key"]["*"]
+    address = address_named(load_workspace(AUTH), "JWT/auth.private_key")
+    assert address is not None
+    stored = SecretStore().values(AUTH_WORKSPACE_ID)[address.store_key]["*"]
     assert stored == json_key + "\n"
 
 

@@ -42,13 +42,15 @@ from workbench.core.auth import login, oauth2_code
 from workbench.core.auth.base import ResolvedSettings
 from workbench.core.auth.tokens import Token, TokenContext
 from workbench.core.errors import AuthError, RequestBuildError
-from workbench.core.secrets.store import Secret, SecretStore
+from workbench.core.secrets.store import Secret, SecretAddress, SecretStore
+from workbench.core.workspace.io import load_workspace
 from workbench.demo.credentials import AUTH_WORKSPACE_ID, DemoCredentials, store_demo_credentials
 from workbench.demo.server import DemoServer
 from workbench.demo.state import DEFAULT_TOKEN_LIFETIME
 
 CALL = f"{PROVIDER}/Who am I"
-TOKEN_FIELD = f"{PROVIDER}/auth.token"
+# Where the login caches the token: under the provider's id.
+TOKEN_FIELD = SecretAddress.token(load_workspace(AUTH).provider(PROVIDER) or PROVIDER).store_key
 
 
 # -- fixtures and helpers -------------------------------------------------------------------

@@ -29,6 +29,7 @@ from workbench.core.workspace.model import (
     UseAs,
     ValueSource,
     Workspace,
+    with_derived_ids,
 )
 from workbench.demo.server import DemoServer
 
@@ -256,7 +257,7 @@ def test_a_value_from_another_provider_is_written_provider_slash_call() -> None:
         calls=(Call("Invoices", parameters=(Parameter("user"),)),),
     )
     demo = workspace_of(LIST_USERS)
-    workspace = replace(demo, providers=(*demo.providers, billing))
+    workspace = with_derived_ids(replace(demo, providers=(*demo.providers, billing)))
     chained = chain_parameter(
         workspace, ("Billing", "Invoices"), "user", ("Demo", "List users"), "data[0].id"
     )

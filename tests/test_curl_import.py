@@ -123,9 +123,8 @@ def test_into_a_workspace_the_url_finds_its_provider_and_secrets_stay_out_of_the
     call = provider.call("GET check")
     assert call is not None and call.url == "/keys/check"
     assert call.headers == (Header("X-Api-Key", private=True),)
-    assert imported.secrets == (
-        (SecretAddress.header("Demo", "X-Api-Key", "GET check"), "key-123"),
-    )
+    assert imported.secrets == ((SecretAddress.header(provider, "X-Api-Key", call), "key-123"),)
+    assert imported.secrets[0][0].key == f"{provider.id}/{call.id}/header.X-Api-Key"
     assert "key-123" not in dumps_workspace(imported.workspace)
 
     other = import_curl(imported.workspace, "curl -u ada:pw https://api.github.com/repos/x/y")
@@ -134,7 +133,7 @@ def test_into_a_workspace_the_url_finds_its_provider_and_secrets_stay_out_of_the
     assert new is not None and new.base_url == "https://api.github.com"
     assert new.calls[0].url == "/repos/x/y"
     assert new.auth == Auth("basic", {"username": "ada"})  # a new provider takes it
-    assert other.secrets == ((SecretAddress.auth("api.github.com", "password"), "pw"),)
+    assert other.secrets == ((SecretAddress.auth(new, "password"), "pw"),)
 
 
 def test_certificate_files_are_read_into_private_values(tmp_path: Path) -> None:
@@ -185,7 +184,8 @@ async def test_a_curl_command_pasted_into_the_url_field_becomes_the_call(
         assert call is not None and call.method is Method.PATCH and call.use_as is UseAs.ACTION
         assert (call.body_type, call.body) == (BodyType.JSON, '{"name": "Grace"}')
         assert call.headers == (Header("X-Api-Key", private=True),)
-        stored = document.secrets.get(SecretAddress.header("Demo", "X-Api-Key", "Echo"), "live")
+        address = SecretAddress.header(document.workspace.providers[0], "X-Api-Key", call)
+        stored = document.secrets.get(address, "live")
         assert stored is not None and stored.reveal() == "k-9"
         assert "now sends what the curl command sends" in notified(app)
         await pilot.press("ctrl+z")  # in the URL field: the text's own undo first
@@ -202,8 +202,9 @@ def test_a_proxy_becomes_a_new_providers_proxy_but_never_with_its_password() -> 
     assert 'proxy = "socks5h://127.0.0.1:1080"' in dumps_workspace(imported.workspace)
 
     secret = import_curl(workspace, "curl --proxy http://ada:pr0xy-pw@proxy:3128 https://b.example")
+    added = secret.workspace.providers[-1]
     assert secret.workspace.provider("b.example") == Provider(
-        "b.example", "https://b.example", calls=secret.workspace.providers[-1].calls
+        "b.example", "https://b.example", calls=added.calls, id=added.id
     )
     assert any("http://proxy:3128 was left out" in note for note in secret.notes)
     assert "pr0xy-pw" not in dumps_workspace(secret.workspace) + " ".join(secret.notes)

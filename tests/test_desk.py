@@ -22,7 +22,7 @@ from workbench.core.desk import (
     Problem,
     TreeItem,
 )
-from workbench.core.secrets import MASK, SecretAddress
+from workbench.core.secrets import MASK, SecretAddress, address_named
 from workbench.core.shape import Shape, with_call_shape
 from workbench.core.workspace import WorkspaceDocument
 from workbench.core.workspace.model import ValueSource
@@ -58,7 +58,8 @@ async def test_a_missing_private_value_is_asked_for_stored_and_sent(
     result = await desk.sending.send_selected()
     assert result is not None and status(desk) == 200
     assert user.asked == ["private value Demo/Check API key/param.X-Api-Key"]
-    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    address = address_named(document.workspace, "Demo/Check API key/param.X-Api-Key")
+    assert address is not None and address.key  # kept under the provider's and call's ids
     assert document.secrets.get(address, "development") is not None
     assert "key-from-the-user" not in document.path.read_text()
     assert "key-from-the-user" not in repr(answer)
@@ -232,20 +233,23 @@ async def test_a_value_typed_in_an_editor_is_stored_by_the_desk_which_says_so(
     document = WorkspaceDocument.load(path)
     user = ScriptedUser()
     values = Desk([document], user).private_values(document)
-    address = SecretAddress.parameter("Demo", "X-Api-Key", "Check API key")
+    address = address_named(document.workspace, "Demo/Check API key/param.X-Api-Key")
+    assert address is not None
 
     values.set(address, "typed-key")
 
     assert f'id = "{document.workspace.id}"' in path.read_text(encoding="utf-8")
     assert values.get(address, "development") is not None
     assert WorkspaceDocument.load(path).secrets.get(address, "live") is not None
-    assert user.was_told("the id") and user.was_told(f"Stored {address} in the secret store.")
+    assert user.was_told("the ids it lacked")
+    assert user.was_told(f"Stored {address} in the secret store.")
 
 
 async def test_a_deleted_call_comes_back_with_ctrl_z_and_keeps_its_private_value(
     document: WorkspaceDocument,
 ) -> None:
-    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    address = address_named(document.workspace, "Demo/Check API key/param.X-Api-Key")
+    assert address is not None
     document.ensure_id()
     document.secrets.set(address, "kept-key", None)
     desk, user = desk_on(document, "Check API key", "yes")

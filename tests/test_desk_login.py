@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from login_browser import PROVIDER, a_browser, auth_workspace, redirect_location, with_query
+from login_browser import PROVIDER, a_browser, auth_workspace, owner, redirect_location, with_query
 
 from tests.desk_script import ScriptedUser
 from workbench.core.auth import LoginPrompt, TokenManager
@@ -60,7 +60,7 @@ def follow_redirect(prompt: LoginPrompt) -> None:
 
 
 def token_of(document: WorkspaceDocument) -> object:
-    return TokenManager(document.secrets).cached(PROVIDER, "development")
+    return TokenManager(document.secrets).cached(owner(document), "development")
 
 
 @pytest.mark.parametrize("browser", [paste_redirect, follow_redirect], ids=["paste", "listener"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from workbench.core.secrets import address_named
 from workbench.core.secrets.store import SecretAddress, SecretResolver
 from workbench.core.workspace import editing
 from workbench.core.workspace.document import ChangedOnDisk, WorkspaceDocument
@@ -78,48 +78,54 @@ def test_reload_drops_edits_and_reads_the_file(path: Path) -> None:
     document.save()  # what was reloaded is what is on disk: no conflict
 
 
-def test_discarding_a_rename_puts_private_values_back(path: Path) -> None:
+CHECK_KEY = "Demo/Check API key/param.X-Api-Key"
+
+
+def named(document: WorkspaceDocument, name: str) -> SecretAddress:
+    """The address of the private value `name` (as `workbench secret set` takes it) in the
+    document's workspace now: its key has the provider's and the call's ids."""
+    address = address_named(document.workspace, name)
+    assert address is not None, name
+    return address
+
+
+def test_renaming_moves_no_private_value_and_discarding_changes_nothing(path: Path) -> None:
     document = WorkspaceDocument.load(path)
-    old = SecretAddress("Demo", "Check API key/param.X-Api-Key")
-    new = SecretAddress("Demo", "Key/param.X-Api-Key")
-    document.secrets.set(old, "k")
+    document.secrets.set(named(document, CHECK_KEY), "k")
     renamed = editing.rename_call(document.workspace, "Demo", "Check API key", "Key")
+    assert renamed.moves == ()  # kept under the call's id, which the rename keeps
     document.update(renamed.workspace, renamed.moves)
+    new = named(document, "Demo/Key/param.X-Api-Key")
     assert document.secrets.get(new, "development") is not None
     document.discard()
-    assert document.secrets.get(old, "development") is not None
-    assert document.secrets.get(new, "development") is None
+    assert document.secrets.get(named(document, CHECK_KEY), "development") is not None
     assert not document.dirty
 
 
-def test_saving_keeps_moved_private_values(path: Path) -> None:
+def test_a_saved_rename_keeps_private_values(path: Path) -> None:
     document = WorkspaceDocument.load(path)
-    old = SecretAddress("Demo", "Check API key/param.X-Api-Key")
-    document.secrets.set(old, "k")
+    document.secrets.set(named(document, CHECK_KEY), "k")
     renamed = editing.rename_provider(document.workspace, "Demo", "Service")
     document.update(renamed.workspace, renamed.moves)
     document.save()
     document.discard()  # nothing left to undo
-    assert document.secrets.get(replace(old, provider="Service"), "development") is not None
+    found = named(document, "Service/Check API key/param.X-Api-Key")
+    assert document.secrets.get(found, "development") is not None
 
 
-def test_a_renamed_provider_keeps_its_approved_origins_until_discarded(path: Path) -> None:
-    from workbench.core.secrets.trust import TrustBook
+def test_a_renamed_provider_keeps_its_approved_origins(path: Path) -> None:
+    from workbench.core.secrets.trust import Trust, TrustBook
 
     document = WorkspaceDocument.load(path)
-    document.secrets.set(SecretAddress("Demo", "Check API key/param.X-Api-Key"), "k")
     assert document.secrets.store is not None
     book = TrustBook(document.secrets.store.home)
-    book.approve_origins(document.workspace.id, "Demo", ["https://api.example.com:443"])
+    demo = document.workspace.providers[0]
+    book.approve_origins(document.workspace.id, demo.key, ["https://api.example.com:443"])
     renamed = editing.rename_provider(document.workspace, "Demo", "Service")
     document.update(renamed.workspace, renamed.moves)
-    assert book.origins(document.workspace.id, "Service") == {"https://api.example.com:443"}
-    assert book.origins(document.workspace.id, "Demo") == frozenset()
-    document.discard()
-    assert book.origins(document.workspace.id, "Demo") == {"https://api.example.com:443"}
-
-
-CHECK_KEY = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    service = document.workspace.providers[0]
+    trust = Trust(document.workspace.id, path.parent, book)
+    assert trust.approved(service) == {"https://api.example.com:443"}
 
 
 def stored(document: WorkspaceDocument, address: SecretAddress) -> bool:
@@ -132,45 +138,49 @@ def stored(document: WorkspaceDocument, address: SecretAddress) -> bool:
 
 def test_duplicating_copies_private_values_at_once_and_discarding_drops_them(path: Path) -> None:
     document = WorkspaceDocument.load(path)
-    document.secrets.set(CHECK_KEY, "k")
+    check_key = named(document, CHECK_KEY)
+    document.secrets.set(check_key, "k")
     duplicated, name = editing.duplicate_call(document.workspace, "Demo", "Check API key")
     document.update(duplicated.workspace, duplicated.moves)
-    copy = SecretAddress("Demo", f"{name}/param.X-Api-Key")
+    copy = named(document, f"Demo/{name}/param.X-Api-Key")
+    assert copy.key != check_key.key  # a duplicate gets ids of its own
     assert stored(document, copy)  # the copy can be sent before saving
     document.discard()
-    assert not stored(document, copy) and stored(document, CHECK_KEY)
+    assert not stored(document, copy) and stored(document, check_key)
 
     duplicated, _ = editing.duplicate_provider(document.workspace, "Demo")
     document.update(duplicated.workspace, duplicated.moves)
     document.save()
     document.discard()  # nothing left to undo
-    assert stored(document, replace(CHECK_KEY, provider="Demo copy"))
-    assert stored(document, CHECK_KEY)
+    assert stored(document, named(document, "Demo copy/Check API key/param.X-Api-Key"))
+    assert stored(document, check_key)
 
 
 def test_deleting_forgets_private_values_when_saved(path: Path) -> None:
     document = WorkspaceDocument.load(path)
-    document.secrets.set(CHECK_KEY, "k")
+    check_key = named(document, CHECK_KEY)
+    document.secrets.set(check_key, "k")
     deleted = editing.delete_call(document.workspace, "Demo", "Check API key")
     document.update(deleted.workspace, deleted.moves)
-    assert stored(document, CHECK_KEY)  # until saved
+    assert stored(document, check_key)  # until saved
     document.save()
-    assert not stored(document, CHECK_KEY)
+    assert not stored(document, check_key)
 
 
 def test_discarding_a_delete_keeps_private_values(path: Path) -> None:
     document = WorkspaceDocument.load(path)
-    document.secrets.set(CHECK_KEY, "k")
+    check_key = named(document, CHECK_KEY)
+    document.secrets.set(check_key, "k")
     deleted = editing.delete_provider(document.workspace, "Demo")
     document.update(deleted.workspace, deleted.moves)
     document.discard()
     document.save()
-    assert stored(document, CHECK_KEY)
+    assert stored(document, check_key)
 
 
 def test_deleting_a_provider_forgets_its_token_too(path: Path) -> None:
     document = WorkspaceDocument.load(path)
-    token = SecretAddress("Demo", "auth.token")
+    token = SecretAddress.token(document.workspace.providers[0])
     document.secrets.set(token, '{"access_token": "t"}', "development")
     deleted = editing.delete_provider(document.workspace, "Demo")
     document.update(deleted.workspace, deleted.moves)
@@ -181,12 +191,13 @@ def test_deleting_a_provider_forgets_its_token_too(path: Path) -> None:
 def test_values_the_saved_workspace_uses_again_are_kept(path: Path) -> None:
     document = WorkspaceDocument.load(path)
     original = document.workspace
-    document.secrets.set(CHECK_KEY, "k")
+    check_key = named(document, CHECK_KEY)
+    document.secrets.set(check_key, "k")
     deleted = editing.delete_call(original, "Demo", "Check API key")
     document.update(deleted.workspace, deleted.moves)
     document.update(original)  # the call is back, say by undoing the delete by hand
     document.save()
-    assert stored(document, CHECK_KEY)
+    assert stored(document, check_key)
 
 
 def test_create_empty_workspace(tmp_path: Path) -> None:

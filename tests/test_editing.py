@@ -10,7 +10,15 @@ from workbench.core.secrets.store import SecretAddress, SecretResolver, SecretSt
 from workbench.core.workspace import chaining, editing
 from workbench.core.workspace.editing import EditError, SecretCopy, SecretMove, SecretRemoval
 from workbench.core.workspace.io import dumps_workspace, loads_workspace
-from workbench.core.workspace.model import Call, Header, Parameter, Provider, ValueSource, Workspace
+from workbench.core.workspace.model import (
+    Call,
+    Header,
+    Parameter,
+    Provider,
+    ValueSource,
+    Workspace,
+    with_derived_ids,
+)
 
 WORKSPACE = Workspace(
     id="0" * 32,
@@ -47,10 +55,13 @@ def test_add_provider_and_call_after_the_selection() -> None:
     assert names(workspace) == ["Demo", "New", "Other"]
     workspace = editing.add_call(workspace, "Demo", "Ping", after="List")
     assert names(workspace, "Demo") == ["List", "Ping", "Check", "Echo"]
-    assert editing.add_call(workspace, "Other", "Last").provider("Other").calls == (  # type: ignore[union-attr]
-        Call("Last"),
-    )
-    dumps_workspace(workspace)  # still a valid workspace
+    (last,) = editing.add_call(workspace, "Other", "Last").provider("Other").calls  # type: ignore[union-attr]
+    assert replace(last, id="") == Call("Last")
+    # Each new provider and call gets an id of its own, written with it.
+    ids = [workspace.providers[1].id, workspace.providers[0].calls[1].id, last.id]
+    assert all(len(found) == 8 for found in ids) and len(set(ids)) == 3
+    text = dumps_workspace(workspace)  # still a valid workspace
+    assert f'id = "{ids[0]}"' in text and f'id = "{ids[1]}"' in text
 
 
 @pytest.mark.parametrize(
@@ -116,24 +127,37 @@ def test_duplicate_places_a_copy_after_the_original() -> None:
 def test_duplicating_a_call_copies_its_own_private_values() -> None:
     duplicated, name = editing.duplicate_call(WORKSPACE, "Demo", "Check")
     assert name == "Check copy"
+    copy = duplicated.workspace.providers[0].calls[2]
+    assert copy.name == "Check copy" and copy.id  # a duplicate gets an id of its own
     assert duplicated.moves == (
         SecretCopy(
             SecretAddress("Demo", "Check/header.X-Token"),
-            SecretAddress("Demo", "Check copy/header.X-Token"),
+            SecretAddress.header(WORKSPACE.providers[0], "X-Token", copy),
         ),
         SecretCopy(
-            SecretAddress("Demo", "Check/param.key"), SecretAddress("Demo", "Check copy/param.key")
+            SecretAddress("Demo", "Check/param.key"),
+            SecretAddress.parameter(WORKSPACE.providers[0], "key", copy),
         ),
     )
+    assert duplicated.moves[1].copy.store_key == f"Demo/{copy.id}/param.key"  # type: ignore[union-attr]
 
 
 def test_duplicating_a_provider_copies_all_its_private_values() -> None:
     duplicated, _ = editing.duplicate_provider(WORKSPACE, "Demo")
     assert all(isinstance(m, SecretCopy) for m in duplicated.moves)
-    assert [(m.source, m.copy) for m in duplicated.moves if isinstance(m, SecretCopy)] == [
-        (SecretAddress("Demo", field), SecretAddress("Demo copy", field))
+    copy = duplicated.workspace.providers[1]
+    assert [(m.source, str(m.copy)) for m in duplicated.moves if isinstance(m, SecretCopy)] == [
+        (SecretAddress("Demo", field), f"Demo copy/{field}")
         for field in ("header.X-Sig", "Check/header.X-Token", "Check/param.key")
     ]
+    # The copy and each of its calls have new ids: its values are its own.
+    assert copy.id and all(c.id for c in copy.calls)
+    assert {copy.id, *(c.id for c in copy.calls)}.isdisjoint(
+        c.id for c in WORKSPACE.providers[0].calls
+    )
+    assert all(
+        isinstance(m, SecretCopy) and m.copy.store_key.startswith(copy.id) for m in duplicated.moves
+    )
 
 
 def test_delete() -> None:
@@ -163,31 +187,39 @@ def test_deleting_a_provider_forgets_all_its_private_values_and_its_token() -> N
 
 # --- chained parameters ------------------------------------------------------------------------
 
-CHAINED = Workspace(
-    id="1" * 32,
-    name="Chains",
-    providers=(
-        Provider(
-            name="Demo",
-            calls=(
-                Call("List"),
-                Call(
-                    "Get", parameters=(Parameter("id", source=ValueSource("List", "data[0].id")),)
-                ),
-                # The provider's own call, spelled out as "Provider/Call".
-                Call("Own", parameters=(Parameter("id", source=ValueSource("Demo/List", "x")),)),
-            ),
-        ),
-        Provider(
-            name="Billing",
-            calls=(
-                Call(
-                    "Invoices",
-                    parameters=(Parameter("user", source=ValueSource("Demo/List", "data[0].id")),),
+# As read from a file (with ids), so that the round trips below keep them.
+CHAINED = with_derived_ids(
+    Workspace(
+        id="1" * 32,
+        name="Chains",
+        providers=(
+            Provider(
+                name="Demo",
+                calls=(
+                    Call("List"),
+                    Call(
+                        "Get",
+                        parameters=(Parameter("id", source=ValueSource("List", "data[0].id")),),
+                    ),
+                    # The provider's own call, spelled out as "Provider/Call".
+                    Call(
+                        "Own", parameters=(Parameter("id", source=ValueSource("Demo/List", "x")),)
+                    ),
                 ),
             ),
+            Provider(
+                name="Billing",
+                calls=(
+                    Call(
+                        "Invoices",
+                        parameters=(
+                            Parameter("user", source=ValueSource("Demo/List", "data[0].id")),
+                        ),
+                    ),
+                ),
+            ),
         ),
-    ),
+    )
 )
 
 

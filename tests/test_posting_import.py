@@ -11,7 +11,8 @@ from typing import Any
 
 from cli_process import workbench_here
 
-from workbench.core.secrets import SecretAddress, SecretStore
+from tests.ui_app import stored_by_name
+from workbench.core.secrets import SecretAddress
 from workbench.core.workspace import (
     Auth,
     BodyType,
@@ -87,7 +88,7 @@ def test_a_posting_folder_becomes_a_provider_with_calls_and_environments(
     assert sign_up.parameters == (Parameter("name", "Grace", location=Location.BODY),)
     assert whoami.url == "/auth/basic/whoami"  # $BASE_URL and ${BASE_URL} are one base
 
-    stored = SecretStore().values(workspace.id)
+    stored = stored_by_name(workspace)  # the store keeps them under ids
     key = stored[str(SecretAddress.header("Demo API", "X-Api-Key", "Check key"))]
     assert key == {"development": "dev-key-123", "live": "live-key-456"}
     bearer = stored[str(SecretAddress.header("Demo API", "Authorization", sign_up.name))]

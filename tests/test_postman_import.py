@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from cli_process import workbench_here
 
+from tests.ui_app import stored_by_name
 from workbench.core.interop import CollectionError, import_postman
-from workbench.core.secrets import SecretAddress, SecretStore
+from workbench.core.secrets import SecretAddress
 from workbench.core.workspace import (
     Auth,
     BodyType,
@@ -115,7 +116,7 @@ def test_a_collection_becomes_a_provider_with_calls_auth_and_environments(
     assert upload.body_type is BodyType.MULTIPART
     assert Parameter("photo", "me.png", location=Location.BODY, file=True) in upload.parameters
 
-    stored = SecretStore().values(workspace.id)
+    stored = stored_by_name(workspace)  # the store keeps them under ids
     assert stored[str(SecretAddress.auth("Demo API", "value"))] == {
         "development": "dev-key-123",
         "staging": "staging-key-999",

@@ -222,6 +222,7 @@ id = "5b0e3c1a9d7f4e2b8c6a4e2d0f8b6a4c"
 name = "Proxied"
 
 [[providers]]
+id = "d3m0pr0x"
 name = "Demo"
 base_url = "https://api.example.com"
 ca_bundle = "ca.pem"

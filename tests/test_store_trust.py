@@ -28,7 +28,9 @@ from tests.ui_wait import wait_until, workers_done
 from workbench.core.auth.tokens import Token
 from workbench.core.desk import TreeItem
 from workbench.core.files import SCRATCH_FOLDER, atomic_write
+from workbench.core.secrets import address_named
 from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, SecretStore
+from workbench.core.workspace import load_workspace
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.demo.credentials import (
     AUTH_WORKSPACE_ID,
@@ -295,7 +297,7 @@ def without_id(tmp_path: Path, newline: str = "\n") -> tuple[Path, bytes]:
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_secret_set_gives_a_workspace_without_id_one_line_with_its_id(
+def test_secret_set_gives_a_workspace_without_ids_one_line_for_each(
     tmp_path: Path, newline: str
 ) -> None:
     path, original = without_id(tmp_path, newline)
@@ -303,11 +305,19 @@ def test_secret_set_gives_a_workspace_without_id_one_line_with_its_id(
     assert result.returncode == 0, result.stderr
     changed = path.read_bytes()
     added = [line for line in changed.split(b"\n") if line not in original.split(b"\n")]
-    assert len(added) == 1 and added[0].startswith(b'id = "')
-    assert changed.replace(added[0] + b"\n", b"", 1) == original
+    # The workspace's id, then one for each provider and call, each on a line of its own.
+    tables = original.count(b"[[providers]]") + original.count(b"[[providers.calls]]")
+    assert len(added) == 1 + tables and all(line.startswith(b'id = "') for line in added)
+    kept = changed
+    for line in added:
+        kept = kept.replace(line + b"\n", b"", 1)
+    assert kept == original
     workspace_id = added[0].split(b'"')[1].decode()
-    assert f"Gave {path} the id {workspace_id}; commit this change" in result.stderr
-    assert SecretStore().values(workspace_id) == {str(KEY_ADDRESS): {"*": "the-key"}}
+    assert f"Gave {path} the ids it lacked (one added line each); commit" in result.stderr
+    workspace = load_workspace(path)
+    address = address_named(workspace, str(KEY_ADDRESS))
+    assert address is not None and address.key  # kept under the provider's and call's ids
+    assert SecretStore().values(workspace_id) == {address.key: {"*": "the-key"}}
     listed = workbench_here("secret", "list", str(path))
     assert f"{KEY_ADDRESS}\tset for all environments" in listed.stdout
     again = workbench_here("secret", "set", str(path), str(KEY_ADDRESS), stdin="other")
@@ -320,8 +330,9 @@ def test_secret_set_refuses_when_the_id_cannot_be_written(tmp_path: Path) -> Non
     (tmp_path / SCRATCH_FOLDER).write_text("in the way")  # saving beside it fails
     result = workbench_here("secret", "set", str(path), str(KEY_ADDRESS), stdin="the-key")
     assert result.returncode == 3
-    assert "has no id, and giving it one failed" in result.stderr
-    assert 'add the line id = "' in result.stderr and "Traceback" not in result.stderr
+    assert "lacks ids, and giving them failed" in result.stderr
+    assert "add the lines yourself" in result.stderr
+    assert "Traceback" not in result.stderr
     assert path.read_bytes() == original
     assert not (Path(os.environ["WORKBENCH_HOME"]) / SecretStore.FILE_NAME).exists()
 

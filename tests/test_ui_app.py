@@ -21,10 +21,11 @@ from cli_process import workbench, workbench_here
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.ui_app import SIZE, main_screen, open_app, screen_text, send
+from tests.ui_app import SIZE, main_screen, open_app, screen_text, send, stored_by_name
 from tests.ui_keys import paste, type_text
 from tests.ui_wait import palette_searched, settle, wait_for, workers_done
 from workbench.core.desk import TreeItem
+from workbench.core.secrets import address_named
 from workbench.core.secrets.store import SecretAddress, SecretStore
 from workbench.core.workspace.document import WorkspaceDocument
 from workbench.demo.server import DemoServer
@@ -218,7 +219,7 @@ async def test_missing_private_value_is_asked_for_masked(workspace: Path, demo_u
         assert isinstance(app.screen, MainScreen)
         assert "200 OK" in screen_text(app)
         assert value not in screen_text(app)
-    stored = SecretStore().values(WorkspaceDocument.load(workspace).workspace.id)
+    stored = stored_by_name(WorkspaceDocument.load(workspace).workspace)
     assert stored[str(KEY_ADDRESS)] == {"*": value}
     assert value not in workspace.read_text()
 
@@ -459,9 +460,13 @@ async def test_bad_name_is_refused_in_the_dialog(workspace: Path, demo_url: str)
         assert not main_screen(app).documents[0].dirty
 
 
-async def test_rename_moves_stored_private_values(workspace: Path, demo_url: str) -> None:
+async def test_a_renamed_call_keeps_its_stored_private_values(
+    workspace: Path, demo_url: str
+) -> None:
     document = WorkspaceDocument.load(workspace, base_url=demo_url)
-    document.secrets.set(KEY_ADDRESS, "the-key")
+    address = address_named(document.workspace, str(KEY_ADDRESS))
+    assert address is not None
+    document.secrets.set(address, "the-key")
     app = WorkbenchApp([document], selected=TreeItem(document, "Demo", "Check API key"))
     async with app.run_test(size=SIZE) as pilot:
         await tree_keys(pilot, app, "r")
@@ -470,8 +475,8 @@ async def test_rename_moves_stored_private_values(workspace: Path, demo_url: str
         assert "200 OK" in screen_text(app)
         await save(pilot, app)
     stored = SecretStore().values(document.workspace.id)
-    assert "Demo/Key check/param.X-Api-Key" in stored
-    assert str(KEY_ADDRESS) not in stored
+    assert list(stored) == [address.key]  # under the call's id: nothing had to move
+    assert "Demo/Key check/param.X-Api-Key" in stored_by_name(document.workspace)
 
 
 async def test_quit_with_unsaved_edits_asks(workspace: Path, demo_url: str) -> None:

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, TabbedContent, TextArea
 
-from tests.ui_app import main_screen, open_app, screen_text
+from tests.ui_app import main_screen, open_app, screen_text, stored_by_name
 from tests.ui_keys import type_fast, type_text
 from tests.ui_wait import wait_for, workers_done
 from workbench.core import auth
@@ -354,7 +354,7 @@ async def test_marking_a_parameter_private_takes_its_value_out_of_the_model() ->
         await pilot.press("space")
         await pilot.pause()
         assert editor.to_model().parameters == (Parameter("id", "", private=True),)
-        stored = SecretStore().values(DEMO.id)
+        stored = stored_by_name(DEMO)
         assert stored == {"Demo/Get user/param.id": {"*": call.parameters[0].value}}
         assert "•••••• set" in screen_text(app)
 
@@ -414,7 +414,7 @@ def api_key_call(stored: str | None = None) -> tuple[Provider, Call, SecretAddre
     provider = DEMO.providers[0]
     call = provider.call("Check API key")
     assert call is not None
-    address = SecretAddress("Demo", "Check API key/param.X-Api-Key")
+    address = SecretAddress.parameter(provider, "X-Api-Key", call)
     if stored is not None:
         SecretStore().set(DEMO.id, address, stored)
     return provider, call, address
@@ -428,11 +428,11 @@ async def test_a_typed_private_value_is_stored_and_masked_until_revealed() -> No
         assert "not set" in screen_text(app)
         await type_into(pilot, editor.query_one(".-private PrivateInput"), SECRET)
         assert SECRET not in screen_text(app)  # typed, masked, not yet stored
-        assert SecretStore().values(DEMO.id) == {}
+        assert stored_by_name(DEMO) == {}
 
         await pilot.press("enter")
         await pilot.pause()
-        assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET}}
+        assert stored_by_name(DEMO) == {str(address): {"*": SECRET}}
         assert [m.address for m in app.messages if isinstance(m, PrivateValueStored)] == [address]
         assert SECRET not in screen_text(app)
         assert editor.query_one(".-private PrivateInput", PrivateInput).is_set
@@ -456,7 +456,7 @@ async def test_an_empty_submission_keeps_the_stored_value() -> None:
         editor.query_one(".-private PrivateInput").focus()
         await pilot.press("enter", "tab")
         await pilot.pause()
-        assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET}}
+        assert stored_by_name(DEMO) == {str(address): {"*": SECRET}}
         assert not any(isinstance(m, PrivateValueStored) for m in app.messages)
 
 
@@ -468,7 +468,7 @@ async def test_leaving_a_private_input_stores_the_value() -> None:
         await type_into(pilot, editor.query_one("#parameters .-private PrivateInput"), SECRET)
         await pilot.press("tab")
         await pilot.pause()
-        assert SecretStore().values(RICH.id) == {"Demo/Everything/param.token": {"*": SECRET}}
+        assert stored_by_name(RICH) == {"Demo/Everything/param.token": {"*": SECRET}}
 
 
 async def test_making_a_typed_value_private_moves_it_to_the_secret_store(
@@ -488,7 +488,7 @@ async def test_making_a_typed_value_private_moves_it_to_the_secret_store(
         await pilot.press("space")
         await pilot.pause()
         address = "Demo/List users/param.page"
-        assert SecretStore().values(DEMO.id) == {address: {"*": SECRET}}
+        assert stored_by_name(DEMO) == {address: {"*": SECRET}}
         assert row.query_one(PrivateInput).is_set and row.has_class("-private")
         assert f"Stored {address} in the secret store." in " ".join(
             n.message for n in app._notifications
@@ -518,7 +518,7 @@ async def test_a_value_made_private_before_its_row_is_named_is_stored_once_named
         editor.query_one("#headers .row .row-private", Checkbox).focus()
         await pilot.press("space")
         await pilot.pause()
-        assert SecretStore().values(DEMO.id) == {}  # nowhere to go yet
+        assert stored_by_name(DEMO) == {}  # nowhere to go yet
         await type_into(pilot, editor.query_one("#headers .row .row-name"), "X-Token")
         await pilot.press(leave)
         await pilot.pause()
@@ -527,7 +527,7 @@ async def test_a_value_made_private_before_its_row_is_named_is_stored_once_named
             await pilot.press("tab")
             await pilot.pause()
         stored = {"Demo/Not found/header.X-Token": {"*": SECRET + more}}
-        assert SecretStore().values(DEMO.id) == stored
+        assert stored_by_name(DEMO) == stored
         assert editor.to_model().headers == (Header("X-Token", private=True),)
         assert SECRET not in screen_text(app)
 
@@ -549,7 +549,7 @@ async def test_editing_a_stored_private_value_starts_from_it() -> None:
         assert SECRET + "9" in screen_text(app)  # revealed on request only
         await pilot.press("ctrl+r", "backspace", "backspace", "tab")
         await pilot.pause()
-        assert SecretStore().values(DEMO.id) == {str(address): {"*": SECRET[:-1]}}
+        assert stored_by_name(DEMO) == {str(address): {"*": SECRET[:-1]}}
         assert SECRET[:-1] not in screen_text(app)
         assert "•••••• set" in screen_text(app)
 
@@ -583,7 +583,7 @@ async def test_the_header_method_form_and_switching_to_none() -> None:
         await type_into(pilot, editor.query_one("#auth-value"), SECRET)
         await pilot.press("enter")
         await pilot.pause()
-        assert SecretStore().values(RICH.id) == {"Demo/auth.value": {"*": SECRET}}
+        assert stored_by_name(RICH) == {"Demo/auth.value": {"*": SECRET}}
         assert SECRET not in screen_text(app)
 
         await choose(pilot, editor.query_one("#auth-method", Select), "none")
@@ -635,7 +635,7 @@ async def test_a_multiline_private_value_keeps_its_lines_when_pasted(line_break:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert SecretStore().values(DEMO.id) == {str(address): {"*": pem}}
+        assert stored_by_name(DEMO) == {str(address): {"*": pem}}
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert "-----BEGIN KEY-----⏎abc⏎-----END KEY-----⏎" in screen_text(app)
@@ -675,7 +675,7 @@ async def test_shared_private_header_uses_the_provider_address() -> None:
         await type_into(pilot, editor.query_one("#headers .-private PrivateInput"), SECRET)
         await pilot.press("enter")
         await pilot.pause()
-        assert SecretStore().values(RICH.id) == {"Demo/header.X-Sig": {"*": SECRET}}
+        assert stored_by_name(RICH) == {"Demo/header.X-Sig": {"*": SECRET}}
         assert editor.to_model() == provider
 
 

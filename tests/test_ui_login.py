@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from login_browser import PROVIDER, a_browser, auth_workspace, redirect_location, with_query
+from login_browser import PROVIDER, a_browser, auth_workspace, owner, redirect_location, with_query
 from textual.pilot import Pilot
 
 from tests.ui_app import SIZE, main_screen, notified, open_app, screen_text
@@ -69,7 +69,7 @@ def listening(redirect_uri: str) -> bool:
 
 def token_stored(app: WorkbenchApp) -> bool:
     document = main_screen(app).documents[0]
-    return TokenManager(document.secrets).cached(PROVIDER, "development") is not None
+    return TokenManager(document.secrets).cached(owner(document), "development") is not None
 
 
 async def test_sending_without_a_token_offers_the_login_and_the_pasted_redirect_completes_it(

@@ -47,6 +47,7 @@ from workbench.core.workspace.model import (
     ValueSource,
     Workspace,
     WorkspaceSettings,
+    with_derived_ids,
 )
 from workbench.core.workspace.paths import KeyPath, LineLocator
 
@@ -81,6 +82,10 @@ CREATE_USER_BODY = (
 
 def rich_workspace() -> Workspace:
     """A workspace that uses every feature of the format (the golden file is its text)."""
+    return with_derived_ids(_rich_workspace_without_ids())
+
+
+def _rich_workspace_without_ids() -> Workspace:
     return Workspace(
         id="9f1c2a7be0d44c6c8f3e5d1a2b3c4d5e",
         name="Demo team",
@@ -262,8 +267,13 @@ def test_short_calls_render_inline_and_round_trip() -> None:
         name="W",
         providers=(Provider("P", calls=(Call("A", url="/a"), Call("B", url="/b"))),),
     )
+    workspace = with_derived_ids(workspace)
     text = dumps_workspace(workspace)
-    assert '    { name = "A", use_as = "data", method = "GET", url = "/a" },' in text
+    call_id = workspace.providers[0].calls[0].id
+    assert (
+        f'    {{ id = "{call_id}", name = "A", use_as = "data", method = "GET", url = "/a" }},'
+        in text
+    )
     assert loads_workspace(text, "w.toml") == workspace
     assert dumps_workspace(loads_workspace(text, "w.toml")) == text
 
@@ -271,7 +281,9 @@ def test_short_calls_render_inline_and_round_trip() -> None:
 def test_long_parameters_render_as_tables_and_round_trip() -> None:
     long_value = PerEnvironment({"development": "d" * 60, "live": "l" * 60})
     call = Call("A", url="/a", parameters=(Parameter("long", long_value), Parameter("short", "1")))
-    workspace = Workspace(id="abc", name="W", providers=(Provider("P", calls=(call,)),))
+    workspace = with_derived_ids(
+        Workspace(id="abc", name="W", providers=(Provider("P", calls=(call,)),))
+    )
     text = dumps_workspace(workspace)
     assert "[[providers.calls.parameters]]" in text
     assert "[providers.calls.parameters.value]" in text
@@ -282,7 +294,9 @@ def test_long_parameters_render_as_tables_and_round_trip() -> None:
 def test_carriage_returns_survive_the_round_trip() -> None:
     body = "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n"
     call = Call("Raw", method=Method.POST, body_type=BodyType.RAW, body=body)
-    workspace = Workspace(id="abc", name="W", providers=(Provider("P", calls=(call,)),))
+    workspace = with_derived_ids(
+        Workspace(id="abc", name="W", providers=(Provider("P", calls=(call,)),))
+    )
     text = dumps_workspace(workspace)
     assert loads_workspace(text, "w.toml") == workspace
     assert dumps_workspace(loads_workspace(text, "w.toml")) == text

@@ -453,7 +453,21 @@ CASES = [
         schema_agrees=False,
         why="two spellings of one path",
     ),
+    # ids
+    Case("provider id", _PROVIDER, "id", "k3x9q2mf", loads=True),
+    Case("call id", _CALL, "id", "Team-call_1", loads=True),
+    Case("provider id with a slash", _PROVIDER, "id", "a/b"),
+    Case("call id empty", _CALL, "id", ""),
+    Case("call id a number", _CALL, "id", 7),
     # duplicates
+    Case(
+        "id twice",
+        _PROVIDER,
+        "calls",
+        [{"id": "x", "name": "A"}, {"id": "x", "name": "B"}],
+        schema_agrees=False,
+        why="ids unique within the workspace",
+    ),
     Case(
         "call name twice",
         (*_PROVIDER, "calls", 1),

@@ -21,6 +21,7 @@ from workbench.core.workspace.model import (
     PerEnvironment,
     Provider,
     Workspace,
+    with_derived_ids,
 )
 
 JSON_BODY = '{\n  "name": "<name>",\n  "path": "C:\\\\temp",\n  "quote": "say \\"hi\\""\n}\n'
@@ -33,6 +34,7 @@ def with_body(body: str, *others: Call) -> Workspace:
 
 def assert_exact(workspace: Workspace) -> str:
     """The workspace's text, having checked it reads back the same and writes the same again."""
+    workspace = with_derived_ids(workspace)  # as a file without ids reads
     text = dumps_workspace(workspace)
     assert loads_workspace(text, "w.toml") == workspace
     assert dumps_workspace(loads_workspace(text, "w.toml")) == text

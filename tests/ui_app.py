@@ -17,7 +17,8 @@ from textual.pilot import Pilot
 from tests.ui_wait import settle
 from workbench.core.config import Config
 from workbench.core.desk import TreeItem
-from workbench.core.workspace import WorkspaceDocument
+from workbench.core.secrets import SecretStore
+from workbench.core.workspace import Workspace, WorkspaceDocument
 from workbench.ui.app import WorkbenchApp
 from workbench.ui.screens.main import MainScreen
 
@@ -64,3 +65,14 @@ async def send(pilot: Pilot[None], app: App[Any]) -> None:
     """Send the selected call (ctrl+j) and wait until its response is shown."""
     await pilot.press("ctrl+j")
     await settle(pilot, app)
+
+
+def stored_by_name(workspace: Workspace) -> dict[str, dict[str, str]]:
+    """The workspace's values in the secret store file, each under its name as people see
+    it (`Demo/Check API key/param.X-Api-Key`): the store keeps them under ids."""
+    names = {p.id: p.name for p in workspace.providers if p.id}
+    names |= {c.id: c.name for p in workspace.providers for c in p.calls if c.id}
+    return {
+        "/".join(names.get(part, part) for part in key.split("/")): per_env
+        for key, per_env in SecretStore().values(workspace.id).items()
+    }

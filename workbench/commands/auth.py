@@ -128,7 +128,7 @@ async def _log_in(args: argparse.Namespace) -> int:
         raise CommandFailed(
             f"Provider {provider.name!r} uses {method.label}, which needs no login.", ExitCode.USAGE
         )
-    store, sources = personal_secrets()
+    store, sources = personal_secrets(workspace=workspace)
     session = Session.open(workspace, path, store=store, sources=sources)
     session.base_url = args.base_url
     try:
@@ -272,7 +272,7 @@ def _status(args: argparse.Namespace) -> int:
             method = _method(provider)
             if method.token_flow is None:
                 state = f"no token needed ({method.label})"
-            elif (token := tokens.cached(provider.name, environment)) is not None:
+            elif (token := tokens.cached(provider, environment)) is not None:
                 state = _describe(token)
             elif isinstance(method.token_flow, UserAgentFlow):
                 state = (
@@ -309,7 +309,7 @@ def _reset(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
                 continue
-            if tokens.forget(provider.name, environment):
+            if tokens.forget(provider, environment):
                 print(
                     f"Forgot the cached token of {visible(provider.name)} ({where}).",
                     file=sys.stderr,

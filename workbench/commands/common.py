@@ -66,15 +66,16 @@ def load_shared(path: str) -> tuple[Workspace, Path]:
 
 
 def give_id_saying_so(workspace: Workspace, path: Path, shown: str) -> None:
-    """Before storing something under the workspace's id (a private value, an approval),
-    write the id into a file that has none, so it is found next time; say so."""
+    """Before storing something under the workspace's ids (a private value, an approval),
+    write the ids the file lacks (its own, its providers' and calls'), so it is found next
+    time, even after a rename; say so."""
     from workbench.core.terminal_text import visible
     from workbench.core.workspace import give_id
 
     if give_id(path, workspace):
         print(
-            f"Gave {visible(shown)} the id {workspace.id}; commit this change so your "
-            "teammates' values match.",
+            f"Gave {visible(shown)} the ids it lacked (one added line each); commit this "
+            "change so your teammates' values match.",
             file=sys.stderr,
         )
 
@@ -134,19 +135,32 @@ def open_session(workspace: Workspace, path: Path, base_url: str | None) -> Sess
     from workbench.core.sending import Session
 
     config = user_config()
-    store, sources = personal_secrets(config)
+    store, sources = personal_secrets(config, workspace)
     session = Session.open(workspace, path, defaults=config.defaults, store=store, sources=sources)
     session.base_url = base_url
     return session
 
 
-def personal_secrets(config: Config | None = None) -> tuple[SecretStore, PersonalSources]:
+def personal_secrets(
+    config: Config | None = None, workspace: Workspace | None = None
+) -> tuple[SecretStore, PersonalSources]:
     """The secret store the user's config chooses (the file, or the keyring) and their own
-    sources of private values (commands, .env files); `config` None: read it now."""
-    from workbench.core.secrets import PersonalSources, open_store
+    sources of private values (commands, .env files); `config` None: read it now. With a
+    `workspace`, its values kept under names (from before providers and calls had ids) are
+    moved to the ids first, saying so; exits when the store cannot be read."""
+    from workbench.core.errors import SecretStoreError
+    from workbench.core.secrets import PersonalSources, move_to_ids, open_store, shown_message
 
     settings = (config or user_config()).secrets
-    return open_store(settings), PersonalSources(settings)
+    store = open_store(settings)
+    if workspace is not None:
+        try:
+            notices = move_to_ids(store, workspace)
+        except SecretStoreError as error:
+            raise CommandFailed(str(error), ExitCode.NOT_SENT) from None
+        for notice in notices:
+            print(shown_message(notice), file=sys.stderr)
+    return store, PersonalSources(settings)
 
 
 def personal_resolver(workspace: Workspace, path: str) -> SecretResolver:
@@ -156,7 +170,7 @@ def personal_resolver(workspace: Workspace, path: str) -> SecretResolver:
 
     from workbench.core.secrets import SecretResolver
 
-    store, sources = personal_secrets()
+    store, sources = personal_secrets(workspace=workspace)
     return SecretResolver(workspace.id, store, workspace_path=shlex.quote(path), sources=sources)
 
 
@@ -201,7 +215,11 @@ async def send(
     failed, 3 any other reason nothing was sent."""
     from workbench.core.auth import CredentialsRefused
     from workbench.core.errors import AuthError, ChainError, WorkbenchError
-    from workbench.core.secrets import FileNotApproved, OriginNotApproved, shown_message
+    from workbench.core.secrets import (
+        FileNotApproved,
+        OriginNotApproved,
+        shown_message,
+    )
 
     try:
         while True:
@@ -240,7 +258,7 @@ def approve(session: Session, refusal: OriginNotApproved | FileNotApproved) -> N
     from workbench.core.secrets import OriginNotApproved
 
     if isinstance(refusal, OriginNotApproved):
-        session.trust.approve_origin(refusal.provider, refusal.origin)
+        session.trust.approve_origin(refusal.key, refusal.origin)
     else:
         session.trust.approve_file(refusal.path)
 

@@ -332,7 +332,7 @@ def _save(
 ) -> None:
     """Write `changed` over the workspace file and its private values into the store; the
     provider's values may then go to its origins (as after `secret set`)."""
-    store, _ = personal_secrets()
+    store, _ = personal_secrets(workspace=workspace)
     if secrets:
         store.values(workspace.id)  # an unreadable store stops before anything changes
         give_id_saying_so(workspace, path, shown)

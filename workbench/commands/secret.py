@@ -32,6 +32,7 @@ from workbench.core.secrets import (
     SecretStore,
     Trust,
     TrustBook,
+    address_named,
     private_values,
     shown_origin,
     token_caches,
@@ -88,7 +89,7 @@ def _set(args: argparse.Namespace) -> int:
     try:
         workspace, path = load(args.workspace)
         address = private_address(workspace, args.name, args.env)
-        store, _ = personal_secrets()
+        store, _ = personal_secrets(workspace=workspace)
         if store.fallback_notice:
             warn([store.fallback_notice])
         store.values(workspace.id)  # a store that cannot be read stops before anything changes
@@ -142,7 +143,7 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for value in needed:
         name = str(value.address)
-        environments = stored.pop(name, [])
+        environments = stored.pop(value.address.store_key, [])
         if environments:
             state = "set for " + _environments(environments)
         elif source := resolver.source_of(value.address, workspace.default_environment):
@@ -152,7 +153,7 @@ def _list(args: argparse.Namespace) -> int:
         _print_line(name, state, value.description)
     for value in token_caches(workspace):
         # Tokens are stored by workbench as it obtains them: listed only when cached.
-        if environments := stored.pop(str(value.address), []):
+        if environments := stored.pop(value.address.store_key, []):
             _print_line(
                 str(value.address),
                 "token cached for " + _environments(environments),
@@ -175,8 +176,9 @@ def _print_line(name: str, state: str, description: str) -> None:
 def _delete(args: argparse.Namespace) -> int:
     try:
         workspace, _ = load(args.workspace)
-        address = parse_name(args.name)
-        deleted = personal_secrets()[0].delete(workspace.id, address, args.env)
+        # A value the workspace no longer uses is named as `secret list` shows it.
+        address = address_named(workspace, args.name) or parse_name(args.name)
+        deleted = personal_secrets(workspace=workspace)[0].delete(workspace.id, address, args.env)
     except CommandFailed as error:
         return report(error)
     except SecretStoreError as error:

@@ -110,7 +110,7 @@ def _open(args: argparse.Namespace) -> tuple[Workspace, SecretResolver, str]:
     """The workspace, this person's resolver of its values, the environment asked about."""
     workspace, _ = load(args.workspace)
     check_environment(workspace, args.env)
-    store, sources = personal_secrets()
+    store, sources = personal_secrets(workspace=workspace)
     _warn_about_sources(store, sources)
     resolver = SecretResolver(
         workspace.id, store, workspace_path=shlex.quote(args.workspace), sources=sources
@@ -141,13 +141,15 @@ def private_address(workspace: Workspace, name: str, environment: str | None) ->
     address = parse_name(name)
     check_environment(workspace, environment)
     known_addresses = [v.address for v in private_values(workspace)]
-    if address not in known_addresses:
+    # Found by its name: the workspace's address carries the key it is stored under.
+    found = next((a for a in known_addresses if str(a) == str(address)), None)
+    if found is None:
         listing = "\n  ".join(str(a) for a in known_addresses) or "(none)"
         raise CommandFailed(
             f"{address} is not a private value of this workspace. Its private values:\n  {listing}",
             ExitCode.USAGE,
         )
-    return address
+    return found
 
 
 def _print_ways(workspace: str, address: SecretAddress, environment: str) -> None:

@@ -7,11 +7,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.commands.common import CommandFailed, give_id_saying_so, load, report
+from workbench.commands.common import (
+    CommandFailed,
+    give_id_saying_so,
+    load,
+    personal_secrets,
+    report,
+)
 from workbench.commands.exit_codes import ExitCode
 from workbench.core.errors import WorkbenchError
 from workbench.core.secrets import (
-    SecretStore,
     Trust,
     TrustBook,
     origin_of,
@@ -52,7 +57,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def handle(args: argparse.Namespace) -> int:
     try:
         workspace, path = load(args.workspace)
-        trust = Trust(workspace.id, path.parent, TrustBook(SecretStore().home), args.workspace)
+        trust = Trust(
+            workspace.id,
+            path.parent,
+            TrustBook(personal_secrets(workspace=workspace)[0].home),
+            args.workspace,
+        )
         if args.file or args.provider:
             give_id_saying_so(workspace, path, args.workspace)  # approvals are kept by id
         if args.file:
@@ -101,7 +111,7 @@ def _approve_provider(
             ExitCode.USAGE,
         )
     for origin in sorted(origins):
-        trust.approve_origin(provider.name, origin)
+        trust.approve_origin(provider.key, origin)
     listed = ", ".join(shown_origin(o) for o in sorted(origins))
     print(f"Approved for {visible(provider.name)}: {visible(listed)}", file=sys.stderr)
     return 0
@@ -116,7 +126,7 @@ def _approve_file(trust: Trust, text: str) -> int:
 
 def _list(trust: Trust, workspace: Workspace) -> None:
     for provider in workspace.providers:
-        approved = trust.approved(provider.name)
+        approved = trust.approved(provider)
         current = provider_origins(provider, workspace.environments)
         print(f"{visible(provider.name)}:")
         for origin in sorted(approved | current):

@@ -76,6 +76,8 @@ class WorkbenchApp(App[None]):
         sources = PersonalSources(config.secrets) if config is not None else None
         self._main = MainScreen(documents, selected, environment, folder, defaults, sources)
         self._problems = tuple(problems)
+        # What opening the files did that the user should hear of (values moved to ids).
+        self._notices = tuple(notice for document in documents for notice in document.notices)
         self._config = config
         if config is not None:
             if config.theme is not None:
@@ -120,6 +122,8 @@ class WorkbenchApp(App[None]):
         for document in self._main.desk.documents:
             for warning in document.warnings:
                 self.notify(warning, title="Your own values", severity="warning", timeout=30)
+        for notice in self._notices:
+            self.notify(notice, title="Private values", timeout=15)
         if self._config is not None:
             for problem in self._config.problems:
                 self.notify(problem, title="Config file", severity="warning", timeout=30)

@@ -37,7 +37,7 @@ def resolve_settings(
     settings: ResolvedSettings = {}
     for setting in method.settings:
         if setting.private:
-            address = SecretAddress.auth(provider.name, setting.name)
+            address = SecretAddress.auth(provider, setting.name)
             secret = (
                 secrets.require(address, environment)
                 if setting.required

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.core.errors import AuthError
-from workbench.core.secrets.store import Secret, SecretAddress, SecretResolver, auth_field
+from workbench.core.secrets.store import Owner, Secret, SecretAddress, SecretResolver
 from workbench.core.sending.url import is_absolute, join
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from workbench.core.auth.base import ResolvedSettings
 
-TOKEN_FIELD = auth_field("token")
 # Renew this long before expiry, but never more than a tenth of the lifetime,
 # so a token living two seconds is still used for most of them.
 RENEWAL_MARGIN_SECONDS = 30.0
@@ -135,6 +134,13 @@ class TokenContext:
     # Called with each URL credentials are about to be posted to; raises to stop it (the
     # session's origin rules, `workbench.core.secrets.trust`).
     check_endpoint: Callable[[str], None] = lambda url: None
+    # The provider's model, whose id keeps its cached token; None: the provider `provider` names.
+    owner: Owner | None = None
+
+    @property
+    def token_owner(self) -> Owner | str:
+        """Whose cached token this is, for the `TokenManager`."""
+        return self.owner or self.provider
 
     def endpoint(self, setting: str) -> str:
         """The URL in `setting`, made absolute against the base URL when it is relative."""
@@ -167,20 +173,23 @@ class TokenManager:
         # file lock keeps other processes out, but a process re-enters its own lock.
         self._renewing: dict[tuple[str, str], asyncio.Lock] = {}
 
-    def cached(self, provider: str, environment: str) -> Token | None:
-        stored = self.secrets.get(SecretAddress(provider, TOKEN_FIELD), environment)
+    # A provider is given as its model (its token is kept under its id) or, built in memory
+    # without one, by name.
+
+    def cached(self, provider: Owner | str, environment: str) -> Token | None:
+        stored = self.secrets.get(SecretAddress.token(provider), environment)
         return Token.from_json(stored.reveal()) if stored is not None else None
 
-    def save(self, provider: str, environment: str, token: Token) -> None:
-        self.secrets.set(SecretAddress(provider, TOKEN_FIELD), token.to_json(), environment)
+    def save(self, provider: Owner | str, environment: str, token: Token) -> None:
+        self.secrets.set(SecretAddress.token(provider), token.to_json(), environment)
 
-    def forget(self, provider: str, environment: str | None = None) -> bool:
+    def forget(self, provider: Owner | str, environment: str | None = None) -> bool:
         """Drop cached tokens, of one environment or (None) of all; True when there were any."""
-        return self.secrets.delete_all(SecretAddress(provider, TOKEN_FIELD), environment)
+        return self.secrets.delete_all(SecretAddress.token(provider), environment)
 
     async def current(self, flow: TokenFlow, context: TokenContext) -> Token:
         """A token that is not about to expire: the cached one, or a renewed one."""
-        token = self.cached(context.provider, context.environment)
+        token = self.cached(context.token_owner, context.environment)
         if token is not None and not token.needs_renewal():
             return token
         return await self.renew(flow, context, token)
@@ -191,9 +200,9 @@ class TokenManager:
         store's lock is released."""
         import asyncio  # not at module level: it imports ssl, which loading a workspace avoids
 
-        key = (context.provider, context.environment)
+        key = (SecretAddress.token(context.token_owner).store_key, context.environment)
         async with self._renewing.setdefault(key, asyncio.Lock()), self._store_locked():
-            latest = self.cached(context.provider, context.environment)
+            latest = self.cached(context.token_owner, context.environment)
             if (
                 latest is not None
                 and not latest.needs_renewal()
@@ -201,7 +210,7 @@ class TokenManager:
             ):
                 return latest  # renewed by another process (or task) while this one waited
             token = await self._fetch(flow, context, latest)
-            self.save(context.provider, context.environment, token)
+            self.save(context.token_owner, context.environment, token)
             return token
 
     async def _fetch(self, flow: TokenFlow, context: TokenContext, stale: Token | None) -> Token:

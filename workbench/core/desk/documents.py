@@ -99,6 +99,8 @@ class DocumentFlows:
                 desk.ask.tell(str(error), title="Not opened", severity="error")
                 return
             desk.documents.append(opened)
+            for notice in opened.notices:
+                desk.ask.tell(notice, title="Private values")
         desk.reselect(TreeItem(opened))
         if told:
             desk.ask.tell(told)

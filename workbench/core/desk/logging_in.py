@@ -100,4 +100,4 @@ def _no_login_needed(provider: Provider) -> str | None:
 
 
 def _has_token(document: WorkspaceDocument, provider: Provider, environment: str) -> bool:
-    return TokenManager(document.secrets).cached(provider.name, environment) is not None
+    return TokenManager(document.secrets).cached(provider, environment) is not None

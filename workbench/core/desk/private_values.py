@@ -3,8 +3,8 @@
 A masked input needs to know whether its value is set (to say so), to show
 it when the user asks (ctrl+r), and to hand over what was typed. The editors
 get a `PrivateValueAccess` for that; the screen gives them the desk's, which
-writes the workspace's id first when the file has none (so the value is found
-at the next load) and says what it stored or why it could not.
+writes the ids the file lacks first (so the value is found at the next load)
+and says what it stored or why it could not.
 """
 
 from __future__ import annotations
@@ -69,11 +69,11 @@ def keep_typed_value(
 
 
 def give_id(document: WorkspaceDocument, ask: Ask) -> None:
-    """Before storing a private value (or a token): write the workspace's id into a file that
-    has none, so the value is found at the next load, and say so. Raises `WorkspaceError`
-    when the file cannot be changed."""
+    """Before storing a private value (or a token): write the ids the file lacks, so the value
+    is found at the next load, and say so. Raises `WorkspaceError` when the file cannot be
+    changed."""
     if document.ensure_id():
         ask.tell(
-            f"Gave {document.path.name} the id {document.workspace.id} "
-            "(one added line); commit it so your teammates' values match."
+            f"Gave {document.path.name} the ids it lacked (one added line each); commit them "
+            "so your teammates' values match."
         )

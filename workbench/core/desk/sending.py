@@ -227,7 +227,7 @@ class SendFlow:
         trust = sending.document.session().trust
         try:
             if isinstance(refusal, OriginNotApproved):
-                trust.approve_origin(refusal.provider, refusal.origin)
+                trust.approve_origin(refusal.key, refusal.origin)
             else:
                 trust.approve_file(refusal.path)
         except SecretStoreError as error:

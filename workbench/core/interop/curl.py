@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.interop.shell_words import ShellSyntaxError, shell_words
+from workbench.core.secrets.needed import keyed
 from workbench.core.secrets.store import SecretAddress
 from workbench.core.sending.proxies import proxy_problem, shown_proxy
 from workbench.core.workspace.editing import add_provider, unique_name
@@ -39,6 +40,7 @@ from workbench.core.workspace.model import (
     UseAs,
     Workspace,
     value_for,
+    with_new_ids,
 )
 
 # Headers that carry an API key: their value is private and becomes the provider's auth.
@@ -417,7 +419,9 @@ def import_curl(
     calls = list(owner.calls)
     calls.insert(len(calls) if place is None else place, call)
     owner = replace(owner, calls=tuple(calls))
-    return CurlImport(_with(workspace, owner), owner.name, call.name, tuple(secrets), tuple(notes))
+    workspace = with_new_ids(_with(workspace, owner))
+    keys = tuple((keyed(workspace, address), value) for address, value in secrets)
+    return CurlImport(workspace, owner.name, call.name, keys, tuple(notes))
 
 
 def _as_header(parsed: ParsedCurl) -> tuple[str, str] | None:

@@ -207,7 +207,7 @@ def _form_fields(
         if parameter.location not in (None, Location.BODY) or f"[{parameter.name}]" in call.url:
             continue
         if parameter.private:
-            address = SecretAddress.parameter(provider.name, parameter.name, owner)
+            address = SecretAddress.parameter(provider, parameter.name, call if owner else None)
             value = resolver.require(address, environment).reveal()
         else:
             value = value_for(parameter.value, environment) or ""
@@ -243,7 +243,7 @@ def _basic_is_sent(provider: Provider, call: Call) -> bool:
 
 def _basic_user(provider: Provider, resolver: _Values, environment: str) -> str:
     username = str(provider.auth.settings.get("username", ""))
-    address = SecretAddress.auth(provider.name, "password")
+    address = SecretAddress.auth(provider, "password")
     password = resolver.require(address, environment)
     return f"{username}:{password.reveal()}"
 

@@ -54,6 +54,7 @@ from workbench.core.workspace.model import (
     UseAs,
     Value,
     Workspace,
+    with_new_ids,
 )
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -140,7 +141,7 @@ def import_openapi(
     provider = Provider(name=name, base_url=base_url, headers=headers, auth=auth, calls=calls)
     providers = tuple(provider if p.name == name else p for p in workspace.providers)
     return OpenApiImport(
-        replace(workspace, providers=providers),
+        with_new_ids(replace(workspace, providers=providers)),
         name,
         tuple(c.name for c in calls),
         environments,

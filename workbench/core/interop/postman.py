@@ -32,6 +32,7 @@ from workbench.core.interop.collection import (
     use_of,
 )
 from workbench.core.interop.curl import KEY_HEADERS, is_json
+from workbench.core.secrets.needed import keyed
 from workbench.core.secrets.store import SecretAddress
 from workbench.core.workspace.editing import EditError, unique_name
 from workbench.core.workspace.environments import add_environment
@@ -47,6 +48,7 @@ from workbench.core.workspace.model import (
     Provider,
     Value,
     Workspace,
+    with_new_ids,
 )
 
 VARIABLE = r"\{\{([^{}]+)\}\}"
@@ -101,11 +103,12 @@ def add_collection(
     reader = _Reader(variables, name)
     provider = replace(reader.provider(requests, auth), notes=notes)
     reader.note_unknown()
+    workspace = with_new_ids(replace(workspace, providers=(*workspace.providers, provider)))
     return CollectionImport(
-        replace(workspace, providers=(*workspace.providers, provider)),
+        workspace,
         provider.name,
         tuple(c.name for c in provider.calls),
-        tuple(reader.secrets),
+        tuple(replace(s, address=keyed(workspace, s.address)) for s in reader.secrets),
         tuple(reader.notes),
     )
 

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
         Masker as Masker,
         shown_message as shown_message,
     )
+    from workbench.core.secrets.name_keys import move_to_ids as move_to_ids
     from workbench.core.secrets.needed import (
         PrivateValue as PrivateValue,
+        address_named as address_named,
         addresses_in_use as addresses_in_use,
         missing_values as missing_values,
         private_values as private_values,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     )
     from workbench.core.secrets.store import (
         MASK as MASK,
+        Owner as Owner,
         Secret as Secret,
         SecretAddress as SecretAddress,
         SecretResolver as SecretResolver,
@@ -48,8 +51,6 @@ if TYPE_CHECKING:
         auth_field as auth_field,
         default_home as default_home,
         environment_variable as environment_variable,
-        header_field as header_field,
-        parameter_field as parameter_field,
     )
     from workbench.core.secrets.trust import (
         FileNotApproved as FileNotApproved,
@@ -66,6 +67,7 @@ __getattr__, __dir__, __all__ = lazy_face(
     {
         "store": (
             "MASK",
+            "Owner",
             "Secret",
             "SecretAddress",
             "SecretResolver",
@@ -73,8 +75,6 @@ __getattr__, __dir__, __all__ = lazy_face(
             "auth_field",
             "default_home",
             "environment_variable",
-            "header_field",
-            "parameter_field",
         ),
         "keyring_store": ("KeyringStore", "open_store"),
         "sources": ("PersonalSources", "SecretSettings", "SourceKind", "ValueSource"),
@@ -82,8 +82,10 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Masker",
             "shown_message",
         ),
+        "name_keys": ("move_to_ids",),
         "needed": (
             "PrivateValue",
+            "address_named",
             "addresses_in_use",
             "missing_values",
             "private_values",

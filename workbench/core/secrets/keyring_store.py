@@ -15,7 +15,7 @@ reload. Where no backend is available (over SSH, in a container) the store file 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -93,9 +93,9 @@ class KeyringStore(SecretStore):
     ) -> None:
         key = environment or ALL_ENVIRONMENTS
         with self._changing(workspace_id) as entries:
-            _put(entries, str(address), key, value)
+            _put(entries, address.store_key, key, value)
         # A value set again moves out of the plain file.
-        if key in super().values(workspace_id).get(str(address), {}):
+        if key in super().values(workspace_id).get(address.store_key, {}):
             super().delete(workspace_id, address, environment)
 
     def delete(
@@ -108,7 +108,7 @@ class KeyringStore(SecretStore):
     ) -> bool:
         key = None if every_environment else environment or ALL_ENVIRONMENTS
         with self._changing(workspace_id) as entries:
-            removed = _remove(entries, str(address), key)
+            removed = _remove(entries, address.store_key, key)
         in_file = super().delete(
             workspace_id, address, environment, every_environment=every_environment
         )
@@ -116,13 +116,20 @@ class KeyringStore(SecretStore):
 
     def rename(self, workspace_id: str, old: SecretAddress, new: SecretAddress) -> bool:
         with self._changing(workspace_id) as entries:
-            moved = _carry(entries, str(old), str(new), move=True)
+            moved = _carry(entries, old.store_key, new.store_key, move=True)
         return super().rename(workspace_id, old, new) or moved
 
     def copy(self, workspace_id: str, source: SecretAddress, target: SecretAddress) -> bool:
         with self._changing(workspace_id) as entries:
-            copied = _carry(entries, str(source), str(target), move=False)
+            copied = _carry(entries, source.store_key, target.store_key, move=False)
         return super().copy(workspace_id, source, target) or copied
+
+    def move_keys(self, workspace_id: str, keys: Mapping[str, str]) -> list[str]:
+        with self._changing(workspace_id) as entries:
+            moved = [old for old, new in keys.items() if old in entries and new not in entries]
+            for old in moved:
+                entries[keys[old]] = entries.pop(old)
+        return [*moved, *super().move_keys(workspace_id, keys)]
 
     def rename_environment(self, workspace_id: str, old: str, new: str) -> None:
         with self._changing(workspace_id) as entries:

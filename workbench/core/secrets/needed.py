@@ -31,7 +31,7 @@ def addresses_in_use(workspace: Workspace) -> frozenset[SecretAddress]:
     return frozenset(
         (
             *(value.address for value in private_values(workspace)),
-            *(SecretAddress.token(provider.name) for provider in workspace.providers),
+            *(SecretAddress.token(provider) for provider in workspace.providers),
         )
     )
 
@@ -56,7 +56,7 @@ def token_caches(workspace: Workspace) -> Iterator[PrivateValue]:
         method = auth.method(provider.auth.method)
         if method is not None and method.token_flow is not None:
             yield PrivateValue(
-                SecretAddress.token(provider.name),
+                SecretAddress.token(provider),
                 f"{method.label}: token, obtained again when needed",
                 optional=True,
             )
@@ -81,20 +81,20 @@ def _shared_private_values(provider: Provider) -> Iterator[PrivateValue]:
     for setting in method.settings if method else ():
         if setting.private:
             yield PrivateValue(
-                SecretAddress.auth(provider.name, setting.name),
+                SecretAddress.auth(provider, setting.name),
                 f"{method.label if method else ''}: {setting.label}",
                 optional=not setting.required,
             )
     for header in provider.headers:
         if header.private:
             yield PrivateValue(
-                SecretAddress.header(provider.name, header.name),
+                SecretAddress.header(provider, header.name),
                 f"shared header {header.name}",
             )
     for parameter in provider.parameters:
         if parameter.private:
             yield PrivateValue(
-                SecretAddress.parameter(provider.name, parameter.name),
+                SecretAddress.parameter(provider, parameter.name),
                 f"shared parameter {parameter.name}",
                 optional=parameter.optional,
             )
@@ -105,13 +105,25 @@ def _own_private_values(provider: Provider, call: Call) -> Iterator[PrivateValue
     for header in call.headers:
         if header.private:
             yield PrivateValue(
-                SecretAddress.header(provider.name, header.name, call.name),
+                SecretAddress.header(provider, header.name, call),
                 f"header {header.name} of {call.name}",
             )
     for parameter in call.parameters:
         if parameter.private:
             yield PrivateValue(
-                SecretAddress.parameter(provider.name, parameter.name, call.name),
+                SecretAddress.parameter(provider, parameter.name, call),
                 f"parameter {parameter.name} of {call.name}",
                 optional=parameter.optional,
             )
+
+
+def address_named(workspace: Workspace, name: str) -> SecretAddress | None:
+    """The address of the private value (or cached token) people call `name`, like
+    `Demo/auth.value`, with the key it is stored under; None when the workspace has none."""
+    return next((a for a in addresses_in_use(workspace) if str(a) == name), None)
+
+
+def keyed(workspace: Workspace, address: SecretAddress) -> SecretAddress:
+    """`address`, built by names (as an import builds it), with the key `workspace` keeps
+    it under (the provider's and the call's ids)."""
+    return address_named(workspace, str(address)) or address

@@ -2,7 +2,9 @@
 
 A private value is addressed by workspace id + provider + field, optionally
 per environment. Fields are named like `auth.value`, `param.api_key`,
-`header.X-Api-Key`, or `Create user/param.token` for a call's own values.
+`header.X-Api-Key`, or `Create user/param.token` for a call's own values. That
+is its name, for people and environment variables; the store file keeps it under
+the provider's and the call's ids instead (`SecretAddress.key`), so a rename keeps it.
 
 Values are looked up, first match wins:
 1. the environment variable for the environment, e.g. `WORKBENCH_SECRET__DEMO__AUTH_VALUE__LIVE`;
@@ -28,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from workbench.core.errors import SecretMissing, SecretStoreError
 from workbench.core.secrets.private_files import LockedJson, check_private_directory
@@ -100,41 +102,77 @@ class Secret:
         return hash(self._value)
 
 
+class Owner(Protocol):
+    """What a private value belongs to: a provider or a call (`workspace.model`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class SecretAddress:
-    """Where a private value lives: provider + field (environment chosen at lookup)."""
+    """Where a private value lives: provider + field (environment chosen at lookup).
+
+    `provider` and `field` name it as people see it (`Demo/auth.value`, `Demo/Create
+    user/param.token`): in messages, `workbench secret set`, environment variable names.
+    `key` is where the store keeps it: the provider's and the call's ids in place of their
+    names (`k3x9q2mf/auth.value`), so a rename in git keeps the value; "" for the name itself
+    (a provider or call built in memory without an id).
+    """
 
     provider: str
     field: str
+    key: str = ""
 
     def __str__(self) -> str:
         return f"{self.provider}/{self.field}"
 
+    @property
+    def store_key(self) -> str:
+        """The key of the value in the store file."""
+        return self.key or str(self)
+
     # The one place that knows how each kind of private value is addressed.
 
     @classmethod
-    def auth(cls, provider: str, setting: str) -> SecretAddress:
+    def auth(cls, provider: Owner | str, setting: str) -> SecretAddress:
         """A private setting of the provider's authentication, like `Demo/auth.value`."""
-        return cls(provider, auth_field(setting))
+        return cls._of(provider, None, auth_field(setting))
 
     @classmethod
-    def header(cls, provider: str, name: str, call: str | None = None) -> SecretAddress:
+    def header(
+        cls, provider: Owner | str, name: str, call: Owner | str | None = None
+    ) -> SecretAddress:
         """A private header, provider-wide or of one call, like `Demo/List/header.X-Sig`."""
-        return cls(provider, header_field(name, call))
+        return cls._of(provider, call, f"header.{name}")
 
     @classmethod
-    def parameter(cls, provider: str, name: str, call: str | None = None) -> SecretAddress:
+    def parameter(
+        cls, provider: Owner | str, name: str, call: Owner | str | None = None
+    ) -> SecretAddress:
         """A private parameter, provider-wide or of one call, like `Demo/List/param.key`."""
-        return cls(provider, parameter_field(name, call))
+        return cls._of(provider, call, f"param.{name}")
 
     @classmethod
-    def token(cls, provider: str) -> SecretAddress:
+    def token(cls, provider: Owner | str) -> SecretAddress:
         """The provider's cached OAuth2 token."""
         return cls.auth(provider, "token")
 
     @classmethod
+    def _of(cls, provider: Owner | str, call: Owner | str | None, field: str) -> SecretAddress:
+        """The address of `field` of `provider` (of its `call`); a name given as text has no id."""
+        names = [_name(provider), *([_name(call)] if call is not None else []), field]
+        keys = [_key(provider), *([_key(call)] if call is not None else []), field]
+        key = "/".join(keys)
+        return cls(names[0], "/".join(names[1:]), "" if key == "/".join(names) else key)
+
+    @classmethod
     def parse(cls, text: str) -> SecretAddress:
-        """Parse `Provider/field` (the field may itself contain `/`, as in `Call/param.x`)."""
+        """Parse `Provider/field` (the field may itself contain `/`, as in `Call/param.x`): the
+        name people type; the workspace knows its key (`needed.address_named`)."""
         provider, sep, field = text.partition("/")
         if not sep or not provider or not field:
             raise SecretStoreError(
@@ -144,19 +182,17 @@ class SecretAddress:
         return cls(provider, field)
 
 
+def _name(owner: Owner | str) -> str:
+    return owner if isinstance(owner, str) else owner.name
+
+
+def _key(owner: Owner | str) -> str:
+    return owner if isinstance(owner, str) else owner.key
+
+
 def auth_field(setting: str) -> str:
     """The field name of a private authentication setting."""
     return f"auth.{setting}"
-
-
-def parameter_field(name: str, call: str | None = None) -> str:
-    """The field name of a private parameter, provider-wide or of one call."""
-    return f"{call}/param.{name}" if call else f"param.{name}"
-
-
-def header_field(name: str, call: str | None = None) -> str:
-    """The field name of a private header, provider-wide or of one call."""
-    return f"{call}/header.{name}" if call else f"header.{name}"
 
 
 def environment_variable(address: SecretAddress, environment: str | None = None) -> str:
@@ -282,7 +318,7 @@ class SecretStore:
         """Store a value, for one environment or (environment None) for all of them."""
         with self._file.update() as data:
             entries = data["workspaces"].setdefault(workspace_id, {})
-            _put(entries, str(address), environment or ALL_ENVIRONMENTS, value)
+            _put(entries, address.store_key, environment or ALL_ENVIRONMENTS, value)
 
     def delete(
         self,
@@ -296,7 +332,7 @@ class SecretStore:
         key = None if every_environment else environment or ALL_ENVIRONMENTS
         with self._file.update() as data:
             entries = data["workspaces"].get(workspace_id, {})
-            removed = _remove(entries, str(address), key)
+            removed = _remove(entries, address.store_key, key)
             if not entries:
                 data["workspaces"].pop(workspace_id, None)
         return removed
@@ -305,13 +341,27 @@ class SecretStore:
         """Move every environment's value of `old` to `new` (after a rename); True if any."""
         with self._file.update() as data:
             entries = data["workspaces"].get(workspace_id, {})
-            return _carry(entries, str(old), str(new), move=True)
+            return _carry(entries, old.store_key, new.store_key, move=True)
 
     def copy(self, workspace_id: str, source: SecretAddress, target: SecretAddress) -> bool:
         """Copy every environment's value of `source` to `target` (a duplicate); True if any."""
         with self._file.update() as data:
             entries = data["workspaces"].get(workspace_id, {})
-            return _carry(entries, str(source), str(target), move=False)
+            return _carry(entries, source.store_key, target.store_key, move=False)
+
+    def move_keys(self, workspace_id: str, keys: Mapping[str, str]) -> list[str]:
+        """Move the values kept under each old key of `keys` to its new key when nothing is
+        there yet; the old keys moved. The file is written only when something moves."""
+        if not any(old in keys for old in self.values(workspace_id)):
+            return []
+        moved = []
+        with self._file.update() as data:
+            entries = data["workspaces"].get(workspace_id, {})
+            for old, new in keys.items():
+                if old in entries and new not in entries:
+                    entries[new] = entries.pop(old)
+                    moved.append(old)
+        return moved
 
     def rename_environment(self, workspace_id: str, old: str, new: str) -> None:
         """Move the workspace's values stored for environment `old` to `new`."""
@@ -414,11 +464,15 @@ class SecretResolver:
                 )
         if self.sources is not None:
             yield from self.sources.answers(variables)
-        per_env = self._entries().get(str(address), {})
+        entries = self._entries()
+        # Under the name when nothing is under the ids: a value stored before the provider
+        # had an id, until `name_keys.move_to_ids` moves it.
+        stored = address.store_key if address.store_key in entries else str(address)
+        per_env = entries.get(stored, {})
         for key in (environment, ALL_ENVIRONMENTS):
             if key in per_env:
                 where = (
-                    self.store.source_of(self.workspace_id, str(address), key)
+                    self.store.source_of(self.workspace_id, stored, key)
                     if self.store is not None
                     else ValueSource(SourceKind.STORE, "(in memory)")
                 )
@@ -438,7 +492,7 @@ class SecretResolver:
     def set(self, address: SecretAddress, value: str, environment: str | None = None) -> None:
         """Store a value (in the store file when there is one, else only in memory)."""
         if self.store is None:
-            _put(self._stored, str(address), environment or ALL_ENVIRONMENTS, value)
+            _put(self._stored, address.store_key, environment or ALL_ENVIRONMENTS, value)
             return
         self.store.set(self.workspace_id, address, value, environment)
         self.reload()
@@ -446,7 +500,7 @@ class SecretResolver:
     def delete_all(self, address: SecretAddress, environment: str | None = None) -> bool:
         """Forget the address's value for one environment, or (None) for every environment."""
         if self.store is None:
-            return _remove(self._stored, str(address), environment)
+            return _remove(self._stored, address.store_key, environment)
         removed = self.store.delete(
             self.workspace_id, address, environment, every_environment=environment is None
         )
@@ -459,7 +513,7 @@ class SecretResolver:
         Environment variables are the user's own and stay as they are.
         """
         if self.store is None:
-            _carry(self._stored, str(old), str(new), move=True)
+            _carry(self._stored, old.store_key, new.store_key, move=True)
             return
         self.store.rename(self.workspace_id, old, new)
         self.reload()
@@ -470,7 +524,7 @@ class SecretResolver:
         Environment variables are the user's own and are not copied.
         """
         if self.store is None:
-            _carry(self._stored, str(source), str(target), move=False)
+            _carry(self._stored, source.store_key, target.store_key, move=False)
             return
         self.store.copy(self.workspace_id, source, target)
         self.reload()

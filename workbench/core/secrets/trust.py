@@ -1,7 +1,7 @@
 """Where a provider's private values may go, and which files a workspace may upload: approvals.
 
 A workspace file may come from someone else (a pull request, a download), and private values
-are found by names (workspace id + provider + field), not by where they go. So each provider
+are found by ids (workspace id + provider id + field), not by where they go. So each provider
 has a set of approved *origins* (scheme, host, port): its base URLs and token endpoints as they
 were when its first private value was stored, plus any the user approved since. A stored value
 or a cached token (a `Secret` that is `bound`) goes to no other origin: sending stops before any
@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from workbench.core.errors import RequestBuildError, WorkbenchError
 from workbench.core.secrets.private_files import LockedJson
+from workbench.core.secrets.store import Owner
 from workbench.core.sending.proxies import with_scheme
 from workbench.core.sending.url import is_absolute, join
 from workbench.core.workspace.model import Provider, base_url_of, value_for
@@ -94,8 +95,10 @@ class OriginNotApproved(WorkbenchError):
         *,
         workspace_path: str,
         what: str,
+        key: str = "",
     ) -> None:
         self.provider = provider
+        self.key = key or provider  # what the provider's approvals are kept under
         self.origin = origin
         self.approved = approved
         self.workspace_path = workspace_path
@@ -221,7 +224,8 @@ class TrustBook:
                 files.sort()
 
     def rename_provider(self, workspace_id: str, old: str, new: str) -> None:
-        """Keep a provider's approvals when it is renamed (its values move too)."""
+        """Keep a provider's approvals under its new key (`Provider.key`): a provider without
+        an id renamed, or one whose approvals were kept under its name before it had an id."""
         with self.document.update() as data:
             origins = data["workspaces"].get(workspace_id, {}).get("origins", {})
             if old in origins:
@@ -245,11 +249,22 @@ class Trust:
     _session_origins: dict[str, set[str]] = field(default_factory=dict)
     _session_files: set[str] = field(default_factory=set)
 
-    def approved(self, provider: str) -> frozenset[str]:
-        stored = self.book.origins(self.workspace_id, provider) if self.book else frozenset()
-        return stored | self._session_origins.get(provider, set()) | self.run_origins
+    # Approvals are kept per provider under `Provider.key` (its id), so a rename keeps them.
 
-    def check_origin(self, provider: str, url: str, what: str) -> None:
+    def approved(self, provider: Owner) -> frozenset[str]:
+        """The origins the provider's values may go to."""
+        key = provider.key
+        return self._stored(provider) | self._session_origins.get(key, set()) | self.run_origins
+
+    def _stored(self, provider: Owner) -> frozenset[str]:
+        """The origins remembered for the provider: under its key, and under its name those
+        approved before it had an id (until `name_keys.move_to_ids` moves them)."""
+        if self.book is None:
+            return frozenset()
+        keys = dict.fromkeys((provider.key, provider.name))
+        return frozenset().union(*(self.book.origins(self.workspace_id, k) for k in keys))
+
+    def check_origin(self, provider: Provider, url: str, what: str) -> None:
         """Raise `OriginNotApproved` unless the provider's values may go to `url`'s origin."""
         origin = origin_of(url)
         if origin is None:
@@ -257,14 +272,16 @@ class Trust:
         approved = self.approved(provider)
         if origin not in approved:
             raise OriginNotApproved(
-                provider,
+                provider.name,
                 origin,
                 approved - self.run_origins,
                 workspace_path=self.workspace_path,
                 what=what,
+                key=provider.key,
             )
 
     def approve_origin(self, provider: str, origin: str) -> None:
+        """Approve `origin` for the provider whose key is `provider`."""
         if self.book is not None:
             self.book.approve_origins(self.workspace_id, provider, [origin])
         self._session_origins.setdefault(provider, set()).add(origin)
@@ -274,12 +291,14 @@ class Trust:
         is being stored); the origins approved."""
         origins = provider_origins(provider, environments)
         if self.book is None:
-            if provider.name in self._session_origins:
+            if provider.key in self._session_origins:
                 return frozenset()
-            self._session_origins[provider.name] = set(origins)
+            self._session_origins[provider.key] = set(origins)
             return origins
+        if self._stored(provider):
+            return frozenset()  # approved before, perhaps under its name
         return self.book.approve_origins(
-            self.workspace_id, provider.name, origins, only_if_none=True
+            self.workspace_id, provider.key, origins, only_if_none=True
         )
 
     def approve_run_base_url(self, base_url: str | None) -> None:

@@ -346,7 +346,7 @@ class _Builder:
             if parameter.private:
                 self._record(value)
         elif parameter.private:
-            address = SecretAddress.parameter(self.provider.name, name, owner)
+            address = SecretAddress.parameter(self.provider, name, self.call if owner else None)
             secret = (
                 self.secrets.get(address, self.environment)
                 if parameter.optional
@@ -482,7 +482,7 @@ class _Builder:
 
     def _header_value(self, header: Header, owner: str | None) -> str:
         if header.private:
-            address = SecretAddress.header(self.provider.name, header.name, owner)
+            address = SecretAddress.header(self.provider, header.name, self.call if owner else None)
             return self._reveal(self.secrets.require(address, self.environment))
         return value_for(header.value, self.environment) or ""
 

@@ -204,7 +204,7 @@ class Session:
         settings = resolve_settings(provider, environment, self.secrets)
         context = self.token_context(provider, environment, method, settings)
         token = await log_in(context, show=show, pasted=pasted, listen=listen, timeout=timeout)
-        self.tokens.save(provider.name, environment, token)
+        self.tokens.save(provider, environment, token)
         # The person logged in for this workspace as it points now: when this token is the
         # provider's first stored value, its calls may go there.
         self.record_first_origins(provider, environment)
@@ -355,8 +355,8 @@ class Session:
             try:
                 if built.bound:
                     what = _what_is_sent(provider, method)
-                    self.trust.check_origin(provider.name, str(built.request.url), what)
-                    _check_proxy(self.trust, provider.name, transport, what)
+                    self.trust.check_origin(provider, str(built.request.url), what)
+                    _check_proxy(self.trust, provider, transport, what)
                 jar = self.cookies.of(provider.name, environment)
                 return await send(
                     built,
@@ -373,7 +373,7 @@ class Session:
         if method.token_flow is None:
             return await attempt(None)
         context = self.token_context(provider, environment, method, settings, transport)
-        cached = self.tokens.cached(provider.name, environment)
+        cached = self.tokens.cached(provider, environment)
         token = await self.tokens.current(method.token_flow, context)
         if token != cached and not _any_bound(settings):
             # Credentials given for this run (environment variables) just got this token,
@@ -397,15 +397,15 @@ class Session:
         """What a token flow of `provider` needs, over the pooled client of its TLS setup."""
         if transport is None:
             transport = provider_transport(provider, environment, method, settings, self.trust)
-        stored = _any_bound(settings) or self.tokens.cached(provider.name, environment) is not None
+        stored = _any_bound(settings) or self.tokens.cached(provider, environment) is not None
         what = f"the {method.label} credentials"
 
         def check_endpoint(url: str) -> None:
             # Stored credentials (or a cached refresh token) go only to approved endpoints.
             if stored:
                 self.trust.approve_run_base_url(self.base_url)
-                self.trust.check_origin(provider.name, url, what)
-                _check_proxy(self.trust, provider.name, transport, what)
+                self.trust.check_origin(provider, url, what)
+                _check_proxy(self.trust, provider, transport, what)
 
         return TokenContext(
             provider.name,
@@ -416,6 +416,7 @@ class Session:
             base_url=base_url_of(provider, environment, self.base_url),
             workspace_path=self.secrets.workspace_path,
             check_endpoint=check_endpoint,
+            owner=provider,
         )
 
     def transport_for(
@@ -467,7 +468,7 @@ def _any_bound(settings: ResolvedSettings) -> bool:
     return any(isinstance(value, Secret) and value.bound for value in settings.values())
 
 
-def _check_proxy(trust: Trust, provider: str, transport: TransportConfig, what: str) -> None:
+def _check_proxy(trust: Trust, provider: Provider, transport: TransportConfig, what: str) -> None:
     """The provider's own proxy sees what goes to an http:// server: stored values go through
     it only when it is approved like an origin (the environment's proxies are the user's)."""
     if transport.proxy:

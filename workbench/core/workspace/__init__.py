@@ -78,8 +78,12 @@ if TYPE_CHECKING:
         Value as Value,
         Workspace as Workspace,
         WorkspaceSettings as WorkspaceSettings,
+        item_ids as item_ids,
+        new_item_id as new_item_id,
         new_workspace_id as new_workspace_id,
         value_for as value_for,
+        with_derived_ids as with_derived_ids,
+        with_new_ids as with_new_ids,
     )
     from workbench.core.workspace.schema import (
         SCHEMA_FILE as SCHEMA_FILE,
@@ -107,7 +111,11 @@ __getattr__, __dir__, __all__ = lazy_face(
             "Value",
             "Workspace",
             "WorkspaceSettings",
+            "item_ids",
+            "new_item_id",
             "new_workspace_id",
+            "with_derived_ids",
+            "with_new_ids",
             "value_for",
         ),
         "io": (

@@ -54,6 +54,7 @@ from workbench.core.workspace.model import (
     Workspace,
     WorkspaceSettings,
     new_workspace_id,
+    with_derived_ids,
 )
 from workbench.core.workspace.paths import KeyPath
 from workbench.core.workspace.values import (
@@ -65,6 +66,8 @@ from workbench.core.workspace.values import (
     peek_name,
 )
 
+# What a provider's or call's id may hold: it is part of the secret store's keys.
+_ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # RFC 9110 token characters: what an HTTP header name may contain.
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _DEFAULT_SETTINGS = WorkspaceSettings()
@@ -107,6 +110,7 @@ class _Reader(TableReader):
             workspace_id = self._name(data, _ROOT, "id", "the workspace needs a stable id")
         name = self._name(data, _ROOT, "name", "the workspace needs a name")
         self.environments = self._environments(data)
+        self.item_ids: dict[str, KeyPath] = {}  # the ids given in the file, and where
         workspace = Workspace(
             id=workspace_id,
             name=name,
@@ -115,7 +119,28 @@ class _Reader(TableReader):
             providers=self._providers(data),
         )
         self._check_chains(workspace)
-        return workspace
+        return with_derived_ids(workspace)
+
+    def _item_id(self, table: Mapping[str, Any], path: KeyPath) -> str:
+        """The provider's or call's id; "" when the file has none (one is derived)."""
+        if "id" not in table:
+            return ""
+        item_id = self._text(table, "id", path)
+        if not _ITEM_ID.fullmatch(item_id):
+            raise self.error(
+                path.key("id"),
+                f'"{item_id}" is not an id: use 1 to 64 letters, digits, "-" and "_" (or '
+                "remove the line: workbench writes a new id at the next save)",
+            )
+        earlier = self.item_ids.setdefault(item_id, path)
+        if earlier is not path:
+            raise self.error(
+                path.key("id"),
+                f'"{item_id}" is already the id of {earlier}; ids are unique within a '
+                "workspace (a copied table keeps its id): remove this line and workbench writes "
+                "a new id at the next save",
+            )
+        return item_id
 
     def _no_control_characters(self, value: object, path: KeyPath) -> None:
         """Refuse text holding control characters (line breaks and tabs aside) anywhere in the
@@ -235,6 +260,7 @@ class _Reader(TableReader):
                 'field in secret names like "Demo/auth.value"',
             )
         # Read in the file's key order, so the first problem reported is the first in the file.
+        item_id = self._item_id(table, path)
         base_url = self._value(table, "base_url", path)
         ca_bundle = self._value(table, "ca_bundle", path)
         proxy = self._proxy(table, path)
@@ -244,6 +270,7 @@ class _Reader(TableReader):
         auth = self._auth(table, path, name)
         return Provider(
             name=name,
+            id=item_id,
             base_url=base_url,
             auth=auth,
             headers=headers,
@@ -341,6 +368,7 @@ class _Reader(TableReader):
         self._check_keys(table, CALL_KEYS, path)
         return Call(
             name=name,
+            id=self._item_id(table, path),
             use_as=self._choice(table, "use_as", path, UseAs, UseAs.DATA),
             method=self._choice(table, "method", path, Method, Method.GET),
             url=self._text(table, "url", path),

@@ -29,6 +29,7 @@ from workbench.core.secrets import (
     SecretResolver,
     SecretStore,
     addresses_in_use,
+    move_to_ids,
 )
 from workbench.core.workspace import (
     Defaults,
@@ -191,6 +192,8 @@ class WorkspaceDocument:
             return f"it is yours already (in {self.local_path.name})"
         self.local = Overrides(self.local.environments, {**self.local.values, slot: value})
         return None
+        # What loading did that the user should hear of (values moved to ids), said once.
+        self.notices: tuple[str, ...] = ()
 
     @classmethod
     def load(
@@ -206,16 +209,19 @@ class WorkspaceDocument:
         """Load a workspace file and the person's own values for it (its local file, the
         `config` file's overrides); raises `WorkspaceError` naming what is wrong with either,
         and `SecretStoreError` when the secret store cannot be read (before any screen
-        shows). `sources`: the person's own commands and .env files, asked before the store."""
+        shows). `sources`: the person's own commands and .env files, asked before the store.
+        Values stored under names (before providers and calls had ids) move to the ids."""
         layers = load_in_use(path, config)
+        store = store or SecretStore()
+        notices = move_to_ids(store, layers.shared)
         resolver = SecretResolver(
             layers.shared.id,
-            store or SecretStore(),
+            store,
             workspace_path=shlex.quote(str(path)),
             sources=sources,
         )
         resolver.reload()
-        return cls(
+        document = cls(
             path,
             layers.shared,
             resolver,
@@ -224,6 +230,8 @@ class WorkspaceDocument:
             in_use=layers,
             config=config,
         )
+        document.notices = notices
+        return document
 
     @staticmethod
     def create_empty(path: Path, name: str = DEFAULT_WORKSPACE_NAME) -> None:
@@ -290,8 +298,9 @@ class WorkspaceDocument:
             TrustBook(store.home).rename_provider(self.workspace.id, old.provider, new.provider)
 
     def ensure_id(self) -> bool:
-        """Before storing a private value: write the workspace's id into a file that has none
-        (one added line), so the value is found next time; True when it did.
+        """Before storing a private value: write the ids the file lacks (the workspace's, its
+        providers' and calls', one added line each), so the value is found next time even
+        after a rename; True when it did.
 
         Raises `WorkspaceError` (nothing written) when the file cannot be changed. A file
         changed on disk meanwhile is left alone: saving writes the id with the rest.

@@ -2,10 +2,12 @@
 
 The TUI's tree and command palette call these; nothing here touches files or
 the secret store. Private values are stored under the provider's and the
-call's names, so an edit that renames, duplicates or deletes one also returns
-what the caller has to do in the store: `SecretMove`s to carry the values
-along with a rename, `SecretCopy`s to give a duplicate the original's values,
-`SecretRemoval`s to forget a deleted one's.
+call's ids (given here to each new one), so an edit that duplicates or deletes
+one also returns what the caller has to do in the store: `SecretCopy`s to give
+a duplicate (a new id) the original's values, `SecretRemoval`s to forget a
+deleted one's. A rename keeps the ids and moves nothing; only a provider or
+call built in memory without an id is kept under its name, and its rename
+returns `SecretMove`s carrying the values along.
 
 Chained parameters (`chaining`) name their source call, so renaming a call or
 a provider renames it in the parameters that take a value from it too, and a
@@ -20,14 +22,21 @@ from typing import TypeVar
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.secrets.needed import provider_private_values
-from workbench.core.secrets.store import SecretAddress, header_field, parameter_field
+from workbench.core.secrets.store import SecretAddress
 from workbench.core.workspace.chaining import (
     chained_from,
     full_name,
     retarget_provider_sources,
     retarget_sources,
 )
-from workbench.core.workspace.model import Call, Parameter, Provider, Workspace
+from workbench.core.workspace.model import (
+    Call,
+    Parameter,
+    Provider,
+    Workspace,
+    item_ids,
+    new_item_id,
+)
 
 __all__ = [
     "EditError",
@@ -195,7 +204,7 @@ def _with_provider(
 
 def add_provider(workspace: Workspace, name: str, *, after: str | None = None) -> Workspace:
     """A new, empty provider, placed after `after` (or last)."""
-    provider = Provider(name=_provider_name(workspace, name))
+    provider = Provider(name=_provider_name(workspace, name), id=new_item_id(item_ids(workspace)))
     return replace(workspace, providers=_insert_after(workspace.providers, provider, after))
 
 
@@ -211,10 +220,18 @@ def duplicate_provider(workspace: Workspace, name: str) -> tuple[Renamed, str]:
     private values; returns the copy's name too."""
     provider = _provider(workspace, name)
     copy_name = unique_name(f"{name} copy", [p.name for p in workspace.providers])
-    copy = replace(provider, name=copy_name)
+    taken = item_ids(workspace)
+    copy = replace(
+        provider,
+        name=copy_name,
+        id=_fresh_id(taken),
+        calls=tuple(replace(call, id=_fresh_id(taken)) for call in provider.calls),
+    )
     copies = tuple(
-        SecretCopy(value.address, SecretAddress(copy_name, value.address.field))
-        for value in provider_private_values(provider)
+        SecretCopy(value.address, copied.address)
+        for value, copied in zip(
+            provider_private_values(provider), provider_private_values(copy), strict=True
+        )
     )
     edited = replace(workspace, providers=_insert_after(workspace.providers, copy, name))
     return Renamed(edited, copies), copy_name
@@ -236,7 +253,7 @@ def delete_provider(workspace: Workspace, name: str) -> Renamed:
         ],
     )
     addresses = [value.address for value in provider_private_values(provider)]
-    removals = tuple(SecretRemoval(a) for a in (*addresses, SecretAddress.token(name)))
+    removals = tuple(SecretRemoval(a) for a in (*addresses, SecretAddress.token(provider)))
     edited = replace(workspace, providers=tuple(p for p in workspace.providers if p.name != name))
     return Renamed(edited, removals)
 
@@ -258,11 +275,14 @@ def replace_provider(workspace: Workspace, old_name: str, provider: Provider) ->
     if new_name != old_name:
         workspace = retarget_provider_sources(workspace, old_name, new_name)
     current = _provider(workspace, old_name)
-    edited = replace(provider, name=new_name, calls=current.calls)
+    # The id is the workspace's, whatever the editor made: it is what the values are kept by.
+    edited = replace(provider, name=new_name, calls=current.calls, id=current.id)
     moves = tuple(
-        SecretMove(value.address, SecretAddress(new_name, value.address.field))
-        for value in provider_private_values(current)
-        if new_name != old_name
+        SecretMove(old.address, new.address)
+        for old, new in zip(
+            provider_private_values(current), provider_private_values(edited), strict=True
+        )
+        if old.address.store_key != new.address.store_key
     )
     return Renamed(_with_provider(workspace, old_name, lambda _: edited), moves)
 
@@ -275,7 +295,7 @@ def add_call(
 ) -> Workspace:
     """A new GET call with an empty URL, placed after `after` (or last) in its provider."""
     provider = _provider(workspace, provider_name)
-    call = Call(name=_call_name(provider, name))
+    call = Call(name=_call_name(provider, name), id=new_item_id(item_ids(workspace)))
     return _with_provider(
         workspace,
         provider_name,
@@ -296,13 +316,15 @@ def duplicate_call(workspace: Workspace, provider_name: str, name: str) -> tuple
     provider = _provider(workspace, provider_name)
     call = _call(provider, name)
     copy_name = unique_name(f"{name} copy", [c.name for c in provider.calls])
-    copy = replace(call, name=copy_name)
+    copy = replace(call, name=copy_name, id=new_item_id(item_ids(workspace)))
     edited = _with_provider(
         workspace, provider_name, lambda p: replace(p, calls=_insert_after(p.calls, copy, name))
     )
     copies = tuple(
-        SecretCopy(SecretAddress(provider_name, old), SecretAddress(provider_name, new))
-        for old, new in zip(_call_fields(call, name), _call_fields(call, copy_name), strict=True)
+        SecretCopy(old, new)
+        for old, new in zip(
+            _call_addresses(provider, call), _call_addresses(provider, copy), strict=True
+        )
     )
     return Renamed(edited, copies), copy_name
 
@@ -312,7 +334,8 @@ def delete_call(workspace: Workspace, provider_name: str, name: str) -> Renamed:
 
     EditError when another call takes a value from it.
     """
-    call = _call(_provider(workspace, provider_name), name)
+    provider = _provider(workspace, provider_name)
+    call = _call(provider, name)
     dependents = chained_from(workspace, provider_name, name)
     _refuse_if_chained(f"the call {full_name(provider_name, name)!r}", dependents)
     edited = _with_provider(
@@ -320,9 +343,7 @@ def delete_call(workspace: Workspace, provider_name: str, name: str) -> Renamed:
         provider_name,
         lambda p: replace(p, calls=tuple(c for c in p.calls if c.name != name)),
     )
-    removals = tuple(
-        SecretRemoval(SecretAddress(provider_name, field)) for field in _call_fields(call, name)
-    )
+    removals = tuple(SecretRemoval(address) for address in _call_addresses(provider, call))
     return Renamed(edited, removals)
 
 
@@ -341,8 +362,8 @@ def replace_call(workspace: Workspace, provider_name: str, old_name: str, call: 
     new_name = _call_name(provider, call.name, current=old_name)
     if new_name != old_name:
         workspace = retarget_sources(workspace, provider_name, old_name, new_name)
-    edited = replace(call, name=new_name)
-    moves = () if new_name == old_name else _call_moves(provider.name, current, new_name)
+    edited = replace(call, name=new_name, id=current.id)  # the id is the workspace's
+    moves = _call_moves(provider, current, edited)
     return Renamed(
         _with_provider(
             workspace,
@@ -353,19 +374,32 @@ def replace_call(workspace: Workspace, provider_name: str, old_name: str, call: 
     )
 
 
-def _call_moves(provider: str, call: Call, new_name: str) -> tuple[SecretMove, ...]:
-    fields = zip(_call_fields(call, call.name), _call_fields(call, new_name), strict=True)
+def _call_moves(provider: Provider, current: Call, edited: Call) -> tuple[SecretMove, ...]:
+    """Moves for `current`'s values that are kept under another key as `edited`'s: none
+    for a call with an id, all of them for one without an id that was renamed."""
     return tuple(
-        SecretMove(SecretAddress(provider, old), SecretAddress(provider, new))
-        for old, new in fields
+        SecretMove(old, new)
+        for old, new in zip(
+            _call_addresses(provider, current),
+            _call_addresses(provider, replace(current, name=edited.name)),
+            strict=True,
+        )
+        if old.store_key != new.store_key
     )
 
 
-def _call_fields(call: Call, name: str) -> list[str]:
-    """The secret store fields of the call's own private values, were it named `name`."""
-    return [header_field(h.name, name) for h in call.headers if h.private] + [
-        parameter_field(p.name, name) for p in call.parameters if p.private
+def _call_addresses(provider: Provider, call: Call) -> list[SecretAddress]:
+    """The addresses of the call's own private values."""
+    return [SecretAddress.header(provider, h.name, call) for h in call.headers if h.private] + [
+        SecretAddress.parameter(provider, p.name, call) for p in call.parameters if p.private
     ]
+
+
+def _fresh_id(taken: set[str]) -> str:
+    """A new id not in `taken`, which then holds it."""
+    found = new_item_id(taken)
+    taken.add(found)
+    return found
 
 
 # --- chains ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from workbench.core.workspace.model import (
 WORKSPACE_KEYS = ("format", "id", "name", "environments", "settings", "providers")
 SETTINGS_KEYS = ("confirm_actions", "max_response_bytes", "history")
 PROVIDER_KEYS = (
+    "id",
     "name",
     "base_url",
     "ca_bundle",
@@ -41,6 +42,7 @@ PROVIDER_KEYS = (
     "calls",
 )
 CALL_KEYS = (
+    "id",
     "name",
     "use_as",
     "method",
@@ -90,7 +92,7 @@ def encode_workspace(workspace: Workspace) -> dict[str, Any]:
 
 
 def _provider(provider: Provider, environments: tuple[str, ...]) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": provider.name}
+    data: dict[str, Any] = _identity(provider)
     if provider.base_url != "":
         data["base_url"] = _value(provider.base_url, environments)
     if provider.ca_bundle != "":
@@ -110,6 +112,12 @@ def _provider(provider: Provider, environments: tuple[str, ...]) -> dict[str, An
     return data
 
 
+def _identity(item: Provider | Call) -> dict[str, Any]:
+    """The id (first, so giving an older file its ids adds the line after the table's header)
+    and the name; a model built in memory may have no id yet."""
+    return {"id": item.id, "name": item.name} if item.id else {"name": item.name}
+
+
 def _auth(auth: Auth, environments: tuple[str, ...]) -> dict[str, Any]:
     data: dict[str, Any] = {AUTH_METHOD_KEY: auth.method}
     # The method's own setting order, so the file does not depend on how the
@@ -125,7 +133,7 @@ def _auth(auth: Auth, environments: tuple[str, ...]) -> dict[str, Any]:
 
 def _call(call: Call, environments: tuple[str, ...]) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "name": call.name,
+        **_identity(call),
         "use_as": call.use_as.value,
         "method": call.method.value,
         "url": call.url,

@@ -8,8 +8,8 @@ only the flag, its value is looked up in the secret store when sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
@@ -173,7 +173,10 @@ class CallOptions:
 
 @dataclass(frozen=True)
 class Call:
-    """One endpoint of a provider, used as data or as action."""
+    """One endpoint of a provider, used as data or as action.
+
+    `id` is the call's stable id in the file (see `Provider`); "" for one built in memory.
+    """
 
     name: str
     use_as: UseAs = UseAs.DATA
@@ -189,6 +192,12 @@ class Call:
     notes: str = ""
     # The learned response shape; None until the call is initialized.
     shape: Shape | None = None
+    id: str = ""  # last, so that positional arguments keep their meaning
+
+    @property
+    def key(self) -> str:
+        """What this call's per-person data is kept under: its id, else its name."""
+        return self.id or self.name
 
 
 @dataclass(frozen=True)
@@ -212,7 +221,13 @@ class Auth:
 
 @dataclass(frozen=True)
 class Provider:
-    """One external API service and the calls made to it."""
+    """One external API service and the calls made to it.
+
+    `id` is short, stable and unique within the workspace, written once when the provider is
+    created: what a person keeps for it outside the file (its private values, the origins
+    approved for them) is kept under it, so a rename in git loses nothing. "" for a provider
+    built in memory (tests, an import not yet given ids): it is then kept under its name.
+    """
 
     name: str
     base_url: Value = ""
@@ -227,6 +242,12 @@ class Provider:
     # The proxy this provider's calls go through (http://, https://, socks5://) instead of
     # the environment's (HTTP_PROXY...); "" for the environment's.
     proxy: Value = ""
+    id: str = ""
+
+    @property
+    def key(self) -> str:
+        """What this provider's per-person data is kept under: its id, else its name."""
+        return self.id or self.name
 
     def call(self, name: str) -> Call | None:
         """The call named `name`, or None."""
@@ -326,3 +347,86 @@ def new_workspace_id() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+
+# Ids of providers and calls: 8 characters of lowercase base32 (40 bits), short enough to
+# read in a diff; `new_item_id` makes sure each is unique within its workspace.
+ITEM_ID_LENGTH = 8
+
+
+def new_item_id(taken: Container[str] = ()) -> str:
+    """A fresh random id for a provider or call, not one of `taken`."""
+    import secrets
+
+    while True:
+        found = _base32(secrets.token_bytes(5))
+        if found not in taken:
+            return found
+
+
+def derived_item_id(seed: str, taken: Container[str] = ()) -> str:
+    """The id of a provider or call that has none in its file, the same on every machine for
+    the same `seed` (the workspace id and the names), so teammates who give an older file its
+    ids write the same lines; not one of `taken`."""
+    import hashlib
+
+    counter = 0
+    while True:
+        text = seed if counter == 0 else f"{seed}\0{counter}"
+        found = _base32(hashlib.sha256(text.encode("utf-8")).digest()[:5])
+        if found not in taken:
+            return found
+        counter += 1
+
+
+def _base32(data: bytes) -> str:
+    import base64
+
+    return base64.b32encode(data).decode("ascii").lower()[:ITEM_ID_LENGTH]
+
+
+def item_ids(workspace: Workspace) -> set[str]:
+    """Every provider and call id the workspace has (for `new_item_id`'s `taken`)."""
+    providers = {provider.id for provider in workspace.providers}
+    calls = {call.id for provider in workspace.providers for call in provider.calls}
+    return (providers | calls) - {""}
+
+
+def with_derived_ids(workspace: Workspace) -> Workspace:
+    """`workspace` with an id for each provider and call that has none, derived from the
+    workspace id and the names (`derived_item_id`): a file without ids reads with the same
+    ones at every load, and for every teammate, until a save writes them."""
+    taken = item_ids(workspace)
+    providers = []
+    for provider in workspace.providers:
+        seed = f"{workspace.id}\0{provider.name}"
+        calls = []
+        for call in provider.calls:
+            call_id = call.id or derived_item_id(f"{seed}\0{call.name}", taken)
+            taken.add(call_id)
+            calls.append(replace(call, id=call_id))
+        provider_id = provider.id or derived_item_id(seed, taken)
+        taken.add(provider_id)
+        providers.append(replace(provider, id=provider_id, calls=tuple(calls)))
+    return replace(workspace, providers=tuple(providers))
+
+
+def with_new_ids(workspace: Workspace) -> Workspace:
+    """`workspace` with a new random id for each provider and call that has none: what an
+    import adds (it builds them by name) gets its ids when it joins the workspace."""
+    taken = item_ids(workspace)
+
+    def fresh(current: str) -> str:
+        found = current or new_item_id(taken)
+        taken.add(found)
+        return found
+
+    providers = tuple(
+        replace(
+            provider,
+            id=fresh(provider.id),
+            calls=tuple(replace(call, id=fresh(call.id)) for call in provider.calls),
+        )
+        for provider in workspace.providers
+    )
+    return replace(workspace, providers=providers)

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from workbench.core import auth as auth_methods
 from workbench.core.auth import AuthSetting
 from workbench.core.desk import PrivateValueAccess
-from workbench.core.secrets import SecretAddress
+from workbench.core.secrets import Owner, SecretAddress
 from workbench.core.workspace import Auth, PerEnvironment, Value
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import edited_value, shown_text
@@ -34,14 +34,14 @@ class AuthForm(Widget):
         super().__init__(id=id)
         self._loaded = Auth()
         self._shown = Auth()  # the method shown, with the settings its fields started from
-        self._provider = ""
+        self._provider: Owner | str = ""
         self._environment = ""
         self._secrets: PrivateValueAccess | None = None
         self._box: VerticalGroup | None = None
         self._fields: dict[str, SettingWidget] = {}
 
     def load(
-        self, auth: Auth, *, provider: str, environment: str, secrets: PrivateValueAccess
+        self, auth: Auth, *, provider: Owner, environment: str, secrets: PrivateValueAccess
     ) -> None:
         """Show `auth`, the authentication of `provider`, as it is in `environment`."""
         self._loaded = auth

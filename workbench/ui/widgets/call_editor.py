@@ -194,16 +194,16 @@ class CallEditor(ModelEditor[Call]):
         self.query_one("#use-as", Select).value = call.use_as.value
         self.query_one(ParameterTable).load(
             call.parameters,
-            provider=provider.name,
-            call=call.name,
+            provider=provider,
+            call=call,
             environment=environment,
             secrets=secrets,
             own=self._own,
         )
         self.query_one(HeaderTable).load(
             call.headers,
-            provider=provider.name,
-            call=call.name,
+            provider=provider,
+            call=call,
             environment=environment,
             secrets=secrets,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.core.secrets import header_field
+from workbench.core.secrets import Owner, SecretAddress
 from workbench.core.workspace import Header
 from workbench.ui.widgets.rows_editor import RowContext, RowEditor, RowsEditor
 
@@ -12,7 +12,9 @@ class HeaderTable(RowsEditor[Header]):
 
     COLUMNS = (("Name", "row-name"), ("Value", "row-value"), ("Priv", "row-private"))
     NOUN = "header"
-    FIELD = header_field
+
+    def address_of(self, provider: Owner, name: str, call: Owner | None) -> SecretAddress:
+        return SecretAddress.header(provider, name, call)
 
     def new_row(self, model: Header, context: RowContext) -> RowEditor[Header]:
         return RowEditor(model, context)

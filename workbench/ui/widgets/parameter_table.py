@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Select
 
-from workbench.core.secrets import parameter_field
+from workbench.core.secrets import Owner, SecretAddress
 from workbench.core.workspace import Location, Parameter, ValueSlot
 from workbench.ui.widgets.rows_editor import RowContext, RowEditor, RowsEditor
 
@@ -78,7 +78,8 @@ class ParameterRow(RowEditor[Parameter]):
     def value_slot(self) -> ValueSlot:
         """Where this row's value is in the workspace (for making it a person's own)."""
         context = self._row_context
-        return ValueSlot(context.provider, context.call, "parameter", self.to_model().name)
+        call = context.call.name if context.call is not None else None
+        return ValueSlot(context.provider.name, call, "parameter", self.to_model().name)
 
     def to_model(self) -> Parameter:
         parameter = super().to_model()
@@ -101,7 +102,9 @@ class ParameterTable(RowsEditor[Parameter]):
         ("File", "row-file"),
     )
     NOUN = "parameter"
-    FIELD = parameter_field
+
+    def address_of(self, provider: Owner, name: str, call: Owner | None) -> SecretAddress:
+        return SecretAddress.parameter(provider, name, call)
 
     def new_row(self, model: Parameter, context: RowContext) -> ParameterRow:
         return ParameterRow(model, context)

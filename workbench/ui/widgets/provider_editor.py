@@ -131,19 +131,19 @@ class ProviderEditor(ModelEditor[Provider]):
         self.query_one("#base-url", ValueInput).load(provider.base_url, environment)
         self._show_base_url_hint()
         self.query_one(AuthForm).load(
-            provider.auth, provider=provider.name, environment=environment, secrets=secrets
+            provider.auth, provider=provider, environment=environment, secrets=secrets
         )
         self.query_one("#auth-method", Select).value = provider.auth.method
         self.query_one(HeaderTable).load(
             provider.headers,
-            provider=provider.name,
+            provider=provider,
             call=None,
             environment=environment,
             secrets=secrets,
         )
         self.query_one(ParameterTable).load(
             provider.parameters,
-            provider=provider.name,
+            provider=provider,
             call=None,
             environment=environment,
             secrets=secrets,

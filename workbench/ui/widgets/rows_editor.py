@@ -21,12 +21,15 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from workbench.core.desk import PrivateValueAccess
-from workbench.core.secrets import SecretAddress
+from workbench.core.secrets import Owner, SecretAddress
 from workbench.core.terminal_text import visible
 from workbench.core.workspace import Header, Parameter, ValueSlot
 from workbench.ui.own_values import own_note
 from workbench.ui.widgets.private_input import PrivateInput
 from workbench.ui.widgets.value_input import ValueInput
+
+# How a table's rows are addressed in the secret store (`RowsEditor.address_of`).
+AddressOf = Callable[[Owner, str, Owner | None], SecretAddress]
 
 RowModel = TypeVar("RowModel", Header, Parameter)
 
@@ -35,16 +38,16 @@ RowModel = TypeVar("RowModel", Header, Parameter)
 class RowContext:
     """What the rows of one table share: where private values live, which environment is shown."""
 
-    provider: str
-    call: str | None  # None for a provider's shared headers and parameters
+    provider: Owner
+    call: Owner | None  # None for a provider's shared headers and parameters
     environment: str
     secrets: PrivateValueAccess
-    field: Callable[[str, str | None], str]  # `parameter_field` or `header_field`
+    address_of: AddressOf  # `SecretAddress.parameter` or `SecretAddress.header`
     own: frozenset[str] = frozenset()  # rows whose value here is the person's own (local)
 
     def address(self, name: str) -> SecretAddress | None:
         """The secret address of the row called `name`; None while it has no name."""
-        return SecretAddress(self.provider, self.field(name, self.call)) if name else None
+        return self.address_of(self.provider, name, self.call) if name else None
 
 
 class RowEditor(Horizontal, Generic[RowModel]):
@@ -159,7 +162,6 @@ class RowsEditor(Widget, Generic[RowModel]):
     # (heading, CSS class of the column), in the order of the row's widgets.
     COLUMNS: ClassVar[tuple[tuple[str, str], ...]] = ()
     NOUN: ClassVar[str] = "row"
-    FIELD: ClassVar[Callable[[str, str | None], str]]
 
     class RowsChanged(Message):
         """Rows were added, deleted or moved."""
@@ -186,23 +188,26 @@ class RowsEditor(Widget, Generic[RowModel]):
         """The model of a freshly added row."""
         raise NotImplementedError
 
+    def address_of(self, provider: Owner, name: str, call: Owner | None) -> SecretAddress:
+        """Where the private value of the row called `name` is stored."""
+        raise NotImplementedError
+
     def load(
         self,
         rows: Iterable[RowModel],
         *,
-        provider: str,
-        call: str | None,
+        provider: Owner,
+        call: Owner | None,
         environment: str,
         secrets: PrivateValueAccess,
         own: Mapping[ValueSlot, str] | None = None,
     ) -> None:
-        """Show `rows`; `call` None for a provider's shared rows. `own`: the rows whose value
-        is the person's own in `environment`, with where it comes from (marked, and said)."""
-        # The class attribute is a plain function: read it from the class, not bound to self.
-        field = type(self).FIELD
+        """Show `rows` of `provider` (or of its `call`; None for its shared rows). `own`: the
+        rows whose value is the person's own in `environment`, with where it comes from
+        (marked, and said)."""
         own = own or {}
         names = frozenset(slot.name for slot in own)
-        self._row_context = RowContext(provider, call, environment, secrets, field, names)
+        self._row_context = RowContext(provider, call, environment, secrets, self.address_of, names)
         note = self.query_one(".rows-own", Static)
         note.update("\n".join(map(visible, own_note(own, edited_here=True).splitlines())))
         note.display = bool(own)
