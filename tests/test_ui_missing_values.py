@@ -43,10 +43,15 @@ def workspace(tmp_path: Path) -> Path:
     return path
 
 
-def workspace_id(path: Path) -> str:
+def stored_names(path: Path, store: SecretStore) -> set[str]:
+    """The names (as people write them) of the workspace's values in `store`, which keeps
+    them under the providers' and calls' ids."""
+    from workbench.core.secrets import private_values
     from workbench.core.workspace import load_workspace
 
-    return load_workspace(path).id
+    workspace = load_workspace(path)
+    names = {value.address.store_key: str(value.address) for value in private_values(workspace)}
+    return {names.get(key, key) for key in store.values(workspace.id)}
 
 
 async def test_missing_values_are_told_at_start_and_filled_one_by_one(
@@ -80,8 +85,8 @@ async def test_missing_values_are_told_at_start_and_filled_one_by_one(
         assert isinstance(app.screen, MainScreen)
 
         # Kept where the prompt at a send keeps them; the call sends the value typed.
-        stored = SecretStore(isolated_home).values(workspace_id(workspace))
-        assert set(stored) == {str(KEY), str(TOKEN)}
+        stored = stored_names(workspace, SecretStore(isolated_home))
+        assert stored == {str(KEY), str(TOKEN)}
         await send(pilot, app)
         response = main_screen(app).desk.response
         assert isinstance(response, Answered)
@@ -110,8 +115,8 @@ async def test_escape_stops_filling_and_says_what_is_left(
 
         assert isinstance(app.screen, MainScreen)
         assert "Stored 1 of 2 private values for development. 1 still missing" in notified(app)
-        stored = SecretStore(isolated_home).values(workspace_id(workspace))
-        assert set(stored) == {str(KEY)}
+        stored = stored_names(workspace, SecretStore(isolated_home))
+        assert stored == {str(KEY)}
 
 
 async def test_a_command_runs_while_the_tui_goes_on(

@@ -366,10 +366,17 @@ def _parameter_moves(
 Item = TypeVar("Item", Provider, Call, Parameter)
 
 
+def _as(item: Item, other: Item) -> Item:
+    """`item` with `other`'s name, and id where items have one."""
+    if isinstance(item, Parameter):
+        return replace(item, name=other.name)
+    return replace(item, name=other.name, id=other.id)
+
+
 def _pairs(olds: Sequence[Item], news: Sequence[Item]) -> Iterator[tuple[Item, Item]]:
     """Each item after an edit with the item it was: the same name; else, the lists being as
     long, the item at the same place whose name is gone (renamed); else an item equal but
-    for the name (duplicated)."""
+    for the name and the id (duplicated: a copy gets an id of its own)."""
     old_names = {item.name for item in olds}
     new_names = {item.name for item in news}
     by_name = {item.name: item for item in olds}
@@ -379,6 +386,6 @@ def _pairs(olds: Sequence[Item], news: Sequence[Item]) -> Iterator[tuple[Item, I
         elif len(olds) == len(news) and olds[index].name not in new_names:
             yield olds[index], item
         else:
-            copied = next((o for o in olds if replace(item, name=o.name) == o), None)
+            copied = next((o for o in olds if _as(item, o) == o), None)
             if copied is not None and copied.name in old_names:
                 yield copied, item
